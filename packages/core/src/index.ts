@@ -1,1 +1,46 @@
-export const placeholder = 1
+export { createAuthClient } from './createAuthClient'
+export { AuthClient } from './authClient'
+export type { TokenInput, SessionEndCallback } from './authClient'
+export type {
+  AuthState,
+  AuthStatus,
+  AuthenticatedState,
+  InitializingState,
+  UnauthenticatedState,
+  UnauthenticatedReason,
+  TokenClaims,
+} from './authState'
+export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
+export type { AuthClientOptions } from './options'
+export type { RefreshTiming } from './refreshTiming'
+export { defaultRefreshTiming } from './refreshTiming'
+export type { Environment, LockManagerPort, ChannelPort, TimerHandle, WakeCause } from './environment'
+export { createBrowserEnvironment } from './environment'
+export type {
+  WireFormat,
+  WireRequest,
+  RefreshRequestContext,
+  LoginRequestContext,
+  LogoutRequestContext,
+  ErrorBody,
+} from './wireFormat'
+export { oauthWireFormat } from './wireFormat'
+export type { TokenResponse } from './tokens'
+export {
+  TokenlifeError,
+  NetworkError,
+  ServerError,
+  InvalidResponseError,
+  SessionEndedError,
+  LoginError,
+  isTokenlifeError,
+  isNetworkError,
+  isServerError,
+  isInvalidResponseError,
+  isSessionEndedError,
+  isLoginError,
+} from './errors'
+export type { StorageAdapter } from './storage/storageAdapter'
+export { memoryStorage } from './storage/memoryStorage'
+export { webStorage } from './storage/webStorage'
+export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexedDbStorage'

@@ -1,0 +1,22 @@
+import type { UnauthenticatedReason } from './authState'
+import type { WakeCause } from './environment'
+
+/** How a session began. `'tab'` means another tab of this browser shared it. */
+export type SessionSource = 'login' | 'refresh' | 'restore' | 'setTokens' | 'tab'
+
+/**
+ * Something that happened to the session, for logs, dev tools and UIs that show a history.
+ * Subscribe with {@link AuthClient.onEvent}.
+ */
+export type AuthEvent =
+  | { type: 'session-started'; source: SessionSource; expiresAt: number }
+  | { type: 'session-ended'; reason: UnauthenticatedReason }
+  | { type: 'refresh-started'; cause: RefreshCause }
+  | { type: 'refresh-succeeded'; expiresAt: number }
+  | { type: 'refresh-failed'; error: Error; retryInMs: number | undefined }
+  | { type: 'wake'; cause: WakeCause }
+  | { type: 'revocation-failed'; error: unknown }
+  | { type: 'cleanup-failed'; error: unknown }
+
+/** Why a refresh started: on schedule, a caller needed a token, a retry, or an explicit `refresh()`. */
+export type RefreshCause = 'schedule' | 'demand' | 'retry' | 'explicit' | 'start'

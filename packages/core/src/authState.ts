@@ -1,0 +1,62 @@
+/**
+ * Why a client is `unauthenticated`.
+ *
+ * - `'no_session'`: {@link AuthClient.start} found no session to restore (never signed in, or the refresh
+ *   token or cookie is gone).
+ * - `'logout'`: this tab or another tab called {@link AuthClient.logout}.
+ * - `'revoked'`: the server refused the refresh token (`invalid_grant`, or a 401 without a body): it was
+ *   revoked, reused, or the user's token version changed.
+ */
+export type UnauthenticatedReason = 'no_session' | 'logout' | 'revoked'
+
+/** Claims decoded from a JWT access token (an empty object for opaque tokens). */
+export type TokenClaims = Record<string, unknown> & {
+  sub?: string
+  exp?: number
+  iat?: number
+}
+
+/** The client before it knows whether there is a session. */
+export interface InitializingState {
+  readonly status: 'initializing'
+  /** The last transient failure while restoring the session, if any: the client keeps retrying. */
+  readonly error?: Error
+  readonly accessToken?: undefined
+  readonly claims?: undefined
+  readonly expiresAt?: undefined
+  readonly reason?: undefined
+}
+
+/** The client holds an access token. */
+export interface AuthenticatedState {
+  readonly status: 'authenticated'
+  /** The current access token. */
+  readonly accessToken: string
+  /** Claims decoded from {@link AuthenticatedState.accessToken} (empty for an opaque token). */
+  readonly claims: TokenClaims
+  /** When the access token expires, in this device's epoch milliseconds, corrected for server clock skew. */
+  readonly expiresAt: number
+  /** The last transient refresh failure, if any; cleared by the next successful refresh. */
+  readonly error?: Error
+  readonly reason?: undefined
+}
+
+/** The client holds no session. */
+export interface UnauthenticatedState {
+  readonly status: 'unauthenticated'
+  /** Why there is no session. */
+  readonly reason: UnauthenticatedReason
+  readonly accessToken?: undefined
+  readonly claims?: undefined
+  readonly expiresAt?: undefined
+  readonly error?: undefined
+}
+
+/**
+ * A snapshot of the session. {@link AuthClient.getState} returns the same object until the state changes, so it
+ * can be compared by identity (and fed to `useSyncExternalStore`).
+ */
+export type AuthState = InitializingState | AuthenticatedState | UnauthenticatedState
+
+/** Every {@link AuthState} status. */
+export type AuthStatus = AuthState['status']

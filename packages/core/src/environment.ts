@@ -1,0 +1,99 @@
+/** An opaque handle returned by {@link Environment.setTimeout}. */
+export type TimerHandle = unknown
+
+/** What woke the client up: a sign that timers may have been throttled or the device slept. */
+export type WakeCause = 'visible' | 'pageshow' | 'focus' | 'online' | 'late-timer'
+
+/**
+ * The subset of the Web Locks API tokenlife uses (`navigator.locks`). Used by cross-tab coordination.
+ */
+export interface LockManagerPort {
+  request<T>(
+    name: string,
+    options: { signal?: AbortSignal; mode?: 'exclusive' | 'shared'; ifAvailable?: boolean; steal?: boolean },
+    callback: (lock: unknown) => Promise<T> | T,
+  ): Promise<T>
+}
+
+/** A message channel shared by every tab of one origin (a BroadcastChannel or an equivalent). */
+export interface ChannelPort {
+  postMessage(message: unknown): void | Promise<void>
+  /** Subscribes to messages from other tabs; returns an unsubscribe function. */
+  subscribe(listener: (message: unknown) => void): () => void
+  close(): void | Promise<void>
+}
+
+/**
+ * Every dependency tokenlife has on its host environment. Defaults use browser globals, looked up lazily and
+ * through wrappers so fake timers keep working; tests and server-side rendering pass their own.
+ */
+export interface Environment {
+  /** This device's clock, epoch milliseconds. */
+  now(): number
+  /** A random number in [0, 1), used for jitter. */
+  random(): number
+  setTimeout(callback: () => void, ms: number): TimerHandle
+  clearTimeout(handle: TimerHandle): void
+  /** The `fetch` used for every request tokenlife makes. */
+  fetch: typeof fetch
+  /** Whether the device believes it is online (`navigator.onLine`); `true` when unknown. */
+  isOnline(): boolean
+  /**
+   * Calls `listener` when the page becomes visible again, is restored from the back/forward cache, gains focus or
+   * comes back online. Returns a function that removes every listener it added.
+   */
+  onWake(listener: (cause: WakeCause) => void): () => void
+  /** Web Locks, or `undefined` where the browser has none. */
+  locks: LockManagerPort | undefined
+  /** Opens the cross-tab channel called `name`, or `undefined` where there is no way to talk to other tabs. */
+  openChannel(name: string): ChannelPort | undefined
+  /** Prints a developer warning. */
+  warn(message: string): void
+}
+
+/** Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). */
+export function createBrowserEnvironment(): Environment {
+  const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function'
+  return {
+    now: () => Date.now(),
+    random: () => Math.random(),
+    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    fetch: (input, init) => globalThis.fetch(input, init),
+    isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+    onWake: (listener) => {
+      if (!hasWindow) return () => {}
+      const onVisibility = () => {
+        if (document.visibilityState === 'visible') listener('visible')
+      }
+      const onPageShow = () => listener('pageshow')
+      const onFocus = () => listener('focus')
+      const onOnline = () => listener('online')
+      document.addEventListener('visibilitychange', onVisibility)
+      window.addEventListener('pageshow', onPageShow)
+      window.addEventListener('focus', onFocus)
+      window.addEventListener('online', onOnline)
+      return () => {
+        document.removeEventListener('visibilitychange', onVisibility)
+        window.removeEventListener('pageshow', onPageShow)
+        window.removeEventListener('focus', onFocus)
+        window.removeEventListener('online', onOnline)
+      }
+    },
+    locks: typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks as LockManagerPort) : undefined,
+    openChannel: (name) => {
+      if (typeof BroadcastChannel === 'undefined') return undefined
+      const channel = new BroadcastChannel(name)
+      return {
+        postMessage: (message) => channel.postMessage(message),
+        subscribe: (listener) => {
+          const onMessage = (event: MessageEvent) => listener(event.data)
+          channel.addEventListener('message', onMessage)
+          return () => channel.removeEventListener('message', onMessage)
+        },
+        close: () => channel.close(),
+      }
+    },
+    warn: (message) => console.warn(`[tokenlife] ${message}`),
+  }
+}

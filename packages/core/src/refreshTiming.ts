@@ -1,0 +1,62 @@
+/** When to refresh and how to back off; all durations in milliseconds. */
+export interface RefreshTiming {
+  /** Refresh this fraction of the token's lifetime before it expires. Default `0.2`. */
+  marginRatio: number
+  /** ...but at least this long before expiry. Default `5_000`. */
+  minMarginMs: number
+  /** ...and at most this long before expiry. Default `300_000` (5 minutes). */
+  maxMarginMs: number
+  /** Refresh up to this fraction of the lifetime earlier still, at random, so a fleet does not refresh in step. Default `0.1`. */
+  jitterRatio: number
+  /** ...capped at this many ms. Default `60_000`. */
+  maxJitterMs: number
+  /** `getAccessToken()` refreshes first when the token has less than this left. Default `5_000`. */
+  minValidityMs: number
+  /** Give up on one refresh, login or logout request after this long. Default `10_000`. */
+  requestTimeoutMs: number
+  /** First retry delay after a transient failure. Default `1_000`. */
+  retryBaseMs: number
+  /** Longest retry delay. Default `60_000`. */
+  retryMaxMs: number
+}
+
+/** The defaults for {@link RefreshTiming}. */
+export const defaultRefreshTiming: RefreshTiming = {
+  marginRatio: 0.2,
+  minMarginMs: 5_000,
+  maxMarginMs: 300_000,
+  jitterRatio: 0.1,
+  maxJitterMs: 60_000,
+  minValidityMs: 5_000,
+  requestTimeoutMs: 10_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60_000,
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max)
+
+/**
+ * When to refresh a token that expires at `expiresAt` after living `lifetimeMs`: a margin that scales with the
+ * lifetime (never more than half of it), minus random jitter, never before `now`.
+ */
+export function refreshDueAt(
+  timing: RefreshTiming,
+  expiresAt: number,
+  lifetimeMs: number,
+  now: number,
+  random: number,
+): number {
+  const margin = Math.min(clamp(lifetimeMs * timing.marginRatio, timing.minMarginMs, timing.maxMarginMs), lifetimeMs / 2)
+  const jitter = random * Math.min(lifetimeMs * timing.jitterRatio, timing.maxJitterMs)
+  return Math.max(now, expiresAt - margin - jitter)
+}
+
+/**
+ * The delay before retry number `attempt` (1-based) after a transient failure: capped exponential backoff with
+ * "equal jitter" (half fixed, half random), or the server's `Retry-After` when it asks for longer.
+ */
+export function retryDelay(timing: RefreshTiming, attempt: number, random: number, retryAfterMs?: number): number {
+  const ceiling = Math.min(timing.retryMaxMs, timing.retryBaseMs * 2 ** Math.max(0, attempt - 1))
+  const backoff = ceiling / 2 + (random * ceiling) / 2
+  return Math.max(backoff, retryAfterMs ?? 0)
+}

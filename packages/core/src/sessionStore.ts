@@ -1,0 +1,64 @@
+import type { NormalizedOptions } from './options'
+import { withMemoryFallback } from './storage/fallbackStorage'
+import { indexedDbStorage } from './storage/indexedDbStorage'
+import type { StorageAdapter } from './storage/storageAdapter'
+import type { AccessTokenInfo } from './tokens'
+
+/**
+ * What tokenlife persists, and nothing else: the refresh token (storage mode only) and, when the app opts in, the
+ * access token. Every adapter falls back to memory with one warning if it throws, and `clear()` removes every key
+ * tokenlife may have written from every adapter it was given.
+ */
+export class SessionStore {
+  readonly #refreshTokens: StorageAdapter | undefined
+  readonly #accessTokens: StorageAdapter | undefined
+  readonly #refreshTokenKey: string
+  readonly #accessTokenKey: string
+
+  constructor(options: NormalizedOptions) {
+    const warn = options.environment.warn
+    const refreshStorage =
+      options.refreshTokenMode === 'storage' ? (options.storage ?? indexedDbStorage()) : undefined
+    this.#refreshTokens = refreshStorage && withMemoryFallback(refreshStorage, warn)
+    this.#accessTokens = options.persistAccessToken && withMemoryFallback(options.persistAccessToken, warn)
+    this.#refreshTokenKey = `tokenlife:${options.clientId}:refresh_token`
+    this.#accessTokenKey = `tokenlife:${options.clientId}:access_token`
+  }
+
+  async readRefreshToken(): Promise<string | undefined> {
+    return (await this.#refreshTokens?.get(this.#refreshTokenKey)) ?? undefined
+  }
+
+  async writeRefreshToken(refreshToken: string): Promise<void> {
+    await this.#refreshTokens?.set(this.#refreshTokenKey, refreshToken)
+  }
+
+  /** The persisted access token, if the app opted in and one is stored and well-formed. */
+  async readAccessToken(): Promise<Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> | undefined> {
+    const raw = await this.#accessTokens?.get(this.#accessTokenKey)
+    if (!raw) return undefined
+    try {
+      const value = JSON.parse(raw) as Record<string, unknown>
+      const { accessToken, expiresAt, lifetimeMs } = value
+      if (typeof accessToken === 'string' && typeof expiresAt === 'number' && typeof lifetimeMs === 'number') {
+        return { accessToken, expiresAt, lifetimeMs }
+      }
+    } catch {
+      // A corrupt entry is treated as absent; the next write replaces it.
+    }
+    return undefined
+  }
+
+  async writeAccessToken(info: AccessTokenInfo): Promise<void> {
+    const { accessToken, expiresAt, lifetimeMs } = info
+    await this.#accessTokens?.set(this.#accessTokenKey, JSON.stringify({ accessToken, expiresAt, lifetimeMs }))
+  }
+
+  /** Removes everything tokenlife stored, from every adapter. */
+  async clear(): Promise<void> {
+    await Promise.all([
+      this.#refreshTokens?.remove(this.#refreshTokenKey),
+      this.#accessTokens?.remove(this.#accessTokenKey),
+    ])
+  }
+}

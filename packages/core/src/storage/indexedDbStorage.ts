@@ -1,0 +1,57 @@
+import { createStore, del, get, set, type UseStore } from 'idb-keyval'
+import type { StorageAdapter } from './storageAdapter'
+
+/** Options of {@link indexedDbStorage}. */
+export interface IndexedDbStorageOptions {
+  /** The IndexedDB database tokenlife owns. Default `'tokenlife'`. */
+  databaseName?: string
+  /**
+   * The object store inside it. Default `'session'`. The store is only created together with its database, so
+   * give each store its own `databaseName` rather than sharing one database between stores.
+   */
+  storeName?: string
+}
+
+function checkName(option: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`indexedDbStorage: ${option} must be a non-empty string, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+/**
+ * A {@link StorageAdapter} over IndexedDB (through idb-keyval), in a database of its own.
+ *
+ * Nothing touches IndexedDB until the first call, so creating it during server-side rendering is safe. Calls
+ * reject where IndexedDB is missing or refuses to open (some private-browsing modes); wrap it in
+ * {@link withMemoryFallback} to keep the session in memory instead.
+ *
+ * @example
+ * ```ts
+ * const storage = withMemoryFallback(indexedDbStorage({ databaseName: 'my-app-auth' }), console.warn)
+ * ```
+ */
+export function indexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {
+  const databaseName = checkName('databaseName', options.databaseName, 'tokenlife')
+  const storeName = checkName('storeName', options.storeName, 'session')
+  let store: UseStore | undefined
+  const useStore = (): UseStore => {
+    if (typeof indexedDB === 'undefined' || indexedDB === null) {
+      throw new Error(
+        'IndexedDB is not available here (server-side rendering, a worker without it, or an old browser?). ' +
+          'Use memoryStorage() where there is no indexedDB.',
+      )
+    }
+    return (store ??= createStore(databaseName, storeName))
+  }
+  return {
+    name: 'indexedDB',
+    get: async (key) => {
+      const value: unknown = await get(key, useStore())
+      return typeof value === 'string' ? value : undefined
+    },
+    set: async (key, value) => set(key, value, useStore()),
+    remove: async (key) => del(key, useStore()),
+  }
+}

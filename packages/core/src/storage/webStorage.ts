@@ -1,0 +1,40 @@
+import type { StorageAdapter } from './storageAdapter'
+
+const globalNames = { local: 'localStorage', session: 'sessionStorage' } as const
+
+/**
+ * A {@link StorageAdapter} over `localStorage` (`'local'`) or `sessionStorage` (`'session'`).
+ *
+ * The global is looked up on every call, never at import or construction, so creating it during server-side
+ * rendering is safe. Each call throws where the storage is missing or refuses access (a `SecurityError` when
+ * storage is blocked, a `QuotaExceededError` when it is full); wrap it in {@link withMemoryFallback} to keep
+ * the session in memory instead.
+ *
+ * @example
+ * ```ts
+ * const storage = withMemoryFallback(webStorage('session'), console.warn)
+ * ```
+ */
+export function webStorage(kind: 'local' | 'session'): StorageAdapter {
+  const name = globalNames[kind]
+  if (name === undefined) {
+    throw new TypeError(`webStorage(kind): kind must be 'local' or 'session', got ${JSON.stringify(kind)}`)
+  }
+  const storage = (): Storage => {
+    // Reading the property itself throws a SecurityError where storage is blocked: let it propagate.
+    const found = (globalThis as Partial<Record<typeof name, Storage>>)[name]
+    if (found == null) {
+      throw new Error(
+        `${name} is not available here (server-side rendering, a worker or an old browser?). ` +
+          `Use memoryStorage() where there is no ${name}.`,
+      )
+    }
+    return found
+  }
+  return {
+    name,
+    get: (key) => storage().getItem(key) ?? undefined,
+    set: (key, value) => storage().setItem(key, value),
+    remove: (key) => storage().removeItem(key),
+  }
+}

@@ -1,0 +1,61 @@
+import { jwtDecode } from 'jwt-decode'
+import type { TokenClaims } from './authState'
+
+/** Tokens as the server handed them over (wire-format independent). */
+export interface TokenResponse {
+  accessToken: string
+  /** A new refresh token (storage mode with rotation); absent in cookie mode. */
+  refreshToken?: string
+  /** Access-token lifetime in seconds, relative to the response. */
+  expiresIn?: number
+  tokenType?: string
+}
+
+/** An access token with everything tokenlife derived from it, in this device's time. */
+export interface AccessTokenInfo {
+  accessToken: string
+  claims: TokenClaims
+  /** When it expires, device epoch ms, corrected for server clock skew. */
+  expiresAt: number
+  /** How long it was valid for when issued, ms. */
+  lifetimeMs: number
+}
+
+/**
+ * Decodes a JWT's payload, or returns `undefined` for a token that is not a JWT (opaque tokens are allowed).
+ * Throws when the token looks like a JWT (three dot-separated parts) but cannot be decoded.
+ */
+export function decodeClaims(accessToken: string): TokenClaims | undefined {
+  if (accessToken.split('.').length !== 3) return undefined
+  const claims = jwtDecode<TokenClaims>(accessToken)
+  if (typeof claims !== 'object' || claims === null) throw new Error('JWT payload is not an object')
+  return claims
+}
+
+/**
+ * Works out when an access token expires on this device's clock. `expires_in` is relative, so it needs no clock
+ * correction and wins when present; otherwise the JWT `exp` is converted with the server clock offset.
+ * Returns `undefined` when neither is known.
+ */
+export function describeAccessToken(
+  accessToken: string,
+  claims: TokenClaims | undefined,
+  expiresIn: number | undefined,
+  receivedAt: number,
+  clockOffsetMs: number,
+): AccessTokenInfo | undefined {
+  const safeClaims = claims ?? {}
+  let expiresAt: number
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 0) {
+    expiresAt = receivedAt + expiresIn * 1000
+  } else if (typeof safeClaims.exp === 'number' && Number.isFinite(safeClaims.exp)) {
+    expiresAt = safeClaims.exp * 1000 - clockOffsetMs
+  } else {
+    return undefined
+  }
+  const issuedAt =
+    typeof safeClaims.iat === 'number' && typeof safeClaims.exp === 'number' && expiresIn === undefined
+      ? expiresAt - (safeClaims.exp - safeClaims.iat) * 1000
+      : receivedAt
+  return { accessToken, claims: safeClaims, expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) }
+}

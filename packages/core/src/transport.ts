@@ -1,0 +1,128 @@
+import type { TokenClaims } from './authState'
+import type { Environment } from './environment'
+import { InvalidResponseError, LoginError, NetworkError, ServerError, SessionEndedError } from './errors'
+import { decodeClaims, type TokenResponse } from './tokens'
+import type { WireFormat, WireRequest } from './wireFormat'
+
+/** A token response that passed every check, with what it tells about time. */
+export interface TokenExchange {
+  token: TokenResponse
+  claims: TokenClaims | undefined
+  /** Device time when the response arrived. */
+  receivedAt: number
+  dateHeader: string | null
+}
+
+interface SendOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/**
+ * Sends `request` with a timeout. A caller's abort rejects with the signal's reason; anything that prevents an
+ * HTTP response becomes a {@link NetworkError}.
+ */
+export async function send(env: Environment, request: WireRequest, options: SendOptions): Promise<Response> {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = env.setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, options.timeoutMs)
+  const onCallerAbort = () => controller.abort(options.signal?.reason)
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+  try {
+    options.signal?.throwIfAborted()
+    return await env.fetch(request.url, { ...request.init, signal: controller.signal })
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason
+    throw new NetworkError(request.url, { cause: error, timedOut })
+  } finally {
+    env.clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onCallerAbort)
+  }
+}
+
+async function readJson(response: Response): Promise<{ text: string; json: unknown }> {
+  const text = await response.text()
+  if (text.trim() === '') return { text, json: undefined }
+  try {
+    return { text, json: JSON.parse(text) }
+  } catch {
+    return { text, json: undefined }
+  }
+}
+
+/** `Retry-After` as milliseconds from now (delta-seconds or an HTTP date judged against the response's `Date`). */
+export function parseRetryAfter(response: Response, now: number): number | undefined {
+  const value = response.headers.get('Retry-After')
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
+  const at = Date.parse(value)
+  if (Number.isNaN(at)) return undefined
+  const serverNow = Date.parse(response.headers.get('Date') ?? '')
+  return Math.max(0, at - (Number.isNaN(serverNow) ? now : serverNow))
+}
+
+/**
+ * Reads a token endpoint's answer. A usable success resolves; everything else rejects with the error that says
+ * what to do about it: {@link SessionEndedError} (refresh refused), {@link LoginError} (login refused),
+ * {@link ServerError} (try later) or {@link InvalidResponseError} (malformed success).
+ */
+export async function readTokenResponse(
+  env: Environment,
+  wire: WireFormat,
+  url: string,
+  response: Response,
+  kind: 'refresh' | 'login',
+): Promise<TokenExchange> {
+  const receivedAt = env.now()
+  let body: { text: string; json: unknown }
+  try {
+    body = await readJson(response)
+  } catch (error) {
+    throw new NetworkError(url, { cause: error })
+  }
+  if (response.ok) return parseSuccess(wire, url, body, receivedAt, response.headers.get('Date'))
+
+  const { error, description } = body.json === undefined ? {} : wire.parseErrorResponse(body.json)
+  const { status } = response
+  if (kind === 'refresh') {
+    // RFC 6749 §5.2: a 400/401 with an OAuth error code (invalid_grant above all) is a refusal that no retry
+    // will change; so is a bare 401. Anything else may pass.
+    const refused = (status === 400 || status === 401) && (error !== undefined || (status === 401 && body.text.trim() === ''))
+    if (refused) throw new SessionEndedError('revoked', { status, error, description })
+  } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    throw new LoginError(status, { error, description })
+  }
+  throw new ServerError(url, status, { retryAfterMs: parseRetryAfter(response, receivedAt) })
+}
+
+function parseSuccess(
+  wire: WireFormat,
+  url: string,
+  body: { text: string; json: unknown },
+  receivedAt: number,
+  dateHeader: string | null,
+): TokenExchange {
+  if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON')
+  let token: TokenResponse
+  try {
+    token = wire.parseTokenResponse(body.json)
+  } catch (error) {
+    throw new InvalidResponseError(url, error instanceof Error ? error.message : String(error), { cause: error })
+  }
+  if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
+    throw new InvalidResponseError(url, 'no access_token')
+  }
+  let claims: TokenClaims | undefined
+  try {
+    claims = decodeClaims(token.accessToken)
+  } catch (error) {
+    throw new InvalidResponseError(url, 'access_token is not a decodable JWT', { cause: error })
+  }
+  if (token.expiresIn === undefined && typeof claims?.exp !== 'number') {
+    throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim')
+  }
+  return { token, claims, receivedAt, dateHeader }
+}

@@ -1,0 +1,122 @@
+import type { TokenResponse } from './tokens'
+
+/** A request tokenlife is about to send: the URL and the `fetch` init. */
+export interface WireRequest {
+  url: string
+  init: RequestInit
+}
+
+/** What a refresh request is built from. */
+export interface RefreshRequestContext {
+  url: string
+  /** The stored refresh token (storage mode); `undefined` in cookie mode, where the browser sends the cookie. */
+  refreshToken: string | undefined
+}
+
+/** What a login request is built from. */
+export interface LoginRequestContext {
+  url: string
+  /** Whatever the app passed to `login()`. */
+  credentials: unknown
+  /** `'storage'` when the SDK needs the refresh token in the response body. */
+  refreshTokenMode: 'cookie' | 'storage'
+}
+
+/** What a logout (revocation) request is built from. */
+export interface LogoutRequestContext {
+  url: string
+  refreshToken: string | undefined
+  accessToken: string | undefined
+  /** Whether to revoke every session of the user. */
+  everywhere: boolean
+}
+
+/** An error body, normalised. */
+export interface ErrorBody {
+  error?: string
+  description?: string
+}
+
+/**
+ * How tokenlife talks to the auth server. The default speaks OAuth 2.0 (RFC 6749 refresh grant, RFC 7009-style
+ * revocation); replace any part to fit another server.
+ *
+ * @example
+ * ```ts
+ * createAuthClient({
+ *   refreshUrl: '/api/session/refresh',
+ *   wireFormat: {
+ *     // a server that answers { token, ttl }
+ *     parseTokenResponse: (body) => {
+ *       const { token, ttl } = body as { token: string; ttl: number }
+ *       return { accessToken: token, expiresIn: ttl }
+ *     },
+ *   },
+ * })
+ * ```
+ */
+export interface WireFormat {
+  buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  buildLoginRequest(context: LoginRequestContext): WireRequest
+  buildLogoutRequest(context: LogoutRequestContext): WireRequest
+  /** Reads a success body (already parsed as JSON); throw to reject it as malformed. */
+  parseTokenResponse(body: unknown): TokenResponse
+  /** Reads an error body (parsed JSON, or `undefined` when it was empty or not JSON). */
+  parseErrorResponse(body: unknown): ErrorBody
+}
+
+const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }
+
+const readString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/** The OAuth 2.0 wire format tokenlife uses unless told otherwise. */
+export const oauthWireFormat: WireFormat = {
+  buildRefreshRequest: ({ url, refreshToken }) => {
+    const body = new URLSearchParams({ grant_type: 'refresh_token' })
+    if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
+    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: 'include' } }
+  },
+  buildLoginRequest: ({ url, credentials, refreshTokenMode }) => ({
+    url,
+    init: {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...(refreshTokenMode === 'storage' ? { 'X-Refresh-Token-Mode': 'storage' } : {}),
+      },
+      body: JSON.stringify(credentials),
+      credentials: 'include',
+    },
+  }),
+  buildLogoutRequest: ({ url, refreshToken, accessToken, everywhere }) => {
+    const body = new URLSearchParams()
+    if (refreshToken !== undefined) {
+      body.set('token', refreshToken)
+      body.set('token_type_hint', 'refresh_token')
+    }
+    if (everywhere) body.set('everywhere', 'true')
+    const headers: Record<string, string> = { ...formHeaders }
+    if (accessToken !== undefined) headers.Authorization = `Bearer ${accessToken}`
+    return { url, init: { method: 'POST', headers, body, credentials: 'include' } }
+  },
+  parseTokenResponse: (body) => {
+    if (typeof body !== 'object' || body === null) throw new Error('body is not a JSON object')
+    const fields = body as Record<string, unknown>
+    const accessToken = readString(fields.access_token)
+    if (!accessToken) throw new Error('no access_token')
+    const expiresIn = fields.expires_in === undefined ? undefined : Number(fields.expires_in)
+    if (expiresIn !== undefined && !Number.isFinite(expiresIn)) throw new Error('expires_in is not a number')
+    return {
+      accessToken,
+      refreshToken: readString(fields.refresh_token),
+      expiresIn,
+      tokenType: readString(fields.token_type),
+    }
+  },
+  parseErrorResponse: (body) => {
+    if (typeof body !== 'object' || body === null) return {}
+    const fields = body as Record<string, unknown>
+    return { error: readString(fields.error), description: readString(fields.error_description) }
+  },
+}

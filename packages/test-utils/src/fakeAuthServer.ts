@@ -1,0 +1,140 @@
+import { http, HttpResponse, type HttpHandler } from 'msw'
+import { mintAccessToken } from './jwt'
+
+export interface FakeAuthServerOptions {
+  /** Where the endpoints live. Default `https://auth.test`. */
+  origin?: string
+  /** The server's clock (epoch ms); may differ from the client's to simulate skew. */
+  now: () => number
+  /** Access-token lifetime, seconds. Default 60. */
+  accessTokenLifetime?: number
+  /** Include `expires_in` in token responses. Default true. */
+  expiresIn?: boolean
+  /** Send a `Date` header. Default true. */
+  dateHeader?: boolean
+}
+
+export interface FakeAuthServerStats {
+  refreshRequests: number
+  /** Refresh tokens presented to the refresh endpoint, in order (storage mode). */
+  presented: string[]
+  reuseDetected: number
+  loginRequests: number
+  /** Bodies and Authorization headers of logout requests. */
+  logouts: { body: URLSearchParams; authorization: string | null }[]
+  /** Access tokens issued, in order. */
+  issued: string[]
+}
+
+interface RefreshRecord {
+  family: number
+  used: boolean
+}
+
+type Override = (request: Request) => Response | Promise<Response>
+
+/**
+ * An msw implementation of the server half: OAuth-style refresh with rotating refresh tokens and reuse detection
+ * (a reused token revokes its whole family), login and revocation. In "cookie mode" it keeps the browser's cookie
+ * jar itself (msw in Node has none): a refresh without `refresh_token` in the body uses the jar.
+ */
+export function createFakeAuthServer(options: FakeAuthServerOptions) {
+  const origin = options.origin ?? 'https://auth.test'
+  const lifetime = options.accessTokenLifetime ?? 60
+  const tokens = new Map<string, RefreshRecord>()
+  const revokedFamilies = new Set<number>()
+  const overrides: Override[] = []
+  let families = 0
+  let serial = 0
+  let cookieJar: string | undefined
+  const stats: FakeAuthServerStats = { refreshRequests: 0, presented: [], reuseDetected: 0, loginRequests: 0, logouts: [], issued: [] }
+
+  const headers = () => (options.dateHeader === false ? undefined : { Date: new Date(options.now()).toUTCString() })
+
+  const issue = (family: number) => {
+    const refreshToken = `rt-${family}-${++serial}`
+    tokens.set(refreshToken, { family, used: false })
+    cookieJar = refreshToken
+    const accessToken = mintAccessToken(options.now(), lifetime, { jti: `at-${serial}` })
+    stats.issued.push(accessToken)
+    return { accessToken, refreshToken }
+  }
+
+  const tokenResponse = (pair: { accessToken: string; refreshToken: string }) =>
+    HttpResponse.json(
+      {
+        access_token: pair.accessToken,
+        token_type: 'Bearer',
+        refresh_token: pair.refreshToken,
+        ...(options.expiresIn === false ? {} : { expires_in: lifetime }),
+      },
+      { headers: headers() },
+    )
+
+  const invalidGrant = (description: string) =>
+    HttpResponse.json({ error: 'invalid_grant', error_description: description }, { status: 400, headers: headers() })
+
+  const handlers: HttpHandler[] = [
+    http.post(`${origin}/auth/refresh`, async ({ request }) => {
+      stats.refreshRequests++
+      const override = overrides.shift()
+      if (override) return override(request)
+      const body = new URLSearchParams(await request.text())
+      if (body.get('grant_type') !== 'refresh_token') {
+        return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
+      }
+      const presented = body.get('refresh_token') ?? cookieJar
+      if (!presented) return invalidGrant('no refresh token')
+      stats.presented.push(presented)
+      const record = tokens.get(presented)
+      if (!record || revokedFamilies.has(record.family)) return invalidGrant('unknown or revoked refresh token')
+      if (record.used) {
+        stats.reuseDetected++
+        revokedFamilies.add(record.family)
+        return invalidGrant('refresh token reuse detected')
+      }
+      record.used = true
+      return tokenResponse(issue(record.family))
+    }),
+    http.post(`${origin}/auth/login`, async ({ request }) => {
+      stats.loginRequests++
+      const credentials = (await request.json()) as { username?: string; password?: string }
+      if (credentials.password !== 'secret') {
+        return HttpResponse.json({ error: 'invalid_grant', error_description: 'wrong password' }, { status: 401 })
+      }
+      return tokenResponse(issue(++families))
+    }),
+    http.post(`${origin}/auth/logout`, async ({ request }) => {
+      const body = new URLSearchParams(await request.text())
+      stats.logouts.push({ body, authorization: request.headers.get('Authorization') })
+      const token = body.get('token') ?? cookieJar
+      const record = token ? tokens.get(token) : undefined
+      if (record) revokedFamilies.add(record.family)
+      cookieJar = undefined
+      return HttpResponse.json({})
+    }),
+  ]
+
+  return {
+    origin,
+    handlers,
+    stats,
+    /** Starts a new session family (as a login would) and returns its tokens; the cookie jar holds its refresh token. */
+    issueSession: () => issue(++families),
+    /** Answers the next refresh request with `override` instead of the normal logic. */
+    respondNextRefresh: (override: Override) => {
+      overrides.push(override)
+    },
+    /** Revokes every family (e.g. password changed elsewhere). */
+    revokeAll: () => {
+      for (const record of tokens.values()) revokedFamilies.add(record.family)
+    },
+    /** Clears the simulated cookie jar (the browser dropped the cookie). */
+    clearCookie: () => {
+      cookieJar = undefined
+    },
+  }
+}
+
+/** The server returned by {@link createFakeAuthServer}. */
+export type FakeAuthServer = ReturnType<typeof createFakeAuthServer>

@@ -1,0 +1,102 @@
+import type { Environment, WakeCause } from '@tokenlife/core'
+
+interface Timer {
+  id: number
+  at: number
+  callback: () => void
+}
+
+/**
+ * A hand-driven {@link Environment}: a clock that moves only when told, timers that fire in order as it moves,
+ * wake-ups and online/offline on demand, and `fetch` passed through to the global one (msw intercepts it).
+ * Several clients can share one clock via {@link FakeEnvironment.fork}.
+ */
+export class FakeEnvironment implements Environment {
+  #clock: { now: number }
+  #timers: Map<number, Timer>
+  #nextId: { value: number }
+  #wakeListeners = new Set<(cause: WakeCause) => void>()
+  online = true
+  randomValue = 0.5
+  warnings: string[] = []
+  locks: Environment['locks'] = undefined
+
+  constructor(startAt = Date.UTC(2026, 0, 1), shared?: { clock: { now: number }; timers: Map<number, Timer>; nextId: { value: number } }) {
+    this.#clock = shared?.clock ?? { now: startAt }
+    this.#timers = shared?.timers ?? new Map()
+    this.#nextId = shared?.nextId ?? { value: 1 }
+  }
+
+  /** Another environment (a second tab) on the same clock and timer queue, with its own listeners. */
+  fork(): FakeEnvironment {
+    return new FakeEnvironment(0, { clock: this.#clock, timers: this.#timers, nextId: this.#nextId })
+  }
+
+  now = (): number => this.#clock.now
+  random = (): number => this.randomValue
+  setTimeout = (callback: () => void, ms: number): number => {
+    const id = this.#nextId.value++
+    this.#timers.set(id, { id, at: this.#clock.now + Math.max(0, ms), callback })
+    return id
+  }
+  clearTimeout = (handle: unknown): void => {
+    this.#timers.delete(handle as number)
+  }
+  fetch: typeof fetch = (input, init) => globalThis.fetch(input, init)
+  isOnline = (): boolean => this.online
+  onWake = (listener: (cause: WakeCause) => void): (() => void) => {
+    this.#wakeListeners.add(listener)
+    return () => this.#wakeListeners.delete(listener)
+  }
+  openChannel: Environment['openChannel'] = () => undefined
+  warn = (message: string): void => {
+    this.warnings.push(message)
+  }
+
+  /** Number of pending timers (across every fork). */
+  get pendingTimers(): number {
+    return this.#timers.size
+  }
+
+  /** Number of wake listeners this environment holds. */
+  get wakeListenerCount(): number {
+    return this.#wakeListeners.size
+  }
+
+  /** Moves the clock forward, firing due timers in order (timers fire at their due time). */
+  advance(ms: number): void {
+    const target = this.#clock.now + ms
+    for (;;) {
+      const next = [...this.#timers.values()].filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      if (!next) break
+      this.#timers.delete(next.id)
+      this.#clock.now = Math.max(this.#clock.now, next.at)
+      next.callback()
+    }
+    this.#clock.now = target
+  }
+
+  /**
+   * The device slept for `ms`: the wall clock jumps, but timers are postponed by the same amount (they do not run
+   * while suspended), as in real browsers.
+   */
+  sleep(ms: number): void {
+    this.#clock.now += ms
+    for (const timer of this.#timers.values()) timer.at += ms
+  }
+
+  /** Sets the wall clock (e.g. the user changes it); timers keep their remaining delay. */
+  jumpClock(ms: number): void {
+    this.sleep(ms)
+  }
+
+  /** Fires a wake-up (`visible`, `focus`, `pageshow`, `online`) at every listener. */
+  wake(cause: WakeCause): void {
+    for (const listener of [...this.#wakeListeners]) listener(cause)
+  }
+}
+
+/** Lets pending promises and msw's responses run (real macrotasks; the fake clock does not move). */
+export async function flush(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve))
+}
