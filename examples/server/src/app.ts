@@ -1,0 +1,346 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { secureHeaders } from 'hono/secure-headers'
+import { bearerToken, errorResponse, HttpError, readForm, readJsonObject, requireString } from './http'
+import type { FailureRateLimiter } from './rateLimit'
+import type { RefreshFailureReason, Sessions, TokenPair } from './sessions'
+import { normalizeEmail } from './sessions'
+import { indexPage, mountSpa, normalizeMountPath } from './static'
+import type { AccessTokenClaims, AccessTokens } from './tokens'
+
+export const REFRESH_COOKIE = 'tokenlife_rt'
+export const MAX_BODY_BYTES = 16 * 1024
+
+/** Counters the end-to-end tests read. */
+export interface ServerStats {
+  logins: number
+  loginFailures: number
+  loginRateLimited: number
+  /** Every request to `/auth/refresh`, well-formed or not. */
+  refreshRequests: number
+  refreshSuccesses: number
+  refreshFailures: number
+  reuseDetected: number
+  versionMismatches: number
+  logouts: number
+  logoutsEverywhere: number
+  passwordChanges: number
+  apiRequests: number
+  apiUnauthorized: number
+  /** The last 1000 refresh requests: server time and outcome. */
+  refreshLog: Array<{ at: number; outcome: 'success' | 'bad_request' | RefreshFailureReason; familyId?: string }>
+}
+
+export function createStats(): ServerStats {
+  return {
+    logins: 0,
+    loginFailures: 0,
+    loginRateLimited: 0,
+    refreshRequests: 0,
+    refreshSuccesses: 0,
+    refreshFailures: 0,
+    reuseDetected: 0,
+    versionMismatches: 0,
+    logouts: 0,
+    logoutsEverywhere: 0,
+    passwordChanges: 0,
+    apiRequests: 0,
+    apiUnauthorized: 0,
+    refreshLog: [],
+  }
+}
+
+export interface AppOptions {
+  sessions: Sessions
+  tokens: AccessTokens
+  stats: ServerStats
+  now: () => number
+  /** Set `Secure` on the refresh cookie (also set for requests that arrived over https). */
+  secureCookies: boolean
+  /** Login failures per email, and per client IP, each in their own window. */
+  loginLimiters: { email: FailureRateLimiter; ip: FailureRateLimiter }
+  /** Failed current-password checks per user. */
+  passwordLimiter: FailureRateLimiter
+  /** Mount path → directory of a built SPA. */
+  staticDirs: Record<string, string>
+  minPasswordLength?: number
+}
+
+/** Hono environment of the app: the verified access-token claims on `/api/*`. */
+export type AppEnv = { Variables: { claims: AccessTokenClaims } }
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const { sessions, tokens, stats, now, loginLimiters, passwordLimiter } = options
+  const minPasswordLength = options.minPasswordLength ?? 8
+  const app = new Hono<AppEnv>()
+
+  // ---- cross-cutting -------------------------------------------------------------------------------------------
+  app.use(async (c, next) => {
+    await next()
+    // Node adds a Date header too, but from the real clock; this one follows the (possibly simulated) server clock.
+    c.header('Date', new Date(now()).toUTCString())
+  })
+  app.use(secureHeaders({ strictTransportSecurity: false }))
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, new HttpError(413, 'invalid_request', `request body exceeds ${MAX_BODY_BYTES} bytes`)),
+    }),
+  )
+  app.use('/auth/*', async (c, next) => {
+    await next()
+    c.header('Cache-Control', 'no-store')
+    c.header('Pragma', 'no-cache')
+  })
+  app.use('/api/*', async (c, next) => {
+    await next()
+    c.header('Cache-Control', 'no-store')
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return errorResponse(c, error)
+    console.error('unhandled error', c.req.method, c.req.path, error)
+    return errorResponse(c, new HttpError(500, 'server_error', 'internal server error'))
+  })
+  app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
+
+  // ---- helpers -------------------------------------------------------------------------------------------------
+  const isSecure = (c: Context) => options.secureCookies || new URL(c.req.url).protocol === 'https:'
+
+  const setRefreshCookie = (c: Context, pair: TokenPair) =>
+    setCookie(c, REFRESH_COOKIE, pair.refreshToken, {
+      path: '/auth',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isSecure(c),
+      maxAge: pair.refreshExpiresIn,
+    })
+
+  const clearRefreshCookie = (c: Context) =>
+    deleteCookie(c, REFRESH_COOKIE, { path: '/auth', httpOnly: true, sameSite: 'Strict', secure: isSecure(c) })
+
+  /** The login-style success body; `refresh_token` only for storage-mode clients. */
+  const tokenResponse = (c: Context, pair: TokenPair, includeRefreshToken: boolean) => {
+    setRefreshCookie(c, pair)
+    return c.json({
+      access_token: pair.accessToken,
+      token_type: 'Bearer',
+      expires_in: pair.expiresIn,
+      ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}),
+    })
+  }
+
+  const wantsStorageMode = (c: Context, body: Record<string, unknown>) =>
+    c.req.header('x-refresh-token-mode')?.toLowerCase() === 'storage' || body.refresh_token_mode === 'storage'
+
+  const clientIp = (c: Context) => {
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown'
+    } catch {
+      return 'unknown'
+    }
+  }
+
+  /** Verifies the bearer token (signature, claims, expiry, denylist); `undefined` when absent or bad. */
+  const verifiedBearer = async (c: Context): Promise<AccessTokenClaims | undefined> => {
+    const token = bearerToken(c)
+    if (!token) return undefined
+    const result = await tokens.verify(token)
+    if (!result.ok || (await sessions.isAccessTokenDenied(result.claims))) return undefined
+    return result.claims
+  }
+
+  const requireBearer = async (c: Context): Promise<AccessTokenClaims> => {
+    const token = bearerToken(c)
+    const unauthorized = (description: string) =>
+      new HttpError(401, 'invalid_token', description, {
+        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+      })
+    if (!token) throw unauthorized('missing bearer token')
+    const result = await tokens.verify(token)
+    if (!result.ok) throw unauthorized(result.description)
+    if (await sessions.isAccessTokenDenied(result.claims)) throw unauthorized('access token has been revoked')
+    return result.claims
+  }
+
+  const rateLimited = (retryAfter: number) =>
+    new HttpError(429, 'too_many_requests', 'too many failed attempts, try again later', {
+      'Retry-After': String(retryAfter),
+    })
+
+  const methodNotAllowed = (allow: string) => (c: Context) =>
+    errorResponse(c, new HttpError(405, 'invalid_request', `use ${allow}`, { Allow: allow }))
+
+  // ---- pages ---------------------------------------------------------------------------------------------------
+  const mounts = Object.keys(options.staticDirs).map(normalizeMountPath)
+  app.get('/', (c) => c.html(indexPage(mounts)))
+  for (const [mountPath, dir] of Object.entries(options.staticDirs)) mountSpa(app, mountPath, dir)
+
+  // ---- auth ----------------------------------------------------------------------------------------------------
+  app.post('/auth/login', async (c) => {
+    const body = await readJsonObject(c)
+    const email = normalizeEmail(requireString(body, 'email', 254))
+    const password = requireString(body, 'password')
+    const emailKey = `email:${email}`
+    const ipKey = `ip:${clientIp(c)}`
+    const retryAfter = Math.max(loginLimiters.email.retryAfterSeconds(emailKey), loginLimiters.ip.retryAfterSeconds(ipKey))
+    if (retryAfter > 0) {
+      stats.loginRateLimited += 1
+      throw rateLimited(retryAfter)
+    }
+    const user = await sessions.authenticate(email, password)
+    if (!user) {
+      stats.loginFailures += 1
+      loginLimiters.email.recordFailure(emailKey)
+      loginLimiters.ip.recordFailure(ipKey)
+      throw new HttpError(401, 'invalid_grant', 'invalid email or password')
+    }
+    loginLimiters.email.reset(emailKey)
+    stats.logins += 1
+    return tokenResponse(c, await sessions.issue(user), wantsStorageMode(c, body))
+  })
+  app.all('/auth/login', methodNotAllowed('POST'))
+
+  app.post('/auth/refresh', async (c) => {
+    stats.refreshRequests += 1
+    const log = (outcome: ServerStats['refreshLog'][number]['outcome'], familyId?: string) => {
+      stats.refreshLog.push({ at: now(), outcome, ...(familyId ? { familyId } : {}) })
+      if (stats.refreshLog.length > 1000) stats.refreshLog.shift()
+    }
+    let form: Map<string, string>
+    let refreshToken: string | undefined
+    let fromBody: boolean
+    try {
+      form = await readForm(c)
+      const grantType = form.get('grant_type')
+      if (!grantType) throw new HttpError(400, 'invalid_request', 'grant_type is required')
+      if (grantType !== 'refresh_token') {
+        throw new HttpError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`)
+      }
+      fromBody = form.has('refresh_token')
+      refreshToken = fromBody ? form.get('refresh_token') : getCookie(c, REFRESH_COOKIE)
+      if (!refreshToken) throw new HttpError(400, 'invalid_request', 'no refresh token in the request or cookie')
+    } catch (error) {
+      stats.refreshFailures += 1
+      log('bad_request')
+      throw error
+    }
+
+    const result = await sessions.refresh(refreshToken)
+    if (!result.ok) {
+      stats.refreshFailures += 1
+      if (result.reason === 'reuse') stats.reuseDetected += 1
+      if (result.reason === 'version_changed') stats.versionMismatches += 1
+      log(result.reason, result.familyId)
+      // Only drop the cookie when it was the token that failed.
+      if (!fromBody) clearRefreshCookie(c)
+      throw new HttpError(400, 'invalid_grant', result.description)
+    }
+    stats.refreshSuccesses += 1
+    log('success', result.pair.familyId)
+    return tokenResponse(c, result.pair, fromBody)
+  })
+  app.all('/auth/refresh', methodNotAllowed('POST'))
+
+  /** Logout (RFC 7009-style: always 200). `everywhere` ends every session of the user. */
+  const logout = async (c: Context, form: Map<string, string>, everywhere: boolean) => {
+    const userIds = new Set<string>()
+    const presented = form.get('token') ?? getCookie(c, REFRESH_COOKIE)
+    if (presented) {
+      if (presented.split('.').length === 3) {
+        // An access token passed as `token` (token_type_hint=access_token): deny it.
+        const result = await tokens.verify(presented)
+        if (result.ok) {
+          await sessions.denyAccessToken(result.claims)
+          userIds.add(result.claims.sub)
+        }
+      } else {
+        const userId = await sessions.revokeRefreshToken(presented, everywhere ? 'logout everywhere' : 'logout')
+        if (userId) userIds.add(userId)
+      }
+    }
+    const bearer = await verifiedBearer(c)
+    if (bearer) {
+      await sessions.denyAccessToken(bearer)
+      userIds.add(bearer.sub)
+    }
+    if (everywhere) {
+      for (const userId of userIds) await sessions.endAllSessions(userId, 'logout everywhere')
+      stats.logoutsEverywhere += 1
+    } else {
+      stats.logouts += 1
+    }
+    clearRefreshCookie(c)
+    return c.json({})
+  }
+
+  app.post('/auth/logout', async (c) => {
+    const form = await readForm(c)
+    return logout(c, form, form.get('everywhere') === 'true')
+  })
+  app.all('/auth/logout', methodNotAllowed('POST'))
+
+  app.post('/auth/logout-everywhere', async (c) => {
+    const form = await readForm(c)
+    await requireBearer(c)
+    return logout(c, form, true)
+  })
+  app.all('/auth/logout-everywhere', methodNotAllowed('POST'))
+
+  app.post('/auth/change-password', async (c) => {
+    const claims = await requireBearer(c)
+    const body = await readJsonObject(c)
+    const currentPassword = requireString(body, 'currentPassword')
+    const newPassword = requireString(body, 'newPassword')
+    if (newPassword.length < minPasswordLength) {
+      throw new HttpError(400, 'invalid_request', `newPassword must have at least ${minPasswordLength} characters`)
+    }
+    const key = `user:${claims.sub}`
+    const retryAfter = passwordLimiter.retryAfterSeconds(key)
+    if (retryAfter > 0) throw rateLimited(retryAfter)
+    const pair = await sessions.changePassword(claims.sub, currentPassword, newPassword)
+    if (!pair) {
+      passwordLimiter.recordFailure(key)
+      throw new HttpError(400, 'invalid_grant', 'current password is incorrect')
+    }
+    passwordLimiter.reset(key)
+    stats.passwordChanges += 1
+    return tokenResponse(c, pair, wantsStorageMode(c, body))
+  })
+  app.all('/auth/change-password', methodNotAllowed('POST'))
+
+  // ---- protected API -------------------------------------------------------------------------------------------
+  app.use('/api/*', async (c, next) => {
+    stats.apiRequests += 1
+    try {
+      c.set('claims', await requireBearer(c))
+    } catch (error) {
+      stats.apiUnauthorized += 1
+      throw error
+    }
+    await next()
+  })
+
+  app.get('/api/me', (c) => {
+    const { sub, email, name, exp, ver } = c.get('claims')
+    return c.json({ id: sub, email, name, tokenVersion: ver, accessTokenExpiresAt: new Date(exp * 1000).toISOString() })
+  })
+
+  let dataCounter = 0
+  app.get('/api/data', (c) => {
+    dataCounter += 1
+    const serverTime = now()
+    return c.json({
+      user: c.get('claims').sub,
+      serverTime: new Date(serverTime).toISOString(),
+      serverTimeMs: serverTime,
+      counter: dataCounter,
+      items: ['alpha', 'beta', 'gamma'],
+    })
+  })
+
+  return app
+}

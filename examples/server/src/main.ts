@@ -1,0 +1,37 @@
+import { startServer } from './server'
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`${name} must be a non-negative number, got "${raw}"`)
+    process.exit(1)
+  }
+  return value
+}
+
+const server = await startServer({
+  port: envNumber('PORT') ?? 5170,
+  accessTokenTtlSeconds: envNumber('ACCESS_TOKEN_TTL'),
+  refreshTokenTtlSeconds: envNumber('REFRESH_TOKEN_TTL'),
+  secureCookies: process.env.TOKENLIFE_SECURE_COOKIES === 'true' || process.env.TOKENLIFE_SECURE_COOKIES === '1',
+}).catch((error: unknown) => {
+  console.error('could not start the server:', error instanceof Error ? error.message : error)
+  process.exit(1)
+})
+
+console.log(`tokenlife example server listening on ${server.url}/`)
+for (const mount of server.staticMounts) console.log(`  ${server.url}${mount}`)
+if (server.staticMounts.length === 0) console.log('  (no SPA build found in ../react-app/dist or ../vue-app/dist)')
+console.log('  demo user: demo@tokenlife.dev / demo-password')
+if (!process.env.TOKENLIFE_JWT_SECRET) console.log('  JWT secret: random (set TOKENLIFE_JWT_SECRET to keep tokens valid across restarts)')
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1)
+    stopping = true
+    void server.close().then(() => process.exit(0))
+  })
+}

@@ -1,0 +1,55 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+
+/** scrypt cost parameters (N = 2^14, r = 8, p = 1: about 16 MB and tens of ms per hash). */
+export interface ScryptParams {
+  N: number
+  r: number
+  p: number
+}
+
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 }
+const KEY_LENGTH = 32
+const SALT_LENGTH = 16
+
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      KEY_LENGTH,
+      { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    )
+  })
+}
+
+/** Hashes a password as `scrypt$N$r$p$<salt b64url>$<hash b64url>`. */
+export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
+  const salt = randomBytes(SALT_LENGTH)
+  const key = await derive(password, salt, params)
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$')
+}
+
+/** Checks a password against a stored hash in constant time; `false` for a malformed hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$')
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
+  const [N, r, p] = parts.slice(1, 4).map(Number)
+  if (!N || !r || !p) return false
+  const salt = Buffer.from(parts[4] ?? '', 'base64url')
+  const expected = Buffer.from(parts[5] ?? '', 'base64url')
+  if (expected.length !== KEY_LENGTH) return false
+  const actual = await derive(password, salt, { N, r, p })
+  return timingSafeEqual(actual, expected)
+}
+
+/** A hash of a random password, verified against when the email is unknown so both cases take as long. */
+const dummyHashes = new Map<number, Promise<string>>()
+export function getDummyHash(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
+  let hash = dummyHashes.get(params.N)
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), params)
+    dummyHashes.set(params.N, hash)
+  }
+  return hash
+}
