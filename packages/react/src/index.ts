@@ -1,1 +1,6 @@
 export * from '@tokenlife/core'
+export { AuthProvider, type AuthProviderProps } from './AuthProvider'
+export { useAuth, type UseAuthResult, type AuthActions } from './useAuth'
+export { useAuthState } from './useAuthState'
+export { useAuthClient } from './useAuthClient'
+export { RequireAuth, type RequireAuthProps } from './RequireAuth'

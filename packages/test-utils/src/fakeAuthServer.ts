@@ -24,6 +24,13 @@ export interface FakeAuthServerStats {
   logouts: { body: URLSearchParams; authorization: string | null }[]
   /** Access tokens issued, in order. */
   issued: string[]
+  /**
+   * Every refresh request, in order: when it arrived (server clock) and the `refresh_token` in its body (`undefined`
+   * when the client relied on the cookie).
+   */
+  refreshLog: { at: number; bodyRefreshToken: string | undefined; tab?: string }[]
+  /** Server time of every token issuance (login or refresh), in order. */
+  issueTimes: number[]
 }
 
 interface RefreshRecord {
@@ -31,7 +38,8 @@ interface RefreshRecord {
   used: boolean
 }
 
-type Override = (request: Request) => Response | Promise<Response>
+/** A replacement answer; `proceed()` runs the normal logic (e.g. to answer normally, but only later). */
+type Override = (request: Request, proceed: () => Promise<Response>) => Response | Promise<Response>
 
 /**
  * An msw implementation of the server half: OAuth-style refresh with rotating refresh tokens and reuse detection
@@ -44,10 +52,11 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   const tokens = new Map<string, RefreshRecord>()
   const revokedFamilies = new Set<number>()
   const overrides: Override[] = []
+  const logoutOverrides: Override[] = []
   let families = 0
   let serial = 0
   let cookieJar: string | undefined
-  const stats: FakeAuthServerStats = { refreshRequests: 0, presented: [], reuseDetected: 0, loginRequests: 0, logouts: [], issued: [] }
+  const stats: FakeAuthServerStats = { refreshRequests: 0, presented: [], reuseDetected: 0, loginRequests: 0, logouts: [], issued: [], refreshLog: [], issueTimes: [] }
 
   const headers = () => (options.dateHeader === false ? undefined : { Date: new Date(options.now()).toUTCString() })
 
@@ -57,6 +66,7 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     cookieJar = refreshToken
     const accessToken = mintAccessToken(options.now(), lifetime, { jti: `at-${serial}` })
     stats.issued.push(accessToken)
+    stats.issueTimes.push(options.now())
     return { accessToken, refreshToken }
   }
 
@@ -77,24 +87,13 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   const handlers: HttpHandler[] = [
     http.post(`${origin}/auth/refresh`, async ({ request }) => {
       stats.refreshRequests++
+      const at = options.now()
+      const bodyRefreshToken = new URLSearchParams(await request.clone().text()).get('refresh_token') ?? undefined
+      const tab = request.headers.get('x-test-tab') ?? undefined
+      stats.refreshLog.push({ at, bodyRefreshToken, ...(tab === undefined ? {} : { tab }) })
       const override = overrides.shift()
-      if (override) return override(request)
-      const body = new URLSearchParams(await request.text())
-      if (body.get('grant_type') !== 'refresh_token') {
-        return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
-      }
-      const presented = body.get('refresh_token') ?? cookieJar
-      if (!presented) return invalidGrant('no refresh token')
-      stats.presented.push(presented)
-      const record = tokens.get(presented)
-      if (!record || revokedFamilies.has(record.family)) return invalidGrant('unknown or revoked refresh token')
-      if (record.used) {
-        stats.reuseDetected++
-        revokedFamilies.add(record.family)
-        return invalidGrant('refresh token reuse detected')
-      }
-      record.used = true
-      return tokenResponse(issue(record.family))
+      if (override) return override(request, () => refresh(request))
+      return refresh(request)
     }),
     http.post(`${origin}/auth/login`, async ({ request }) => {
       stats.loginRequests++
@@ -105,15 +104,40 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
       return tokenResponse(issue(++families))
     }),
     http.post(`${origin}/auth/logout`, async ({ request }) => {
-      const body = new URLSearchParams(await request.text())
+      const body = new URLSearchParams(await request.clone().text())
       stats.logouts.push({ body, authorization: request.headers.get('Authorization') })
-      const token = body.get('token') ?? cookieJar
-      const record = token ? tokens.get(token) : undefined
-      if (record) revokedFamilies.add(record.family)
-      cookieJar = undefined
-      return HttpResponse.json({})
+      const override = logoutOverrides.shift()
+      if (override) return override(request, () => logout(body))
+      return logout(body)
     }),
   ]
+
+  async function refresh(request: Request): Promise<Response> {
+    const body = new URLSearchParams(await request.text())
+    if (body.get('grant_type') !== 'refresh_token') {
+      return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
+    }
+    const presented = body.get('refresh_token') ?? cookieJar
+    if (!presented) return invalidGrant('no refresh token')
+    stats.presented.push(presented)
+    const record = tokens.get(presented)
+    if (!record || revokedFamilies.has(record.family)) return invalidGrant('unknown or revoked refresh token')
+    if (record.used) {
+      stats.reuseDetected++
+      revokedFamilies.add(record.family)
+      return invalidGrant('refresh token reuse detected')
+    }
+    record.used = true
+    return tokenResponse(issue(record.family))
+  }
+
+  async function logout(body: URLSearchParams): Promise<Response> {
+    const token = body.get('token') ?? cookieJar
+    const record = token ? tokens.get(token) : undefined
+    if (record) revokedFamilies.add(record.family)
+    cookieJar = undefined
+    return HttpResponse.json({})
+  }
 
   return {
     origin,
@@ -124,6 +148,10 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     /** Answers the next refresh request with `override` instead of the normal logic. */
     respondNextRefresh: (override: Override) => {
       overrides.push(override)
+    },
+    /** Answers the next logout (revocation) request with `override`; the request is still recorded in `stats.logouts`. */
+    respondNextLogout: (override: Override) => {
+      logoutOverrides.push(override)
     },
     /** Revokes every family (e.g. password changed elsewhere). */
     revokeAll: () => {

@@ -21,20 +21,36 @@ export class FakeEnvironment implements Environment {
   warnings: string[] = []
   locks: Environment['locks'] = undefined
 
-  constructor(startAt = Date.UTC(2026, 0, 1), shared?: { clock: { now: number }; timers: Map<number, Timer>; nextId: { value: number } }) {
+  /** The origin's localStorage stand-in, shared by every fork (tab). */
+  readonly marks: Map<string, string>
+
+  constructor(
+    startAt = Date.UTC(2026, 0, 1),
+    shared?: { clock: { now: number }; timers: Map<number, Timer>; nextId: { value: number }; marks: Map<string, string> },
+  ) {
     this.#clock = shared?.clock ?? { now: startAt }
     this.#timers = shared?.timers ?? new Map()
     this.#nextId = shared?.nextId ?? { value: 1 }
+    this.marks = shared?.marks ?? new Map()
   }
 
-  /** Another environment (a second tab) on the same clock and timer queue, with its own listeners. */
+  /** Another environment (a second tab) on the same clock, timer queue and shared marks, with its own listeners. */
   fork(): FakeEnvironment {
-    return new FakeEnvironment(0, { clock: this.#clock, timers: this.#timers, nextId: this.#nextId })
+    return new FakeEnvironment(0, { clock: this.#clock, timers: this.#timers, nextId: this.#nextId, marks: this.marks })
+  }
+
+  sharedMarks: Environment['sharedMarks'] = {
+    get: (key) => this.marks.get(key) ?? null,
+    set: (key, value) => void this.marks.set(key, value),
+    remove: (key) => void this.marks.delete(key),
   }
 
   now = (): number => this.#clock.now
   random = (): number => this.randomValue
+  /** The longest delay ever passed to {@link FakeEnvironment.setTimeout} (browsers fire delays over 2^31 - 1 ms at once). */
+  longestTimerMs = 0
   setTimeout = (callback: () => void, ms: number): number => {
+    this.longestTimerMs = Math.max(this.longestTimerMs, ms)
     const id = this.#nextId.value++
     this.#timers.set(id, { id, at: this.#clock.now + Math.max(0, ms), callback })
     return id
@@ -58,6 +74,13 @@ export class FakeEnvironment implements Environment {
     return this.#timers.size
   }
 
+  /** When the earliest pending timer (across every fork) is due, or `undefined` when none is pending. */
+  get nextTimerAt(): number | undefined {
+    let earliest: number | undefined
+    for (const timer of this.#timers.values()) if (earliest === undefined || timer.at < earliest) earliest = timer.at
+    return earliest
+  }
+
   /** Number of wake listeners this environment holds. */
   get wakeListenerCount(): number {
     return this.#wakeListeners.size
@@ -74,6 +97,26 @@ export class FakeEnvironment implements Environment {
       next.callback()
     }
     this.#clock.now = target
+  }
+
+  /**
+   * Moves the clock forward like {@link FakeEnvironment.advance}, but lets the event loop run (promises, msw
+   * responses, channel messages) after every timer, as a browser would. Use it when work started by one timer must
+   * progress before the next one fires.
+   */
+  async run(ms: number): Promise<void> {
+    const target = this.#clock.now + ms
+    await flush()
+    for (;;) {
+      const next = [...this.#timers.values()].filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      if (!next) break
+      this.#timers.delete(next.id)
+      this.#clock.now = Math.max(this.#clock.now, next.at)
+      next.callback()
+      await flush()
+    }
+    this.#clock.now = target
+    await flush()
   }
 
   /**
@@ -99,4 +142,22 @@ export class FakeEnvironment implements Environment {
 /** Lets pending promises and msw's responses run (real macrotasks; the fake clock does not move). */
 export async function flush(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * Lets `promise` settle while the fake clock runs: flushes real macrotasks (msw, channel delivery), and when
+ * nothing else moves, advances the clock by `stepMs`. Gives up after `maxMs` of fake time.
+ */
+export async function settle<T>(env: FakeEnvironment, promise: Promise<T>, { stepMs = 10, maxMs = 120_000 } = {}): Promise<T> {
+  let done = false
+  const tracked = promise.finally(() => {
+    done = true
+  })
+  tracked.catch(() => {})
+  for (let elapsed = 0; !done && elapsed <= maxMs; elapsed += stepMs) {
+    await flush()
+    if (!done) await env.run(stepMs)
+  }
+  if (!done) throw new Error(`settle(): the promise did not settle within ${maxMs} ms of fake time`)
+  return tracked
 }

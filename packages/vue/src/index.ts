@@ -1,1 +1,5 @@
 export * from '@tokenlife/core'
+export { createTokenlife } from './createTokenlife'
+export { useAuth, type UseAuthReturn } from './useAuth'
+export { useAuthClient } from './useAuthClient'
+export { authGuard, type AuthGuardOptions, type GuardedRoute } from './authGuard'

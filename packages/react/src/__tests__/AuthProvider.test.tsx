@@ -1,0 +1,124 @@
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import { StrictMode } from 'react'
+import { describe, expect, it } from 'vitest'
+import { AuthProvider } from '../index'
+import { passTime, setup, Status } from './setup'
+
+const statusText = () => screen.getByTestId('status').textContent
+
+describe('<AuthProvider>', () => {
+  it('starts the client on mount and renders the session as it starts, refreshes and ends', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    expect(statusText()).toBe('initializing||')
+    await passTime(env)
+    expect(statusText()).toBe('authenticated||at-2')
+    expect(server.stats.refreshRequests).toBe(1)
+
+    await passTime(env, 50_000) // the scheduled refresh
+    expect(server.stats.refreshRequests).toBe(2)
+    expect(statusText()).toBe('authenticated||at-3')
+
+    fireEvent.click(screen.getByText('sign out'))
+    expect(statusText()).toBe('unauthenticated|logout|') // at once, before the server answers
+    await passTime(env)
+    expect(server.stats.logouts).toHaveLength(1)
+  })
+
+  it('renders a sign-in from no session to a session', async () => {
+    const { env, server, auth } = setup()
+    render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    await passTime(env)
+    expect(statusText()).toBe('unauthenticated|no_session|')
+    fireEvent.click(screen.getByText('sign in'))
+    await passTime(env)
+    expect(server.stats.loginRequests).toBe(1)
+    expect(statusText()).toBe('authenticated||at-1')
+  })
+
+  it('renders a logout made in another tab', async () => {
+    const { env, server, auth, openTab } = setup()
+    server.issueSession()
+    render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    await passTime(env)
+    expect(statusText()).toBe('authenticated||at-2')
+
+    const otherTab = openTab()
+    void otherTab.auth.start() // its app starts it; it takes the session from this tab, not the server
+    await passTime(env)
+    expect(otherTab.auth.getState().status).toBe('authenticated')
+    await act(() => otherTab.auth.logout())
+    await passTime(env)
+    expect(statusText()).toBe('unauthenticated|logout|')
+    // This tab learnt it from the other tab: it sent neither a refresh nor a logout of its own.
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(server.stats.logouts).toHaveLength(1)
+  })
+
+  it('under StrictMode makes one refresh, holds no lock, and one subscription, wake listener and timer', async () => {
+    const { env, server, auth, hub, locks, subscriptions } = setup()
+    server.issueSession()
+    const view = render(
+      <StrictMode>
+        <AuthProvider client={auth}>
+          <Status />
+        </AuthProvider>
+      </StrictMode>,
+    )
+    await passTime(env)
+    expect(statusText()).toBe('authenticated||at-2')
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(subscriptions()).toBe(1)
+    expect(env.wakeListenerCount).toBe(1)
+    expect(env.pendingTimers).toBe(1) // the next refresh
+    expect(hub.openPorts).toBe(1)
+    expect(locks.isHeld('tokenlife:default:refresh')).toBe(false)
+
+    view.unmount()
+    expect(subscriptions()).toBe(0)
+
+    // Remount (a route change, HMR): the client is already started, so still one refresh and one of each.
+    render(
+      <StrictMode>
+        <AuthProvider client={auth}>
+          <Status />
+        </AuthProvider>
+      </StrictMode>,
+    )
+    await passTime(env)
+    expect(statusText()).toBe('authenticated||at-2')
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(subscriptions()).toBe(1)
+    expect(env.wakeListenerCount).toBe(1)
+    expect(env.pendingTimers).toBe(1)
+    expect(hub.openPorts).toBe(1)
+  })
+
+  it('never destroys the client it was given', async () => {
+    const { env, server, auth, subscriptions } = setup()
+    server.issueSession()
+    const view = render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    await passTime(env)
+    view.unmount()
+    expect(subscriptions()).toBe(0)
+    expect(auth.getState().status).toBe('authenticated')
+    await expect(auth.getAccessToken()).resolves.toBe(server.stats.issued[1])
+  })
+})

@@ -1,0 +1,25 @@
+import type { AuthClient } from '@tokenlife/core'
+import { useContext } from 'react'
+import { AuthContext } from './authContext'
+
+/**
+ * The client given to the nearest `<AuthProvider>`, for what `useAuth()` does not cover (`refresh()`, `onEvent()`,
+ * `setTokens()`). Throws when there is no provider above.
+ *
+ * @example
+ * ```tsx
+ * const auth = useAuthClient()
+ * useEffect(() => auth.onEvent((event) => console.debug(event)), [auth])
+ * ```
+ */
+export function useAuthClient(): AuthClient {
+  const client = useContext(AuthContext)
+  if (client === null) {
+    throw new Error(
+      'tokenlife: no <AuthProvider> above this component. useAuth(), useAuthState(), useAuthClient() and ' +
+        '<RequireAuth> read the client from it: wrap your app in <AuthProvider client={auth}> ' +
+        '(auth = createAuthClient({ ... })).',
+    )
+  }
+  return client
+}
