@@ -25,6 +25,15 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'tabs',
+          environment: 'node',
+          include: ['tabs/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         optimizeDeps: {
           include: ['ky', 'msw', 'msw/browser', 'idb-keyval', 'broadcast-channel', 'jwt-decode'],
         },

@@ -1,0 +1,168 @@
+import { flush, settle } from '@tokenlife/test-utils'
+import { describe, expect, it } from 'vitest'
+import { createBrowser } from './tabs'
+
+describe('cross-tab coordination', () => {
+  it.each(['storage', 'cookie'] as const)('%s mode: five tabs waking together cost one refresh per lifetime', async (mode) => {
+    const browser = createBrowser({ mode })
+    const { env, server } = browser
+    const first = browser.openTab()
+    await first.auth.login({ username: 'u', password: 'secret' })
+    const tabs = [first, ...Array.from({ length: 4 }, () => browser.openTab())]
+    await settle(env, Promise.all(tabs.map((tab) => tab.auth.start())))
+    expect(server.stats.refreshRequests).toBe(0)
+    expect(tabs.every((tab) => tab.auth.getState().accessToken === first.auth.getState().accessToken)).toBe(true)
+
+    // Every tab sleeps through the lifetime and wakes at the same moment.
+    env.sleep(120_000)
+    for (const tab of tabs) tab.env.wake('visible')
+    await settle(env, Promise.all(tabs.map((tab) => tab.auth.getAccessToken())))
+
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(server.stats.reuseDetected).toBe(0)
+    expect(browser.locks.maxConcurrentHolders).toBe(1)
+    const tokens = new Set(tabs.map((tab) => tab.auth.getState().accessToken))
+    expect(tokens.size).toBe(1)
+    expect(tokens.has(server.stats.issued.at(-1)!)).toBe(true)
+  })
+
+  it('a tab that refreshes shares the new token: the others make no request', async () => {
+    const browser = createBrowser()
+    const a = browser.openTab()
+    await a.auth.login({ username: 'u', password: 'secret' })
+    const b = browser.openTab()
+    await settle(browser.env, b.auth.start())
+    await a.auth.refresh()
+    await flush()
+    expect(b.auth.getState().accessToken).toBe(a.auth.getState().accessToken)
+    expect(browser.server.stats.refreshRequests).toBe(1)
+  })
+
+  it('a new tab asks its siblings before the server, and refreshes only when nobody answers', async () => {
+    const browser = createBrowser({ mode: 'cookie' })
+    const lonely = browser.openTab()
+    browser.server.issueSession()
+    await settle(browser.env, lonely.auth.start())
+    expect(lonely.auth.getState().status).toBe('authenticated')
+    expect(browser.server.stats.refreshRequests).toBe(1)
+
+    const second = browser.openTab()
+    await settle(browser.env, second.auth.start())
+    expect(second.auth.getState().accessToken).toBe(lonely.auth.getState().accessToken)
+    expect(browser.server.stats.refreshRequests).toBe(1)
+  })
+
+  it.each([true, false])('logout in one tab ends every tab at once (shared storage: %s)', async (sharedStorage) => {
+    const browser = createBrowser({ sharedStorage })
+    const tabs = [browser.openTab(), browser.openTab(), browser.openTab()]
+    await tabs[0]!.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, Promise.all(tabs.map((tab) => tab.auth.start())))
+    expect(tabs.every((tab) => tab.auth.getState().status === 'authenticated')).toBe(true)
+
+    const loggingOut = tabs[1]!.auth.logout()
+    await flush()
+    for (const tab of tabs) {
+      expect(tab.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+      expect(tab.cleanups).toEqual(['logout'])
+    }
+    await loggingOut
+    expect(browser.server.stats.logouts).toHaveLength(1)
+    expect(await browser.storage.get('tokenlife:default:refresh_token')).toBeUndefined()
+  })
+
+  it('a revocation seen by one tab ends the session in every tab with reason revoked', async () => {
+    const browser = createBrowser()
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    await a.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, b.auth.start())
+    browser.server.revokeAll()
+    await expect(settle(browser.env, a.auth.refresh())).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'revoked' })
+    await flush()
+    expect(b.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+    expect(b.cleanups).toEqual(['revoked'])
+  })
+
+  it('rotation safety: a tab that missed a rotation adopts the newer token instead of ending the session', async () => {
+    const browser = createBrowser({ sharedStorage: false })
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    await a.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, b.auth.start())
+    // b sleeps through a's refresh and holds the old refresh token; its own storage is not shared.
+    b.link.asleep = true
+    await a.auth.refresh()
+    await flush()
+    b.link.asleep = false
+    const oldToken = b.auth.getState().accessToken
+    expect(oldToken).not.toBe(a.auth.getState().accessToken)
+
+    await settle(browser.env, b.auth.refresh())
+    expect(browser.server.stats.reuseDetected).toBe(0)
+    expect(b.auth.getState().status).toBe('authenticated')
+    expect(b.auth.getState().accessToken).toBe(a.auth.getState().accessToken)
+  })
+
+  it('a tab asleep during a logout converges on wake', async () => {
+    const browser = createBrowser()
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    await a.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, b.auth.start())
+    b.link.asleep = true
+    await a.auth.logout()
+    await flush()
+    expect(b.auth.getState().status).toBe('authenticated')
+    b.link.asleep = false
+    b.env.wake('visible')
+    await flush()
+    expect(b.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+  })
+
+  it('ignores foreign, malformed and other-version messages without throwing', async () => {
+    const browser = createBrowser()
+    const a = browser.openTab()
+    await a.auth.login({ username: 'u', password: 'secret' })
+    const before = a.auth.getState()
+    const garbage = [
+      null,
+      42,
+      'logout',
+      { type: 'ended', reason: 'logout' },
+      { tokenlife: 2, clientId: 'default', from: 'x', type: 'ended', reason: 'logout' },
+      { tokenlife: 1, clientId: 'other', from: 'x', type: 'ended', reason: 'logout' },
+      { tokenlife: 1, clientId: 'default', from: 'x', type: 'ended', reason: 'nope' },
+      { tokenlife: 1, clientId: 'default', from: 'x', type: 'session', session: { accessToken: 5 } },
+      { tokenlife: 1, clientId: 'default', from: 'x', type: 'session', session: { accessToken: 'a.b.c', expiresAt: 9e15, lifetimeMs: 1 } },
+    ]
+    for (const message of garbage) browser.hub.inject('tokenlife:default', message)
+    await flush()
+    expect(a.auth.getState()).toBe(before)
+  })
+
+  it('a holder that hangs is bounded: the next tab takes the lock over and the session goes on', async () => {
+    const browser = createBrowser({ mode: 'cookie', timing: { lockTimeoutMs: 2_000 } })
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    browser.server.issueSession()
+    await settle(browser.env, a.auth.start())
+    await settle(browser.env, b.auth.start())
+    // Someone (a frozen tab) holds the refresh lock forever.
+    browser.locks.request('tokenlife:default:refresh', {}, () => new Promise(() => {})).catch(() => {})
+    const refreshed = settle(browser.env, b.auth.refresh())
+    await expect(refreshed).resolves.toMatchObject({ status: 'authenticated' })
+    expect(browser.locks.steals).toBe(1)
+    expect(b.env.warnings.some((warning) => warning.includes('taking it over'))).toBe(true)
+  })
+
+  it('destroy() releases the channel, timers and wake listeners; the other tabs keep refreshing', async () => {
+    const browser = createBrowser()
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    await a.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, b.auth.start())
+    const ports = browser.hub.openPorts
+    a.auth.destroy()
+    expect(browser.hub.openPorts).toBe(ports - 1)
+    expect(a.env.wakeListenerCount).toBe(0)
+    browser.env.sleep(120_000)
+    await settle(browser.env, b.auth.getAccessToken())
+    expect(b.auth.getState().status).toBe('authenticated')
+    expect(browser.server.stats.reuseDetected).toBe(0)
+  })
+})

@@ -1,0 +1,96 @@
+import type { ChannelPort, Environment } from './environment'
+import { parseTabMessage, TAB_PROTOCOL_VERSION, type SharedSession, type TabMessage } from './tabMessages'
+
+/** A random id, unique enough to tell tabs (and sessions) apart. Not a secret. */
+export function randomId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+}
+
+/**
+ * This tab's line to its siblings: versioned, validated messages on one channel per client id, and a bounded
+ * "does anyone have a session?" query. Opens lazily and closes completely.
+ */
+export class TabChannel {
+  /** This tab's id on the channel. */
+  readonly tabId = randomId()
+  readonly #env: Environment
+  readonly #clientId: string
+  readonly #onMessage: (message: TabMessage & { from: string }) => void
+  readonly #queries = new Map<string, (session: SharedSession | undefined) => void>()
+  #port: ChannelPort | undefined
+  #unsubscribe: (() => void) | undefined
+
+  constructor(env: Environment, clientId: string, onMessage: (message: TabMessage & { from: string }) => void) {
+    this.#env = env
+    this.#clientId = clientId
+    this.#onMessage = onMessage
+  }
+
+  /** Whether other tabs can be reached. */
+  get connected(): boolean {
+    return this.#port !== undefined
+  }
+
+  /** Opens the channel (once). Where there is no channel, the tab simply works alone. */
+  open(): void {
+    if (this.#port) return
+    try {
+      this.#port = this.#env.openChannel(`tokenlife:${this.#clientId}`)
+    } catch (error) {
+      this.#env.warn(`could not open the cross-tab channel (${String(error)}); this tab will not share its session`)
+    }
+    this.#unsubscribe = this.#port?.subscribe((raw) => this.#receive(raw))
+  }
+
+  /** Tells every other tab. Never throws: a tab that cannot talk still works alone. */
+  post(message: TabMessage): void {
+    if (!this.#port) return
+    try {
+      const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, clientId: this.#clientId, from: this.tabId })
+      if (sent instanceof Promise) sent.catch(() => {})
+    } catch (error) {
+      this.#env.warn(`could not post to the cross-tab channel: ${String(error)}`)
+    }
+  }
+
+  /** Asks the other tabs for their session; resolves with the first answer, or `undefined` after `timeoutMs`. */
+  query(timeoutMs: number): Promise<SharedSession | undefined> {
+    if (!this.#port) return Promise.resolve(undefined)
+    const id = randomId()
+    return new Promise((resolve) => {
+      const finish = (session: SharedSession | undefined) => {
+        this.#env.clearTimeout(timer)
+        this.#queries.delete(id)
+        resolve(session)
+      }
+      const timer = this.#env.setTimeout(() => finish(undefined), timeoutMs)
+      this.#queries.set(id, finish)
+      this.post({ type: 'query', id })
+    })
+  }
+
+  /** Closes the channel and answers every pending query with `undefined`. */
+  close(): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    const port = this.#port
+    this.#port = undefined
+    try {
+      const closed = port?.close()
+      if (closed instanceof Promise) closed.catch(() => {})
+    } catch {
+      // Already closed.
+    }
+    for (const finish of [...this.#queries.values()]) finish(undefined)
+  }
+
+  #receive(raw: unknown): void {
+    const message = parseTabMessage(raw, this.#clientId, this.tabId)
+    if (!message) return
+    if (message.type === 'answer') {
+      this.#queries.get(message.id)?.(message.session)
+      return
+    }
+    this.#onMessage(message)
+  }
+}

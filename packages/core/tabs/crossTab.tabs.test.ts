@@ -1,0 +1,117 @@
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
+
+declare global {
+  interface Window {
+    auth: import('../src/index').AuthClient
+    seen: { status: string; at: number }[]
+    ready: Promise<void>
+  }
+}
+
+const LIFETIME_S = 3
+let server: Awaited<ReturnType<typeof startTabsServer>>
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startTabsServer({ lifetimeSeconds: LIFETIME_S })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+const stateOf = (page: Page) => page.evaluate(() => window.auth.getState())
+const waitFor = (condition: () => boolean, timeoutMs: number) =>
+  new Promise<void>((resolve, reject) => {
+    const started = Date.now()
+    const poll = () => {
+      if (condition()) return resolve()
+      if (Date.now() - started > timeoutMs) return reject(new Error('timed out'))
+      setTimeout(poll, 20)
+    }
+    poll()
+  })
+
+/** Everything tokenlife could have left in a tab's storage, read with the raw browser APIs. */
+const storedByTokenlife = (page: Page) =>
+  page.evaluate(async () => {
+    const keys = (storage: Storage) => Object.keys(storage).filter((key) => key.startsWith('tokenlife:'))
+    const values = (storage: Storage) => keys(storage).map((key) => storage.getItem(key) ?? '')
+    const databases = (await indexedDB.databases()).map((database) => database.name)
+    let idbValues: unknown[] = []
+    if (databases.includes('tokenlife')) {
+      idbValues = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('tokenlife')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('session')) return resolve([])
+          const all = db.transaction('session').objectStore('session').getAll()
+          all.onsuccess = () => resolve(all.result)
+          all.onerror = () => reject(all.error)
+        }
+      })
+    }
+    const state = window.auth.getState()
+    return { local: values(localStorage), session: values(sessionStorage), idbValues, memoryToken: state.accessToken }
+  })
+
+describe.each([
+  { locks: 'on', label: 'Web Locks' },
+  { locks: 'off', label: 'no Web Locks (broadcast-channel leader election)' },
+] as const)('cross-tab in real Chromium: $label', ({ locks }) => {
+  let context: BrowserContext
+  let tabs: Page[]
+
+  beforeAll(async () => {
+    context = await browser.newContext()
+    // Refresh exactly at expiry with no jitter: every tab's timer fires at the same moment, the worst case.
+    const timing = { marginRatio: 0, minMarginMs: 0, jitterRatio: 0, minValidityMs: 0 }
+    tabs = await openTabs(context, server.origin, 5, { mode: 'storage', locks, timing })
+  }, 60_000)
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('five tabs that wake together make one refresh request per token lifetime', async () => {
+    if (locks === 'off') expect(await tabs[0]!.evaluate(() => navigator.locks)).toBeUndefined()
+    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
+    const states = await Promise.all(tabs.map(stateOf))
+    expect(states.every((state) => state.status === 'authenticated')).toBe(true)
+    expect(new Set(states.map((state) => state.accessToken)).size).toBe(1)
+
+    server.resetStats()
+    const started = Date.now()
+    await new Promise((resolve) => setTimeout(resolve, (2 * LIFETIME_S + 0.5) * 1000))
+    if (locks === 'off') {
+      // An election over messages is slower than a lock: the second refresh may land a little later.
+      await waitFor(() => server.stats.refreshRequests >= 2, 5_000)
+    }
+    const lifetimes = (Date.now() - started) / (LIFETIME_S * 1000)
+    expect(server.stats.reuseDetected).toBe(0)
+    expect(server.stats.refreshRequests).toBe(2)
+    expect(server.stats.refreshRequests).toBeLessThanOrEqual(Math.ceil(lifetimes))
+    const after = await Promise.all(tabs.map(stateOf))
+    expect(after.every((state) => state.status === 'authenticated')).toBe(true)
+    expect(new Set(after.map((state) => state.accessToken)).size).toBe(1)
+  }, 30_000)
+
+  it('logout in one tab signs every tab out and leaves no token in memory, localStorage, sessionStorage or IndexedDB', async () => {
+    expect((await storedByTokenlife(tabs[2]!)).idbValues.length).toBeGreaterThan(0)
+    await tabs[0]!.evaluate(() => window.auth.logout())
+    for (const tab of tabs) {
+      await tab.waitForFunction(() => window.auth.getState().status === 'unauthenticated', undefined, { timeout: 2_000 })
+      expect(await stateOf(tab)).toEqual({ status: 'unauthenticated', reason: 'logout' })
+      const stored = await storedByTokenlife(tab)
+      expect(stored.memoryToken).toBeUndefined()
+      expect(stored.idbValues).toEqual([])
+      expect(stored.session).toEqual([])
+      // Only the non-secret "ended" mark may remain.
+      for (const value of stored.local) expect(JSON.parse(value)).toMatchObject({ state: 'ended', reason: 'logout' })
+    }
+    expect(server.stats.logouts).toBe(1)
+  }, 30_000)
+})

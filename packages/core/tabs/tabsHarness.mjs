@@ -1,0 +1,161 @@
+// A real browser with real tabs, for the cross-tab tests and benchmark: a loopback HTTP server that serves the
+// built core (bundled for the browser) on a test page and implements the server half (login, rotating refresh
+// tokens with reuse detection, revocation), and Debian's Chromium driven by playwright.
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium } from 'playwright'
+
+const coreDist = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+
+/** Flags that keep Debian's Chromium quiet and offline-safe. */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>tokenlife tab</title>
+<script type="module">
+  import * as tokenlife from '/tokenlife.js'
+  const params = new URLSearchParams(location.search)
+  const timing = JSON.parse(params.get('timing') ?? '{}')
+  const auth = tokenlife.createAuthClient({
+    refreshUrl: '/auth/refresh',
+    loginUrl: '/auth/login',
+    logoutUrl: '/auth/logout',
+    refreshToken: params.get('mode') ?? 'cookie',
+    timing,
+  })
+  window.auth = auth
+  window.tokenlife = tokenlife
+  window.seen = []
+  auth.subscribe((state) => window.seen.push({ status: state.status, at: performance.timeOrigin + performance.now() }))
+  window.ready = auth.start()
+</script>`
+
+/**
+ * Starts the loopback server. `lifetimeSeconds` is the access-token lifetime it issues.
+ * @param {{ lifetimeSeconds?: number }} [options]
+ */
+export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
+  const bundle = await build({ entryPoints: [coreDist], bundle: true, format: 'esm', write: false, minify: true })
+  const script = bundle.outputFiles[0].text
+  const families = new Map() // refresh token -> { family, used }
+  const revoked = new Set()
+  const stats = { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [] }
+  let familyCount = 0
+  let lastIssuedAt = 0
+
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const issue = (family) => {
+    lastIssuedAt = Date.now()
+    const refreshToken = randomBytes(16).toString('hex')
+    families.set(refreshToken, { family, used: false })
+    const now = Math.floor(Date.now() / 1000)
+    const accessToken = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'demo', iat: now, exp: now + lifetimeSeconds, jti: refreshToken.slice(0, 8) })}.sig`
+    return { accessToken, refreshToken }
+  }
+  const readBody = (request) =>
+    new Promise((resolve) => {
+      let body = ''
+      request.on('data', (chunk) => (body += chunk))
+      request.on('end', () => resolve(body))
+    })
+  const cookieOf = (request) => /(?:^|;\s*)rt=([^;]+)/.exec(request.headers.cookie ?? '')?.[1]
+  const send = (response, status, body, headers = {}) => {
+    response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
+    response.end(JSON.stringify(body))
+  }
+  const tokens = (response, pair, storageMode) =>
+    send(
+      response,
+      200,
+      { access_token: pair.accessToken, token_type: 'Bearer', expires_in: lifetimeSeconds, ...(storageMode ? { refresh_token: pair.refreshToken } : {}) },
+      { 'Set-Cookie': `rt=${pair.refreshToken}; Path=/auth; HttpOnly; SameSite=Strict` },
+    )
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    if (request.method === 'GET' && url.pathname === '/tab.html') {
+      response.writeHead(200, { 'Content-Type': 'text/html' })
+      return response.end(page)
+    }
+    if (request.method === 'GET' && url.pathname === '/tokenlife.js') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript' })
+      return response.end(script)
+    }
+    if (request.method !== 'POST') return send(response, 404, { error: 'not_found' })
+    const body = await readBody(request)
+    if (url.pathname === '/auth/login') {
+      return tokens(response, issue(++familyCount), request.headers['x-refresh-token-mode'] === 'storage')
+    }
+    if (url.pathname === '/auth/refresh') {
+      stats.refreshRequests++
+      const form = new URLSearchParams(body)
+      const presented = form.get('refresh_token') ?? cookieOf(request)
+      const record = presented && families.get(presented)
+      if (!record || revoked.has(record.family)) return send(response, 400, { error: 'invalid_grant' })
+      if (record.used) {
+        stats.reuseDetected++
+        revoked.add(record.family)
+        return send(response, 400, { error: 'invalid_grant', error_description: 'reuse detected' })
+      }
+      record.used = true
+      stats.refreshes++
+      stats.refreshLog.push({ at: Date.now(), newestIssuedAt: lastIssuedAt })
+      return tokens(response, issue(record.family), form.has('refresh_token'))
+    }
+    if (url.pathname === '/auth/logout') {
+      stats.logouts++
+      const presented = new URLSearchParams(body).get('token') ?? cookieOf(request)
+      const record = presented && families.get(presented)
+      if (record) revoked.add(record.family)
+      return send(response, 200, {}, { 'Set-Cookie': 'rt=; Path=/auth; Max-Age=0' })
+    }
+    return send(response, 404, { error: 'not_found' })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stats,
+    resetStats: () => Object.assign(stats, { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [] }),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
+
+/** Launches Debian's Chromium (never a downloaded browser). */
+export function launchChromium() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs })
+}
+
+/**
+ * Opens `count` tabs of one browser context on the test page and waits until each has started.
+ * @param {import('playwright').BrowserContext} context
+ * @param {string} origin
+ * @param {number} count
+ * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', timing?: object }} [options]
+ */
+export async function openTabs(context, origin, count, { mode = 'cookie', locks = 'on', timing = {} } = {}) {
+  const query = new URLSearchParams({ mode, timing: JSON.stringify(timing) })
+  const pages = []
+  for (let i = 0; i < count; i++) {
+    const tab = await context.newPage()
+    // A browser without Web Locks (older Safari): tokenlife must fall back to a leader election.
+    if (locks === 'off') await tab.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }))
+    await tab.goto(`${origin}/tab.html?${query}`)
+    await tab.waitForFunction(() => window.ready !== undefined)
+    await tab.evaluate(() => window.ready)
+    pages.push(tab)
+  }
+  return pages
+}
