@@ -23,6 +23,13 @@ export interface ChannelPort {
   close(): void | Promise<void>
 }
 
+/** A tiny synchronous store shared by every tab of the origin (`localStorage` by default). */
+export interface SharedMarksPort {
+  get(key: string): string | null
+  set(key: string, value: string): void
+  remove(key: string): void
+}
+
 /**
  * Every dependency tokenlife has on its host environment. Defaults use browser globals, looked up lazily and
  * through wrappers so fake timers keep working; tests and server-side rendering pass their own.
@@ -47,13 +54,18 @@ export interface Environment {
   locks: LockManagerPort | undefined
   /** Opens the cross-tab channel called `name`, or `undefined` where there is no way to talk to other tabs. */
   openChannel(name: string): ChannelPort | undefined
+  /**
+   * Where tabs leave non-secret marks for each other (the newest token's expiry, "logged out at"), so a tab that
+   * missed a message, or was granted the refresh lock before a message arrived, still learns of it. Never holds a
+   * token. `undefined` where there is no such store.
+   */
+  sharedMarks: SharedMarksPort | undefined
   /** Prints a developer warning. */
   warn(message: string): void
 }
 
 /** Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). */
 export function createBrowserEnvironment(): Environment {
-  const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function'
   return {
     now: () => Date.now(),
     random: () => Math.random(),
@@ -62,7 +74,7 @@ export function createBrowserEnvironment(): Environment {
     fetch: (input, init) => globalThis.fetch(input, init),
     isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     onWake: (listener) => {
-      if (!hasWindow) return () => {}
+      if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {}
       const onVisibility = () => {
         if (document.visibilityState === 'visible') listener('visible')
       }
@@ -93,6 +105,30 @@ export function createBrowserEnvironment(): Environment {
         },
         close: () => channel.close(),
       }
+    },
+    sharedMarks: {
+      // localStorage may be missing or throw (private mode, disabled storage): then tabs rely on the channel alone.
+      get: (key) => {
+        try {
+          return globalThis.localStorage?.getItem(key) ?? null
+        } catch {
+          return null
+        }
+      },
+      set: (key, value) => {
+        try {
+          globalThis.localStorage?.setItem(key, value)
+        } catch {
+          // See get().
+        }
+      },
+      remove: (key) => {
+        try {
+          globalThis.localStorage?.removeItem(key)
+        } catch {
+          // See get().
+        }
+      },
     },
     warn: (message) => console.warn(`[tokenlife] ${message}`),
   }

@@ -18,6 +18,10 @@ export interface RefreshTiming {
   retryBaseMs: number
   /** Longest retry delay. Default `60_000`. */
   retryMaxMs: number
+  /** Wait at most this long for another tab's refresh lock before taking it over. Default `15_000`. */
+  lockTimeoutMs: number
+  /** How long a tab waits for its siblings to share their session before it asks the server. Default `100`. */
+  tabQueryTimeoutMs: number
 }
 
 /** The defaults for {@link RefreshTiming}. */
@@ -31,6 +35,8 @@ export const defaultRefreshTiming: RefreshTiming = {
   requestTimeoutMs: 10_000,
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
+  lockTimeoutMs: 15_000,
+  tabQueryTimeoutMs: 100,
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max)

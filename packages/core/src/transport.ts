@@ -1,6 +1,7 @@
 import type { TokenClaims } from './authState'
 import type { Environment } from './environment'
 import { InvalidResponseError, LoginError, NetworkError, ServerError, SessionEndedError } from './errors'
+import { MAX_TIMER_MS } from './refreshScheduler'
 import { decodeClaims, type TokenResponse } from './tokens'
 import type { WireFormat, WireRequest } from './wireFormat'
 
@@ -25,15 +26,26 @@ interface SendOptions {
 export async function send(env: Environment, request: WireRequest, options: SendOptions): Promise<Response> {
   const controller = new AbortController()
   let timedOut = false
-  const timer = env.setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, options.timeoutMs)
+  const timer = env.setTimeout(
+    () => {
+      timedOut = true
+      controller.abort()
+    },
+    Math.min(options.timeoutMs, MAX_TIMER_MS),
+  )
   const onCallerAbort = () => controller.abort(options.signal?.reason)
   options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+  // Not every fetch stops reading a body when its signal aborts (mocks, polyfills): race the abort explicitly.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+  })
   try {
     options.signal?.throwIfAborted()
-    return await env.fetch(request.url, { ...request.init, signal: controller.signal })
+    const response = await Promise.race([env.fetch(request.url, { ...request.init, signal: controller.signal }), aborted])
+    // The timeout covers the body too: a server that sends headers and then stalls must not hang the refresh.
+    // Reading a clone buffers the body, so the caller's read of `response` completes at once.
+    await Promise.race([response.clone().arrayBuffer(), aborted])
+    return response
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason
     throw new NetworkError(request.url, { cause: error, timedOut })
@@ -123,6 +135,13 @@ function parseSuccess(
   }
   if (token.expiresIn === undefined && typeof claims?.exp !== 'number') {
     throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim')
+  }
+  // A token that is dead on arrival would be refreshed again at once, in a loop.
+  if (token.expiresIn !== undefined && !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
+    throw new InvalidResponseError(url, `expires_in must be a positive number of seconds, got ${token.expiresIn}`)
+  }
+  if (token.expiresIn === undefined && typeof claims?.iat === 'number' && (claims.exp as number) <= claims.iat) {
+    throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)')
   }
   return { token, claims, receivedAt, dateHeader }
 }

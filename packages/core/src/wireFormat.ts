@@ -105,7 +105,8 @@ export const oauthWireFormat: WireFormat = {
     const fields = body as Record<string, unknown>
     const accessToken = readString(fields.access_token)
     if (!accessToken) throw new Error('no access_token')
-    const expiresIn = fields.expires_in === undefined ? undefined : Number(fields.expires_in)
+    // `null` means absent (the JWT `exp` decides); `Number(null)` would be 0, a token to refresh again at once.
+    const expiresIn = fields.expires_in == null ? undefined : Number(fields.expires_in)
     if (expiresIn !== undefined && !Number.isFinite(expiresIn)) throw new Error('expires_in is not a number')
     return {
       accessToken,

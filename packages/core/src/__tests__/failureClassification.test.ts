@@ -1,0 +1,255 @@
+import { flush, mintJwt, runFor, type FakeEnvironment } from '@tokenlife/test-utils'
+import { http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
+import {
+  isInvalidResponseError,
+  isNetworkError,
+  isServerError,
+  isSessionEndedError,
+  SessionEndedError,
+  TokenlifeError,
+} from '../errors'
+import { mswServer, setup } from './setup'
+
+const minute = 60_000
+/** Retry gaps with the default timing and random 0.5: 0.75 × min(60 s, 1 s × 2^n). */
+const backoff = (count: number) => Array.from({ length: count }, (_, i) => Math.min(0.75 * 1_000 * 2 ** i, 45_000))
+const gaps = (times: number[]) => times.slice(1).map((time, i) => time - times[i]!)
+
+/** A started client (one refresh at t0); its refresh endpoint then answers every request with `answer`. */
+async function failingFromNowOn(answer: () => Response | Promise<Response>, options: Parameters<typeof setup>[0] = {}) {
+  const context = setup(options)
+  context.server.issueSession()
+  await context.auth.start()
+  const times: number[] = []
+  mswServer.use(
+    http.post(`${context.server.origin}/auth/refresh`, () => {
+      times.push(context.env.now())
+      return answer()
+    }),
+  )
+  return { ...context, times, startedAt: context.env.now() }
+}
+
+/** Puts the fake server's normal handlers back in front. */
+const recover = (server: ReturnType<typeof setup>['server']) => mswServer.use(...server.handlers)
+
+const transientFailures: [string, () => Response, (error: unknown) => boolean, Record<string, unknown>][] = [
+  ['a network error', () => HttpResponse.error(), isNetworkError, { name: 'NetworkError', timedOut: false }],
+  ['HTTP 500', () => new HttpResponse('oops', { status: 500 }), isServerError, { name: 'ServerError', status: 500 }],
+  [
+    'HTTP 503 with an OAuth error body',
+    () => HttpResponse.json({ error: 'temporarily_unavailable' }, { status: 503 }),
+    isServerError,
+    { status: 503 },
+  ],
+  ['HTTP 429 without Retry-After', () => new HttpResponse(null, { status: 429 }), isServerError, { status: 429, retryAfterMs: undefined }],
+  [
+    'a success that is not JSON',
+    () => new HttpResponse('<html>hello</html>', { headers: { 'Content-Type': 'text/html' } }),
+    isInvalidResponseError,
+    { name: 'InvalidResponseError', problem: 'the body is not JSON' },
+  ],
+  ['a success without access_token', () => HttpResponse.json({ token_type: 'Bearer', expires_in: 60 }), isInvalidResponseError, {}],
+  [
+    'a success whose JWT does not decode',
+    () => HttpResponse.json({ access_token: 'eyJhbGciOi.not-base64!.sig', expires_in: 60 }),
+    isInvalidResponseError,
+    { problem: 'access_token is not a decodable JWT' },
+  ],
+  ['an opaque token without expires_in', () => HttpResponse.json({ access_token: 'opaque-token' }), isInvalidResponseError, {}],
+  [
+    'a JWT without exp and without expires_in',
+    () => HttpResponse.json({ access_token: mintJwt({ sub: 'user-1' }) }),
+    isInvalidResponseError,
+    {},
+  ],
+  ['expires_in: null and no exp', () => HttpResponse.json({ access_token: 'opaque', expires_in: null }), isInvalidResponseError, {}],
+  ['expires_in: 0', () => HttpResponse.json({ access_token: 'opaque', expires_in: 0 }), isInvalidResponseError, {}],
+  ['expires_in: -60', () => HttpResponse.json({ access_token: 'opaque', expires_in: -60 }), isInvalidResponseError, {}],
+]
+
+describe('transient failures keep the session and retry with capped backoff', () => {
+  it.each(transientFailures)('%s', async (_label, answer, guard, fields) => {
+    const { env, auth, states, times, startedAt } = await failingFromNowOn(answer)
+    await runFor(env, 5 * minute)
+
+    const state = auth.getState()
+    expect(state.status).toBe('authenticated')
+    expect(guard(state.error)).toBe(true)
+    expect(state.error).toBeInstanceOf(TokenlifeError)
+    expect(state.error).toMatchObject({ transient: true, ...fields })
+    expect(states.every((seen) => seen.status === 'authenticated')).toBe(true)
+    // No tight loop: the first retry 45 s in, then only as fast as the backoff allows, capped at 45 s apart.
+    expect(times[0]! - startedAt).toBe(45_000)
+    expect(gaps(times)).toEqual(backoff(times.length - 1))
+    expect(times).toHaveLength(11)
+  })
+
+  it('a request that never answers times out after requestTimeoutMs, then backs off', async () => {
+    const { env, auth, times } = await failingFromNowOn(() => new Promise<Response>(() => {}), {
+      timing: { requestTimeoutMs: 2_000 },
+    })
+    await runFor(env, 45_000)
+    expect(times).toHaveLength(1)
+    await runFor(env, 1_999)
+    expect(auth.getState().error).toBeUndefined()
+    await runFor(env, 1)
+    expect(auth.getState()).toMatchObject({ status: 'authenticated', error: { name: 'NetworkError', timedOut: true } })
+    expect((auth.getState().error as Error).cause).toBeDefined()
+    await runFor(env, 5 * minute)
+    expect(gaps(times)).toEqual(backoff(times.length - 1).map((delay) => delay + 2_000))
+  })
+
+  it('a success whose body never arrives times out too (and is retried)', async () => {
+    const stalled = () =>
+      new HttpResponse(new ReadableStream({ start() {} }), { headers: { 'Content-Type': 'application/json' } })
+    const { env, auth, times } = await failingFromNowOn(stalled, { timing: { requestTimeoutMs: 2_000 } })
+    await runFor(env, 47_000)
+    expect(auth.getState().error).toMatchObject({ name: 'NetworkError', timedOut: true })
+    await runFor(env, minute)
+    expect(times.length).toBeGreaterThan(3)
+  })
+
+  it('recovers: the next success clears the error and the schedule is back to normal', async () => {
+    const { env, server, auth, states } = await failingFromNowOn(() => new HttpResponse(null, { status: 502 }))
+    await runFor(env, 50_250) // four failures: 45 s, 45.75 s, 47.25 s, 50.25 s
+    recover(server)
+    await runFor(env, 6_000) // the retry at 56.25 s succeeds
+    const recovered = auth.getState()
+    expect(recovered).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+    expect(recovered.error).toBeUndefined()
+    expect(states.at(-1)).toBe(recovered)
+    const before = server.stats.refreshRequests
+    await runFor(env, 44_999)
+    expect(server.stats.refreshRequests).toBe(before)
+    await runFor(env, 1)
+    expect(server.stats.refreshRequests).toBe(before + 1)
+  })
+
+  it('keeps initializing (not unauthenticated) when the first refresh fails, and retries', async () => {
+    const { env, server, auth, states } = setup()
+    server.issueSession()
+    server.respondNextRefresh(() => new HttpResponse(null, { status: 503 }))
+    await auth.start()
+    expect(auth.getState()).toMatchObject({ status: 'initializing', error: { name: 'ServerError', status: 503 } })
+    await runFor(env, 750)
+    expect(auth.getState().status).toBe('authenticated')
+    expect(states.map((state) => state.status)).toEqual(['initializing', 'authenticated'])
+  })
+})
+
+describe('Retry-After', () => {
+  const retryAfter = (env: FakeEnvironment, value: (now: number) => string) => () =>
+    new HttpResponse(null, {
+      status: 429,
+      headers: { 'Retry-After': value(env.now()), Date: new Date(env.now()).toUTCString() },
+    })
+
+  it.each([
+    ['delta-seconds', () => '120'],
+    ['an HTTP date', (now: number) => new Date(now + 120_000).toUTCString()],
+  ])('is honoured (%s): no retry before it, not even on wake-ups or getAccessToken()', async (_label, value) => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    await auth.start()
+    server.respondNextRefresh(retryAfter(env, value))
+    await runFor(env, 45_000)
+    expect(server.stats.refreshRequests).toBe(2)
+    expect(auth.getState().error).toMatchObject({ name: 'ServerError', status: 429, retryAfterMs: 120_000 })
+
+    await runFor(env, 30_000) // the token has expired
+    env.wake('visible')
+    env.wake('online')
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ name: 'ServerError', status: 429 })
+    await runFor(env, 89_999)
+    expect(server.stats.refreshRequests).toBe(2)
+    await runFor(env, 1)
+    expect(server.stats.refreshRequests).toBe(3)
+    expect(auth.getState()).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+  })
+})
+
+describe('offline', () => {
+  it('sends nothing while offline and refreshes as soon as the device is back online', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    await auth.start()
+    env.online = false
+    await runFor(env, 30 * minute)
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(auth.getState().status).toBe('authenticated')
+    env.online = true
+    env.wake('online')
+    await flush()
+    expect(server.stats.refreshRequests).toBe(2)
+    expect(auth.getState().accessToken).toBe(server.stats.issued.at(-1))
+  })
+
+  it('stops retrying while offline after a network error, and retries once online', async () => {
+    const { env, server, times } = await failingFromNowOn(() => HttpResponse.error())
+    await runFor(env, 45_000)
+    expect(times).toHaveLength(1)
+    env.online = false
+    await runFor(env, 10 * minute)
+    expect(times).toHaveLength(1)
+    recover(server)
+    env.online = true
+    env.wake('online')
+    await flush()
+    expect(server.stats.refreshRequests).toBe(2)
+  })
+})
+
+describe('refusals end the session', () => {
+  const refusals: [string, () => Response, number, string | undefined][] = [
+    [
+      'HTTP 400 invalid_grant',
+      () => HttpResponse.json({ error: 'invalid_grant', error_description: 'revoked' }, { status: 400 }),
+      400,
+      'invalid_grant',
+    ],
+    ['HTTP 401 invalid_grant', () => HttpResponse.json({ error: 'invalid_grant' }, { status: 401 }), 401, 'invalid_grant'],
+    ['HTTP 401 with an empty body', () => new HttpResponse(null, { status: 401 }), 401, undefined],
+  ]
+
+  it.each(refusals)('%s while signed in → unauthenticated (revoked), and no more requests', async (_label, answer) => {
+    const { env, auth, states, times } = await failingFromNowOn(answer)
+    await runFor(env, 45_000)
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+    expect(states.at(-1)).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(SessionEndedError)
+    expect(error).toMatchObject({ name: 'SessionEndedError', reason: 'revoked', transient: false })
+    await runFor(env, 30 * minute)
+    expect(times).toHaveLength(1)
+  })
+
+  it.each(refusals)('%s gives the waiting caller the status and OAuth error code', async (_label, answer, status, code) => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    await auth.start()
+    server.respondNextRefresh(answer)
+    env.sleep(2 * minute)
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught)
+    expect(isSessionEndedError(error)).toBe(true)
+    expect(error).toMatchObject({ reason: 'revoked', status, error: code })
+  })
+
+  it.each(refusals)('%s while starting → unauthenticated (no_session)', async (_label, answer) => {
+    const { server, auth, states } = setup()
+    server.respondNextRefresh(answer)
+    await auth.start()
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'no_session' })
+    expect(states).toEqual([{ status: 'unauthenticated', reason: 'no_session' }])
+  })
+
+  it('a session revoked on the server (password changed) ends at the next refresh', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    await auth.start()
+    server.revokeAll()
+    await runFor(env, 45_000)
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+  })
+})
