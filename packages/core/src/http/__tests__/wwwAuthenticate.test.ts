@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { parseBearerChallenge } from '../wwwAuthenticate'
+
+describe('parseBearerChallenge', () => {
+  it.each([
+    ['Bearer realm="api", error="invalid_token", error_description="The access token expired"', { realm: 'api', error: 'invalid_token', error_description: 'The access token expired' }],
+    ['Bearer error=invalid_token', { error: 'invalid_token' }],
+    ['bearer  ERROR = "insufficient_scope" , scope="read write"', { error: 'insufficient_scope', scope: 'read write' }],
+    ['Basic realm="x", Bearer error="invalid_token"', { error: 'invalid_token' }],
+    ['Basic abc==, Bearer realm="a, b", error="invalid_token"', { realm: 'a, b', error: 'invalid_token' }],
+    ['Bearer error="invalid_token", Basic realm="x", error="other"', { error: 'invalid_token' }],
+    ['Bearer error_description="say \\"hi\\""', { error_description: 'say "hi"' }],
+    ['Bearer', {}],
+  ])('%s', (header, expected) => {
+    expect(parseBearerChallenge(header)).toEqual(expected)
+  })
+
+  it.each([[null], [''], ['Basic realm="x"'], ['Negotiate abc/def==']])('no Bearer challenge in %j', (header) => {
+    expect(parseBearerChallenge(header)).toBeUndefined()
+  })
+})

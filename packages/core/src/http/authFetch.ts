@@ -1,0 +1,114 @@
+import type { AuthClient } from '../authClient'
+import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
+
+/** Bodies `fetch` reads as it sends and that cannot be sent a second time. */
+function isOneShotBody(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return true
+  return Symbol.asyncIterator in body
+}
+
+function requestUrl(input: RequestInfo | URL): string | URL {
+  return input instanceof Request ? input.url : input
+}
+
+const discard = (body: ReadableStream | null | undefined): void => {
+  body?.cancel().catch(() => {})
+}
+
+/**
+ * A `fetch` with what {@link AuthClient.http} does, for code that uses plain `fetch`. Same arguments, same result:
+ *
+ * - requests to an allowed origin (the page, the auth endpoints, `allowedOrigins`) wait for a valid access token
+ *   and carry `Authorization: Bearer …`; requests to any other origin, requests that set their own
+ *   `Authorization`, and every request while there is no session go out untouched;
+ * - a 401 to a request that carried the token leads to one refresh, shared by every request refused at the same
+ *   time, then one retry with the new token (a second 401 is returned as is). When the refresh ends the session,
+ *   the call rejects with `SessionEndedError`;
+ * - bodies are resent on the retry: strings, `URLSearchParams`, `FormData`, `Blob`s and buffers as they are, a
+ *   `Request`'s body through an unread copy. A `ReadableStream` (or async iterable) body to an allowed origin is
+ *   refused up front with a `TypeError`, since it could not be resent;
+ * - the caller's `signal` (use `AbortSignal.timeout(ms)` for a timeout) also bounds the wait for a token.
+ *
+ * {@link AuthClient.fetch} is one of these, made on first use; create your own to pass options.
+ *
+ * @example
+ * ```ts
+ * const authFetch = createAuthFetch(auth, { refreshOn: 'invalid-token' })
+ * const response = await authFetch('https://api.example.com/orders', {
+ *   method: 'POST',
+ *   body: JSON.stringify(order),
+ *   headers: { 'Content-Type': 'application/json' },
+ *   signal: AbortSignal.timeout(10_000),
+ * })
+ * ```
+ *
+ * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
+ */
+export function createAuthFetch(auth: AuthClient, options: AuthHttpOptions = {}): typeof fetch {
+  return authorizedFetch(auth, options, false)
+}
+
+/**
+ * {@link createAuthFetch}'s implementation. With `ownsRequests` (ky's `fetch` option: ky hands over a `Request`
+ * it never sends again), the header is set on that `Request` instead of a copy, which keeps `auth.http` as fast as
+ * plain ky. A caller's `Request` is never changed.
+ */
+export function authorizedFetch(auth: AuthClient, options: AuthHttpOptions, ownsRequests: boolean): typeof fetch {
+  const authorizer = createRequestAuthorizer(auth, options)
+  const send = (input: RequestInfo | URL, init?: RequestInit) => auth.options.environment.fetch(input, init)
+
+  return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    if (!authorizer.allows(requestUrl(input))) return send(input, init)
+    const owned = ownsRequests && input instanceof Request && init?.headers === undefined ? input : undefined
+    // Copied as entries: msw's Node interceptor loses headers when a `set()` Headers is copied.
+    const headers: [string, string][] = owned ? [] : [...new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))]
+    if (owned ? owned.headers.has('Authorization') : headers.some(([name]) => name === 'authorization')) {
+      return send(input, init)
+    }
+    if (isOneShotBody(init?.body)) {
+      throw new TypeError(
+        'tokenlife: auth.fetch cannot resend a ReadableStream body after a token refresh. Pass a string, Blob, ' +
+          'ArrayBuffer, FormData or URLSearchParams (e.g. `await new Response(stream).blob()`), or use `auth.http`.',
+      )
+    }
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
+    // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).
+    const spare = input instanceof Request && input.body !== null && init?.body == null ? input.clone() : undefined
+    const sendWith = (target: RequestInfo | URL, token: string): Promise<Response> => {
+      if (owned && target instanceof Request) {
+        target.headers.set('Authorization', `Bearer ${token}`)
+        return send(target, init)
+      }
+      return send(target, { ...init, headers: [...headers, ['Authorization', `Bearer ${token}`]] })
+    }
+
+    let token: string | undefined
+    let response: Response
+    try {
+      token = await authorizer.tokenFor(signal)
+      if (token === undefined) {
+        discard(spare?.body)
+        return send(input, init)
+      }
+      response = await sendWith(input, token)
+    } catch (error) {
+      discard(spare?.body)
+      throw error
+    }
+    if (!authorizer.wantsRetry(response)) {
+      discard(spare?.body)
+      return response
+    }
+    let next: string
+    try {
+      next = await authorizer.tokenAfterRejection(token, signal)
+    } catch (error) {
+      discard(spare?.body)
+      throw error
+    } finally {
+      discard(response.body)
+    }
+    return sendWith(spare ?? input, next)
+  }
+}
