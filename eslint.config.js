@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -15,7 +16,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'examples/**', '**/bench/**', '.ci/**'],
+    files: ['scripts/**', 'examples/**', '**/bench/**', '**/tabs/**', '.ci/**'],
+    languageOptions: { globals: { ...globals.node } },
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Scripts that also run code inside browser pages (playwright evaluate callbacks).
+    files: ['**/bench/**', '**/tabs/**', 'examples/e2e/**'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 )

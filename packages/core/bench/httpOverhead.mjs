@@ -1,4 +1,3 @@
-/* global console */
 /**
  * Per-request overhead of `auth.http` (ky + tokenlife) against plain ky, side by side in one run, on a loopback Node
  * server that checks the bearer token. Not a test: it prints numbers and exits.

@@ -1,10 +1,11 @@
+import type { AuthClient } from '../src/index'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
 
 declare global {
   interface Window {
-    auth: import('../src/index').AuthClient
+    auth: AuthClient
     seen: { status: string; at: number }[]
     ready: Promise<void>
   }
