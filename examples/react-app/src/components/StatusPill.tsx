@@ -1,0 +1,12 @@
+import { useAuthState } from '@tokenlife/react'
+import { statusLabel } from '../format'
+
+export function StatusPill() {
+  const status = useAuthState((state) => state.status)
+  return (
+    <span className={`pill pill-${status}`} data-testid="status-pill" data-status={status}>
+      <span className="dot" aria-hidden="true" />
+      {statusLabel[status]}
+    </span>
+  )
+}

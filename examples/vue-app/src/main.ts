@@ -1,0 +1,8 @@
+import { createTokenlife } from '@tokenlife/vue'
+import { createApp } from 'vue'
+import App from './App.vue'
+import { auth } from './auth'
+import { router } from './router'
+import './styles.css'
+
+createApp(App).use(createTokenlife(auth)).use(router).mount('#app')

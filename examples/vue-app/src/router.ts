@@ -1,0 +1,18 @@
+import { authGuard } from '@tokenlife/vue'
+import { createRouter, createWebHistory } from 'vue-router'
+import { auth } from './auth'
+import DashboardView from './views/DashboardView.vue'
+import SignInView from './views/SignInView.vue'
+
+export const router = createRouter({
+  // '/vue/': the example server serves the build there (see vite.config.ts `base`).
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    { path: '/', component: DashboardView, meta: { requiresAuth: true } },
+    { path: '/login', component: SignInView },
+    { path: '/:pathMatch(.*)*', redirect: '/' },
+  ],
+})
+
+// Waits for the client to know (no flash of the sign-in page on reload), then lets a session through.
+router.beforeEach(authGuard(auth, { redirectTo: { path: '/login' } }))
