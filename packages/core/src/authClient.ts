@@ -1,57 +1,47 @@
+import type { KyInstance } from 'ky'
+import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-import { authReducer, type AuthAction } from './authReducer'
 import type { AuthenticatedState, AuthState, UnauthenticatedReason } from './authState'
 import type { Environment, WakeCause } from './environment'
 import { isSessionEndedError, SessionEndedError, TokenlifeError } from './errors'
-import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
-import { RefreshScheduler } from './refreshScheduler'
-import { refreshDueAt, retryDelay } from './refreshTiming'
-import { estimateClockOffset } from './serverClock'
-import { SessionStore } from './sessionStore'
-import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
-import { readTokenResponse, send, type TokenExchange } from './transport'
-import { abortable } from './abortable'
-import type { KyInstance } from 'ky'
 import { createAuthFetch } from './http/authFetch'
 import { createAuthHttp } from './http/createAuthHttp'
+import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshLock } from './refreshLock'
-import { SessionMarks } from './sessionMark'
-import { randomId, TabChannel } from './tabChannel'
-import type { SharedSession, TabMessage } from './tabMessages'
+import { RefreshScheduler } from './refreshScheduler'
+import { refreshDueAt, retryDelay } from './refreshTiming'
+import { revokeSession, type RevocationRequest } from './revocation'
+import { estimateClockOffset } from './serverClock'
+import { SessionStore } from './sessionStore'
+import { StateStore } from './stateStore'
+import { randomId } from './tabChannel'
+import type { SharedSession } from './tabMessages'
+import { TabSync, type LocalSession } from './tabSync'
+import { readTokenInput, type TokenInput } from './tokenInput'
+import { decodeClaims, describeAccessToken, isFresh, type AccessTokenInfo } from './tokens'
+import { readTokenResponse, send, type TokenExchange } from './transport'
 
-/** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with {@link AuthClient.setTokens}. */
-export interface TokenInput {
-  accessToken: string
-  /** Storage mode only: the refresh token to persist. */
-  refreshToken?: string
-  /** Access-token lifetime in seconds; needed for opaque (non-JWT) tokens. */
-  expiresIn?: number
-}
+export type { TokenInput } from './tokenInput'
 
 /** Called when a session ends (logout or revocation), to clear app caches. May be async. */
 export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
 
 /**
- * Holds one session: the state store, silent refresh, single-flight refresh, storage and logout.
- * Create it with {@link createAuthClient}; everything it does is described there.
+ * Holds one session: the state store, silent refresh, single-flight refresh (in this tab and across tabs), storage
+ * and logout. Create it with {@link createAuthClient}.
  */
 export class AuthClient {
   readonly #options: NormalizedOptions
   readonly #env: Environment
+  readonly #state: StateStore
   readonly #store: SessionStore
   readonly #scheduler: RefreshScheduler
-  readonly #channel: TabChannel
   readonly #lock: RefreshLock
-  readonly #marks: SessionMarks
-  #state: AuthState = { status: 'initializing' }
-  readonly #listeners = new Set<(state: AuthState) => void>()
-  readonly #eventListeners = new Set<(event: AuthEvent) => void>()
+  readonly #tabs: TabSync
   readonly #sessionEndCallbacks = new Set<SessionEndCallback>()
-  #token: AccessTokenInfo | undefined
-  /** When this tab took its current token (device ms): a logout elsewhere after this ends it. */
-  #tokenAdoptedAt = 0
-  /** The id tabs know the current token by (see {@link SharedSession.id}). */
-  #tokenId: string | undefined
+  /** This tab's token, its id among tabs and when it was taken; `undefined` without a session. */
+  #session: LocalSession | undefined
+  /** Storage mode: the current refresh token (also in storage). */
   #refreshToken: string | undefined
   #clockOffsetMs = 0
   /** Bumped whenever a session ends or is replaced: work started under an older generation is discarded. */
@@ -69,26 +59,31 @@ export class AuthClient {
   #storageQueue: Promise<unknown> = Promise.resolve()
   #detachWake: (() => void) | undefined
   #destroyed = false
+  #http: KyInstance | undefined
+  #fetch: typeof fetch | undefined
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
-    this.#env = this.#options.environment
+    const { environment, clientId, timing, debug } = this.#options
+    this.#env = environment
+    this.#state = new StateStore(environment.warn, debug)
     this.#store = new SessionStore(this.#options)
-    this.#scheduler = new RefreshScheduler(this.#env, (cause) => this.#onDue(cause))
-    const { clientId, timing } = this.#options
-    this.#channel = new TabChannel(this.#env, clientId, (message) => this.#onTabMessage(message))
-    this.#lock = new RefreshLock(this.#env, clientId, timing.lockTimeoutMs)
-    this.#marks = new SessionMarks(this.#env.sharedMarks, clientId)
+    this.#scheduler = new RefreshScheduler(environment, (cause) => this.#onDue(cause))
+    this.#lock = new RefreshLock(environment, clientId, timing.lockTimeoutMs)
+    this.#tabs = new TabSync(environment, clientId, timing, {
+      session: () => this.#session,
+      refreshToken: () => (this.#options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
+      adopt: (session) => void this.#adoptShared(session),
+      end: (reason) => {
+        if (this.#state.getState().status !== 'unauthenticated') void this.#endSession(reason, 'another-tab')
+      },
+    })
   }
 
   /** The options after validation and defaults (read-only). Used by the HTTP helpers. */
   get options(): Readonly<NormalizedOptions> {
     return this.#options
   }
-
-  // ——— HTTP helpers (src/http): built on first use ———
-  #http: KyInstance | undefined
-  #fetch: typeof fetch | undefined
 
   /**
    * A ky instance that attaches the access token to requests to allowed origins (the page, the auth endpoints,
@@ -116,25 +111,18 @@ export class AuthClient {
   get fetch(): typeof fetch {
     return (this.#fetch ??= createAuthFetch(this))
   }
-  // ——— end of HTTP helpers ———
 
   /** The current state; the same object until the state changes. */
-  getState = (): AuthState => this.#state
+  getState = (): AuthState => this.#state.getState()
 
   /**
    * Calls `listener` after every state change. Returns a function that unsubscribes. Bound, so it can be passed
    * around (e.g. to `useSyncExternalStore`).
    */
-  subscribe = (listener: (state: AuthState) => void): (() => void) => {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
-  }
+  subscribe = (listener: (state: AuthState) => void): (() => void) => this.#state.subscribe(listener)
 
   /** Calls `listener` with every {@link AuthEvent} (refreshes, failures, wake-ups, session start and end). */
-  onEvent = (listener: (event: AuthEvent) => void): (() => void) => {
-    this.#eventListeners.add(listener)
-    return () => this.#eventListeners.delete(listener)
-  }
+  onEvent = (listener: (event: AuthEvent) => void): (() => void) => this.#state.onEvent(listener)
 
   /**
    * Registers app cleanup (clear caches, reset stores) to run whenever a session ends by logout or revocation, in
@@ -146,9 +134,10 @@ export class AuthClient {
   }
 
   /**
-   * Restores or obtains a session: a persisted access token if the app opted in and it is still valid, otherwise
-   * one refresh. Idempotent: every call returns the same promise. Never rejects for a missing session or a network
-   * failure; the state says what happened (a transient failure keeps `initializing` and retries).
+   * Restores or obtains a session: a persisted access token if the app opted in and it is still valid, else a
+   * sibling tab's session, else one refresh. Idempotent: every call returns the same promise. Never rejects for a
+   * missing session or a network failure; the state says what happened (a transient failure keeps `initializing`
+   * and retries).
    */
   start(): Promise<void> {
     if (this.#destroyed) return Promise.reject(this.#destroyedError())
@@ -185,31 +174,10 @@ export class AuthClient {
    */
   setTokens(tokens: TokenInput): AuthenticatedState {
     this.#assertUsable()
-    if (typeof tokens !== 'object' || tokens === null) throw new TypeError('tokenlife: setTokens() needs { accessToken }')
-    const { accessToken, refreshToken, expiresIn } = tokens
-    if (typeof accessToken !== 'string' || accessToken === '') {
-      throw new TypeError('tokenlife: setTokens(): `accessToken` must be a non-empty string')
-    }
-    if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-      throw new TypeError('tokenlife: setTokens(): `refreshToken` must be a non-empty string when given')
-    }
-    if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
-      throw new TypeError('tokenlife: setTokens(): `expiresIn` must be a non-negative number of seconds')
-    }
-    let claims
-    try {
-      claims = decodeClaims(accessToken)
-    } catch (error) {
-      throw new TypeError('tokenlife: setTokens(): `accessToken` looks like a JWT but does not decode', { cause: error })
-    }
-    const info = describeAccessToken(accessToken, claims, expiresIn, this.#env.now(), this.#clockOffsetMs)
-    if (info === undefined) {
-      throw new TypeError('tokenlife: setTokens(): cannot tell when `accessToken` expires; pass `expiresIn`')
-    }
+    const info = readTokenInput(tokens, this.#env.now(), this.#clockOffsetMs)
     this.#attach()
     this.#supersede()
-    const state = this.#adopt(info, refreshToken, 'setTokens')
-    return state
+    return this.#adopt(info, tokens.refreshToken, 'setTokens')
   }
 
   /**
@@ -219,17 +187,17 @@ export class AuthClient {
    */
   async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
     this.#assertUsable()
-    if (this.#state.status === 'initializing') await abortable(this.start(), options.signal)
-    const state = this.#state
+    if (this.getState().status === 'initializing') await abortable(this.start(), options.signal)
+    const state = this.getState()
     if (state.status === 'unauthenticated') throw new SessionEndedError(state.reason)
-    if (state.status === 'authenticated' && this.#token && this.#isFresh(this.#token)) return state.accessToken
+    if (this.#session && this.#isFresh(this.#session.token)) return this.#session.token.accessToken
     if (state.error && this.#env.now() < this.#retryNotBefore) throw state.error
     return (await abortable(this.#refreshOnce('demand'), options.signal)).accessToken
   }
 
   /**
-   * Refreshes now, whatever the token's age. Concurrent calls (and scheduled refreshes) share one request.
-   * `signal` stops the wait for this caller only.
+   * Refreshes now, whatever the token's age. Concurrent calls (and scheduled refreshes) share one request; across
+   * tabs, a newer token another tab obtained meanwhile is adopted instead. `signal` stops the wait for this caller.
    */
   refresh(options: { signal?: AbortSignal } = {}): Promise<AuthenticatedState> {
     this.#assertUsable()
@@ -238,26 +206,25 @@ export class AuthClient {
   }
 
   /**
-   * Ends the session: at once locally (state `unauthenticated`, reason `'logout'`, storage cleared, cleanup
-   * callbacks run), then revokes it on the server, bounded by `logoutTimeoutMs`. Never rejects because the
-   * server failed or the device is offline. Idempotent. `everywhere` asks the server to end every session of the
-   * user.
+   * Ends the session: at once locally and in every tab (state `unauthenticated`, reason `'logout'`, storage
+   * cleared, cleanup callbacks run), then revokes it on the server, bounded by `logoutTimeoutMs`. Never rejects
+   * because the server failed or the device is offline. Idempotent. `everywhere` asks the server to end every
+   * session of the user.
    */
   logout(options: { everywhere?: boolean } = {}): Promise<void> {
-    if (this.#loggingOut && this.#state.status === 'unauthenticated') return this.#loggingOut
+    if (this.#loggingOut && this.getState().status === 'unauthenticated') return this.#loggingOut
     // A client that never started (a sign-out page) must still tell the other tabs.
-    if (!this.#destroyed) this.#channel.open()
+    if (!this.#destroyed) this.#tabs.open()
     this.#logouts++
-    const hadSession = this.#state.status !== 'unauthenticated'
-    const accessToken = this.#state.accessToken
+    const hadSession = this.getState().status !== 'unauthenticated'
+    const accessToken = this.getState().accessToken
     // Read the refresh token before the clear that endSession queues behind it.
     const refreshToken = this.#refreshToken
       ? Promise.resolve(this.#refreshToken)
       : this.#queueStorage(() => this.#store.readRefreshToken())
     const ended = this.#endSession('logout')
-    const revoked = hadSession
-      ? refreshToken.then((token) => this.#revoke({ accessToken, refreshToken: token, everywhere: options.everywhere === true }))
-      : undefined
+    const everywhere = options.everywhere === true
+    const revoked = hadSession && refreshToken.then((token) => this.#revoke({ accessToken, refreshToken: token, everywhere }))
     const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
       () => undefined,
       () => undefined,
@@ -269,25 +236,7 @@ export class AuthClient {
     return loggingOut
   }
 
-  /** Best-effort server-side revocation, bounded by `logoutTimeoutMs`; never rejects. */
-  async #revoke(captured: { accessToken?: string; refreshToken?: string; everywhere: boolean }): Promise<void> {
-    const { logoutUrl, wireFormat, logoutTimeoutMs } = this.#options
-    if (logoutUrl === undefined) return
-    const request = wireFormat.buildLogoutRequest({
-      url: logoutUrl,
-      refreshToken: this.#options.refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
-      accessToken: captured.accessToken,
-      everywhere: captured.everywhere,
-    })
-    try {
-      const response = await send(this.#env, request, { timeoutMs: logoutTimeoutMs })
-      if (!response.ok) this.#emit({ type: 'revocation-failed', error: new Error(`HTTP ${response.status}`) })
-    } catch (error) {
-      this.#emit({ type: 'revocation-failed', error })
-    }
-  }
-
-  /** Releases every timer, listener and request. The client cannot be used afterwards. */
+  /** Releases every timer, listener, channel and request. The client cannot be used afterwards. */
   destroy(): void {
     if (this.#destroyed) return
     this.#destroyed = true
@@ -296,39 +245,31 @@ export class AuthClient {
     this.#scheduler.cancel()
     this.#detachWake?.()
     this.#detachWake = undefined
-    this.#channel.close()
-    this.#listeners.clear()
-    this.#eventListeners.clear()
+    this.#tabs.close()
+    this.#state.clear()
     this.#sessionEndCallbacks.clear()
   }
 
-  // ——— internals ———
+  // ——— restoring and refreshing ———
 
   async #restore(): Promise<void> {
     this.#attach()
-    if (this.#state.status !== 'initializing') return
+    if (this.getState().status !== 'initializing') return
     const generation = this.#generation
     const [persisted, refreshToken] = await this.#queueStorage(() =>
       Promise.all([this.#store.readAccessToken(), this.#store.readRefreshToken()]),
     )
-    if (generation !== this.#generation || this.#state.status !== 'initializing') return
+    if (generation !== this.#generation || this.getState().status !== 'initializing') return
     this.#refreshToken = refreshToken
     if (persisted && this.#isFresh(persisted)) {
-      let claims
-      try {
-        claims = decodeClaims(persisted.accessToken)
-      } catch {
-        claims = undefined
-      }
-      this.#adopt({ ...persisted, claims: claims ?? {} }, undefined, 'restore')
+      this.#adopt({ ...persisted, claims: safeClaims(persisted.accessToken) ?? {} }, undefined, 'restore')
       return
     }
     if (this.#options.refreshTokenMode === 'storage' && refreshToken === undefined) {
       // Nothing stored here (memory-only storage, a new tab): another tab may still hold the session.
-      const shared = await this.#channel.query(this.#options.timing.tabQueryTimeoutMs)
-      if (generation !== this.#generation || this.#state.status !== 'initializing') return
-      if (shared && this.#isFresh(shared)) this.#adoptShared(shared)
-      else await this.#endSession('no_session')
+      const shared = await this.#tabs.askForSession()
+      if (generation !== this.#generation || this.getState().status !== 'initializing') return
+      if (!shared || !this.#adoptShared(shared)) await this.#endSession('no_session')
       return
     }
     await this.#refreshOnce('start').catch(() => {
@@ -351,16 +292,16 @@ export class AuthClient {
 
   async #performRefresh(cause: RefreshCause): Promise<AuthenticatedState> {
     const generation = this.#generation
-    const before = this.#token
+    const before = this.#session?.token
     const abort = new AbortController()
     this.#refreshAbort = abort
     this.#scheduler.cancel()
-    this.#emit({ type: 'refresh-started', cause })
+    this.#state.emit({ type: 'refresh-started', cause })
     try {
       // One refresh at a time across every tab; whoever gets the lock first checks what the others did meanwhile.
       return await this.#lock.run(async () => {
         if (generation !== this.#generation) return this.#supersededResult()
-        const shared = await this.#newerSessionThan(before)
+        const shared = await this.#newerSessionThan(before, false)
         if (shared) return shared
         if (generation !== this.#generation) return this.#supersededResult()
         try {
@@ -376,7 +317,7 @@ export class AuthClient {
     } catch (error) {
       if (generation !== this.#generation) return this.#supersededResult()
       if (isSessionEndedError(error)) {
-        const state = this.#state
+        const state = this.getState()
         const reason = state.status === 'authenticated' ? 'revoked' : (state.reason ?? 'no_session')
         await this.#endSession(reason)
         throw new SessionEndedError(reason, { status: error.status, error: error.error, cause: error })
@@ -405,28 +346,18 @@ export class AuthClient {
   }
 
   /**
-   * Called holding the refresh lock: did another tab obtain a session newer than `before` while this one waited (or,
-   * with `afterRefusal`, just before the server refused our refresh token)? Adopts it if so. Also notices a logout
-   * in another tab, and re-reads a refresh token another tab may have rotated in shared storage.
+   * Called holding the refresh lock: is there a session newer than `before` — adopted from a sibling's message
+   * while this tab waited, or one the siblings hold — or did the session end elsewhere? In storage mode, also
+   * re-reads a refresh token a sibling may have rotated in shared storage (and, after a refusal, retries with it).
    */
-  async #newerSessionThan(before: AccessTokenInfo | undefined, afterRefusal = false): Promise<AuthenticatedState | undefined> {
-    const beforeExpiry = before?.expiresAt ?? Number.NEGATIVE_INFINITY
-    const current = this.#token
-    if (current && current !== before && current.expiresAt > beforeExpiry && this.#isFresh(current)) {
-      return this.#state as AuthenticatedState
+  async #newerSessionThan(before: AccessTokenInfo | undefined, afterRefusal: boolean): Promise<AuthenticatedState | undefined> {
+    const current = this.#session?.token
+    if (current && current !== before && current.expiresAt > (before?.expiresAt ?? Number.NEGATIVE_INFINITY) && this.#isFresh(current)) {
+      return this.getState() as AuthenticatedState
     }
-    const mark = this.#marks.read()
-    if (mark?.state === 'ended' && this.#state.status === 'authenticated' && mark.at >= this.#tokenAdoptedAt) {
-      throw new SessionEndedError(mark.reason)
-    }
-    const someoneHasNewer =
-      mark?.state === 'active' && mark.id !== this.#tokenId && mark.expiresAt >= beforeExpiry && this.#isFresh(mark)
-    if (before === undefined || someoneHasNewer || afterRefusal) {
-      const shared = await this.#channel.query(this.#options.timing.tabQueryTimeoutMs)
-      if (shared && shared.expiresAt >= beforeExpiry && shared.id !== this.#tokenId && this.#isFresh(shared)) {
-        return this.#adoptShared(shared)
-      }
-    }
+    const news = await this.#tabs.newsSince(before, afterRefusal)
+    if (news?.type === 'ended') throw new SessionEndedError(news.reason)
+    if (news?.type === 'session') return this.#adoptShared(news.session)
     if (this.#options.refreshTokenMode === 'storage') {
       const sent = this.#refreshToken
       const stored = await this.#queueStorage(() => this.#store.readRefreshToken())
@@ -444,12 +375,36 @@ export class AuthClient {
     const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs
     const delay = retryDelay(this.#options.timing, this.#failures, this.#env.random(), retryAfterMs)
     this.#retryNotBefore = retryAfterMs === undefined ? 0 : this.#env.now() + retryAfterMs
-    this.#dispatch({ type: 'failed', error })
-    this.#emit({ type: 'refresh-failed', error, retryInMs: delay })
+    this.#state.dispatch({ type: 'failed', error })
+    this.#state.emit({ type: 'refresh-failed', error, retryInMs: delay })
     this.#nextCause = 'retry'
     this.#scheduler.scheduleAt(this.#env.now() + delay)
     return error
   }
+
+  #onDue(cause: WakeCause | 'timer'): void {
+    if (this.#destroyed || this.getState().status === 'unauthenticated') return
+    if (!this.#env.isOnline()) {
+      // Offline: wait for the `online` event, but look again later in case it never comes.
+      this.#waitingForOnline = true
+      this.#scheduler.scheduleAt(this.#env.now() + this.#options.timing.retryMaxMs)
+      return
+    }
+    this.#waitingForOnline = false
+    const refreshCause = cause === 'timer' ? this.#nextCause : this.#nextCause === 'retry' ? 'retry' : 'schedule'
+    this.#refreshOnce(refreshCause).catch(() => {
+      // Failures are in the state and events; a retry is scheduled.
+    })
+  }
+
+  #onWake(cause: WakeCause): void {
+    this.#state.emit({ type: 'wake', cause })
+    this.#tabs.catchUp()
+    if (cause === 'online' && this.#waitingForOnline) this.#scheduler.scheduleAt(this.#env.now())
+    this.#scheduler.check(cause)
+  }
+
+  // ——— taking and ending sessions: local work and other tabs take the same path ———
 
   #acceptExchange(exchange: TokenExchange, source: SessionSource): AuthenticatedState {
     const { token, claims, receivedAt, dateHeader } = exchange
@@ -460,65 +415,61 @@ export class AuthClient {
     return this.#adopt(info, token.refreshToken, source)
   }
 
-  /** Makes `info` the session's token: state, storage and the next scheduled refresh. */
-  #adopt(
-    info: AccessTokenInfo,
-    refreshToken: string | undefined,
-    source: SessionSource,
-    id = randomId(),
-  ): AuthenticatedState {
-    const wasAuthenticated = this.#state.status === 'authenticated'
-    this.#token = info
-    this.#tokenId = id
-    this.#tokenAdoptedAt = this.#env.now()
+  /** Takes a session another tab obtained, without a request of our own. */
+  #adoptShared(session: SharedSession): AuthenticatedState | undefined {
+    const claims = safeClaims(session.accessToken)
+    if (claims === null) return undefined
+    this.#supersede()
+    const { accessToken, expiresAt, lifetimeMs } = session
+    return this.#adopt({ accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }, session.refreshToken, 'tab', session.id)
+  }
+
+  /** Makes `info` the session's token: state, storage, the other tabs and the next scheduled refresh. */
+  #adopt(info: AccessTokenInfo, refreshToken: string | undefined, source: SessionSource, id = randomId()): AuthenticatedState {
+    const wasAuthenticated = this.getState().status === 'authenticated'
+    this.#session = { token: info, id, adoptedAt: this.#env.now() }
     // In cookie mode the refresh token is the browser's business: one that a server also puts in the body is ignored.
     const keepRefreshToken = refreshToken !== undefined && this.#options.refreshTokenMode === 'storage'
     if (keepRefreshToken) this.#refreshToken = refreshToken
     this.#failures = 0
     this.#retryNotBefore = 0
-    this.#dispatch({ type: 'tokens', token: info })
+    this.#state.dispatch({ type: 'tokens', token: info })
     this.#queueStorage(async () => {
       if (keepRefreshToken) await this.#store.writeRefreshToken(refreshToken)
       await this.#store.writeAccessToken(info)
     })
-    if (source !== 'tab') {
-      this.#marks.write({ state: 'active', id, expiresAt: info.expiresAt })
-      this.#channel.post({ type: 'session', session: this.#shareable(info) })
-    }
+    if (source !== 'tab') this.#tabs.announceSession(this.#session)
     this.#nextCause = 'schedule'
     const { timing } = this.#options
     this.#scheduler.scheduleAt(refreshDueAt(timing, info.expiresAt, info.lifetimeMs, this.#env.now(), this.#env.random()))
-    this.#emit(
+    this.#state.emit(
       wasAuthenticated && source === 'refresh'
         ? { type: 'refresh-succeeded', expiresAt: info.expiresAt }
         : { type: 'session-started', source, expiresAt: info.expiresAt },
     )
-    return this.#state as AuthenticatedState
+    return this.getState() as AuthenticatedState
   }
 
   /**
-   * Ends the session locally and at once: state, timers, in-flight work; then clears storage and runs the app's
-   * cleanup callbacks (only when a session really ended). Resolves when storage is clear.
+   * Ends the session locally and at once: tells the other tabs first (when it ended here), then state, timers and
+   * in-flight work; then clears storage and runs the app's cleanup callbacks (only when a session really ended).
+   * Resolves when storage is clear and the callbacks have run.
    */
   #endSession(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab' = 'this-tab'): Promise<void> {
-    const hadSession = this.#state.status !== 'unauthenticated' && reason !== 'no_session'
-    if (from === 'this-tab' && reason !== 'no_session') {
-      // Tell the other tabs first: none of them should wait for a server round trip to learn of it.
-      this.#marks.write({ state: 'ended', reason, at: this.#env.now() })
-      this.#channel.post({ type: 'ended', reason })
-    }
+    const hadSession = this.getState().status !== 'unauthenticated' && reason !== 'no_session'
+    if (from === 'this-tab' && reason !== 'no_session') this.#tabs.announceEnd(reason)
     this.#supersede()
-    this.#token = undefined
+    this.#session = undefined
     this.#refreshToken = undefined
-    this.#dispatch({ type: 'ended', reason })
+    this.#state.dispatch({ type: 'ended', reason })
     const cleared = this.#queueStorage(() => this.#store.clear())
     if (!hadSession) return cleared
-    this.#emit({ type: 'session-ended', reason })
+    this.#state.emit({ type: 'session-ended', reason })
     const callbacks = [...this.#sessionEndCallbacks].map(async (callback) => {
       try {
         await callback(reason)
       } catch (error) {
-        this.#emit({ type: 'cleanup-failed', error })
+        this.#state.emit({ type: 'cleanup-failed', error })
         this.#env.warn(`a session-end callback threw: ${String(error)}`)
       }
     })
@@ -536,133 +487,22 @@ export class AuthClient {
     this.#waitingForOnline = false
   }
 
-  #onDue(cause: WakeCause | 'timer'): void {
-    if (this.#destroyed || this.#state.status === 'unauthenticated') return
-    if (!this.#env.isOnline()) {
-      // Offline: wait for the `online` event, but look again later in case it never comes.
-      this.#waitingForOnline = true
-      this.#scheduler.scheduleAt(this.#env.now() + this.#options.timing.retryMaxMs)
-      return
-    }
-    this.#waitingForOnline = false
-    const refreshCause = cause === 'timer' ? this.#nextCause : this.#nextCause === 'retry' ? 'retry' : 'schedule'
-    this.#refreshOnce(refreshCause).catch(() => {
-      // Failures are in the state and events; a retry is scheduled.
-    })
+  async #revoke(captured: RevocationRequest): Promise<void> {
+    const error = await revokeSession(this.#options, captured)
+    if (error !== undefined) this.#state.emit({ type: 'revocation-failed', error })
   }
 
-  #onWake(cause: WakeCause): void {
-    this.#emit({ type: 'wake', cause })
-    this.#catchUp()
-    if (cause === 'online' && this.#waitingForOnline) this.#scheduler.scheduleAt(this.#env.now())
-    this.#scheduler.check(cause)
-  }
+  // ——— plumbing ———
 
-  /** Starts listening for wake-ups (visibility, focus, pageshow, online); once. */
+  /** Starts listening for wake-ups (visibility, focus, pageshow, online) and to the other tabs; once. */
   #attach(): void {
     if (this.#detachWake || this.#destroyed) return
     this.#detachWake = this.#env.onWake((cause) => this.#onWake(cause))
-    this.#channel.open()
+    this.#tabs.open()
   }
 
-  /** News from another tab, already validated: the same reducer path as local work. */
-  #onTabMessage(message: TabMessage): void {
-    if (this.#destroyed) return
-    switch (message.type) {
-      case 'session':
-        if (this.#isNewer(message.session)) this.#adoptShared(message.session)
-        return
-      case 'ended':
-        if (this.#state.status !== 'unauthenticated') void this.#endSession(message.reason, 'another-tab')
-        return
-      case 'query':
-        if (this.#token && this.#state.status === 'authenticated' && this.#isFresh(this.#token)) {
-          this.#channel.post({ type: 'answer', id: message.id, session: this.#shareable(this.#token) })
-        }
-        return
-    }
-  }
-
-  /** Takes a session another tab obtained, without a request of our own. */
-  #adoptShared(session: SharedSession): AuthenticatedState | undefined {
-    let claims
-    try {
-      claims = decodeClaims(session.accessToken)
-    } catch {
-      return undefined
-    }
-    this.#supersede()
-    const { accessToken, expiresAt, lifetimeMs } = session
-    return this.#adopt({ accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }, session.refreshToken, 'tab', session.id)
-  }
-
-  #shareable(info: AccessTokenInfo): SharedSession {
-    const { accessToken, expiresAt, lifetimeMs } = info
-    const id = this.#tokenId ?? randomId()
-    const refreshToken = this.#options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined
-    return refreshToken === undefined
-      ? { id, accessToken, expiresAt, lifetimeMs }
-      : { id, accessToken, expiresAt, lifetimeMs, refreshToken }
-  }
-
-  /** Whether another tab's session replaces ours: a different token that lives at least as long. */
-  #isNewer(session: SharedSession): boolean {
-    const current = this.#token
-    return !current || (session.accessToken !== current.accessToken && session.expiresAt >= current.expiresAt)
-  }
-
-  /**
-   * Whether a token still has `minValidityMs` left (never more than a quarter of its lifetime, so very short-lived
-   * tokens are not refreshed on every call).
-   */
   #isFresh(token: { expiresAt: number; lifetimeMs?: number }): boolean {
-    const { minValidityMs } = this.#options.timing
-    const margin = token.lifetimeMs === undefined ? minValidityMs : Math.min(minValidityMs, token.lifetimeMs / 4)
-    return token.expiresAt - margin > this.#env.now()
-  }
-
-  /**
-   * After a wake-up a tab may have missed messages (frozen, asleep): the shared mark tells it whether the session
-   * ended elsewhere or a newer token exists; then it asks the other tabs for it.
-   */
-  #catchUp(): void {
-    const mark = this.#marks.read()
-    if (!mark) return
-    if (mark.state === 'ended') {
-      if (this.#state.status !== 'unauthenticated' && this.#token && mark.at >= this.#tokenAdoptedAt) {
-        void this.#endSession(mark.reason, 'another-tab')
-      }
-      return
-    }
-    if (mark.id !== this.#tokenId && this.#isFresh(mark)) {
-      void this.#channel.query(this.#options.timing.tabQueryTimeoutMs).then((shared) => {
-        if (shared && !this.#destroyed && this.#isNewer(shared)) this.#adoptShared(shared)
-      })
-    }
-  }
-
-  #dispatch(action: AuthAction): void {
-    const next = authReducer(this.#state, action)
-    if (next === this.#state) return
-    this.#state = next
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(next)
-      } catch (error) {
-        this.#env.warn(`a subscriber threw: ${String(error)}`)
-      }
-    }
-  }
-
-  #emit(event: AuthEvent): void {
-    this.#options.debug?.(event)
-    for (const listener of [...this.#eventListeners]) {
-      try {
-        listener(event)
-      } catch (error) {
-        this.#env.warn(`an event listener threw: ${String(error)}`)
-      }
-    }
+    return isFresh(token, this.#options.timing.minValidityMs, this.#env.now())
   }
 
   /** Runs storage work in order, so a clear can never be overtaken by an earlier write. */
@@ -678,7 +518,7 @@ export class AuthClient {
    */
   #supersededResult(): AuthenticatedState {
     if (this.#destroyed) throw this.#destroyedError()
-    const state = this.#state
+    const state = this.getState()
     if (state.status === 'authenticated') return state
     throw new SessionEndedError(state.status === 'unauthenticated' ? state.reason : 'logout')
   }
@@ -689,5 +529,14 @@ export class AuthClient {
 
   #assertUsable(): void {
     if (this.#destroyed) throw this.#destroyedError()
+  }
+}
+
+/** Claims of a token, `undefined` for an opaque one, `null` for a JWT that does not decode. */
+function safeClaims(accessToken: string): ReturnType<typeof decodeClaims> | null {
+  try {
+    return decodeClaims(accessToken)
+  } catch {
+    return null
   }
 }

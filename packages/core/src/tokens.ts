@@ -59,3 +59,12 @@ export function describeAccessToken(
       : receivedAt
   return { accessToken, claims: safeClaims, expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) }
 }
+
+/**
+ * Whether a token still has `minValidityMs` left. The margin is never more than a quarter of the token's lifetime,
+ * so very short-lived tokens are not refreshed on every call.
+ */
+export function isFresh(token: { expiresAt: number; lifetimeMs?: number }, minValidityMs: number, now: number): boolean {
+  const margin = token.lifetimeMs === undefined ? minValidityMs : Math.min(minValidityMs, token.lifetimeMs / 4)
+  return token.expiresAt - margin > now
+}

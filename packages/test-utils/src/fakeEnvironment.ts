@@ -101,22 +101,22 @@ export class FakeEnvironment implements Environment {
 
   /**
    * Moves the clock forward like {@link FakeEnvironment.advance}, but lets the event loop run (promises, msw
-   * responses, channel messages) after every timer, as a browser would. Use it when work started by one timer must
-   * progress before the next one fires.
+   * responses, channel messages; {@link RUN_ROUNDS} macrotasks, idle in practice) before and after every timer, as
+   * a browser would. Use it when work started by one timer must progress before the next one fires.
    */
   async run(ms: number): Promise<void> {
     const target = this.#clock.now + ms
-    await flush()
+    await flush(RUN_ROUNDS)
     for (;;) {
       const next = [...this.#timers.values()].filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0]
       if (!next) break
       this.#timers.delete(next.id)
       this.#clock.now = Math.max(this.#clock.now, next.at)
       next.callback()
-      await flush()
+      await flush(RUN_ROUNDS)
     }
     this.#clock.now = target
-    await flush()
+    await flush(RUN_ROUNDS)
   }
 
   /**
@@ -138,6 +138,13 @@ export class FakeEnvironment implements Environment {
     for (const listener of [...this.#wakeListeners]) listener(cause)
   }
 }
+
+/**
+ * Macrotask rounds {@link FakeEnvironment.run} lets pass before each timer: enough for a chain of tabs to hand a
+ * session along (lock grant, query, answer) before a 100 ms fake timeout, as real message passing (well under a
+ * millisecond) would.
+ */
+const RUN_ROUNDS = 25
 
 /** Lets pending promises and msw's responses run (real macrotasks; the fake clock does not move). */
 export async function flush(rounds = 5): Promise<void> {

@@ -1,0 +1,40 @@
+import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+
+/** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
+export interface TokenInput {
+  accessToken: string
+  /** Storage mode only: the refresh token to persist. */
+  refreshToken?: string
+  /** Access-token lifetime in seconds; needed for opaque (non-JWT) tokens. */
+  expiresIn?: number
+}
+
+const fail = (why: string, cause?: unknown): never => {
+  throw new TypeError(`tokenlife: setTokens(): ${why}`, cause === undefined ? undefined : { cause })
+}
+
+/**
+ * Validates what an app passed to `setTokens()` and works out the access token's expiry. Throws a `TypeError`
+ * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
+ */
+export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
+  if (typeof tokens !== 'object' || tokens === null) fail('needs { accessToken }')
+  const { accessToken, refreshToken, expiresIn } = tokens
+  if (typeof accessToken !== 'string' || accessToken === '') fail('`accessToken` must be a non-empty string')
+  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    fail('`refreshToken` must be a non-empty string when given')
+  }
+  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
+    fail('`expiresIn` must be a non-negative number of seconds')
+  }
+  let claims
+  try {
+    claims = decodeClaims(accessToken)
+  } catch (error) {
+    fail('`accessToken` looks like a JWT but does not decode', error)
+  }
+  return (
+    describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
+    fail('cannot tell when `accessToken` expires; pass `expiresIn`')
+  )
+}
