@@ -319,8 +319,10 @@ export class AuthClient {
       if (isSessionEndedError(error)) {
         const state = this.getState()
         const reason = state.status === 'authenticated' ? 'revoked' : (state.reason ?? 'no_session')
-        await this.#endSession(reason)
-        throw new SessionEndedError(reason, { status: error.status, error: error.error, cause: error })
+        const { status, description } = error
+        const ended = new SessionEndedError(reason, { status, error: error.error, description, cause: error })
+        await this.#endSession(reason, 'this-tab', ended)
+        throw ended
       }
       throw this.#scheduleRetry(error instanceof Error ? error : new TokenlifeError(String(error), { cause: error }))
     } finally {
@@ -455,7 +457,11 @@ export class AuthClient {
    * in-flight work; then clears storage and runs the app's cleanup callbacks (only when a session really ended).
    * Resolves when storage is clear and the callbacks have run.
    */
-  #endSession(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab' = 'this-tab'): Promise<void> {
+  #endSession(
+    reason: UnauthenticatedReason,
+    from: 'this-tab' | 'another-tab' = 'this-tab',
+    error?: SessionEndedError,
+  ): Promise<void> {
     const hadSession = this.getState().status !== 'unauthenticated' && reason !== 'no_session'
     if (from === 'this-tab' && reason !== 'no_session') this.#tabs.announceEnd(reason)
     this.#supersede()
@@ -464,7 +470,7 @@ export class AuthClient {
     this.#state.dispatch({ type: 'ended', reason })
     const cleared = this.#queueStorage(() => this.#store.clear())
     if (!hadSession) return cleared
-    this.#state.emit({ type: 'session-ended', reason })
+    this.#state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
     const callbacks = [...this.#sessionEndCallbacks].map(async (callback) => {
       try {
         await callback(reason)

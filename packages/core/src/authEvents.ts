@@ -1,5 +1,6 @@
 import type { UnauthenticatedReason } from './authState'
 import type { WakeCause } from './environment'
+import type { SessionEndedError } from './errors'
 
 /** How a session began. `'tab'` means another tab of this browser shared it. */
 export type SessionSource = 'login' | 'refresh' | 'restore' | 'setTokens' | 'tab'
@@ -10,7 +11,12 @@ export type SessionSource = 'login' | 'refresh' | 'restore' | 'setTokens' | 'tab
  */
 export type AuthEvent =
   | { type: 'session-started'; source: SessionSource; expiresAt: number }
-  | { type: 'session-ended'; reason: UnauthenticatedReason }
+  | {
+      type: 'session-ended'
+      reason: UnauthenticatedReason
+      /** The server's refusal when it ended the session (status, OAuth `error`, `error_description`). */
+      error?: SessionEndedError
+    }
   | { type: 'refresh-started'; cause: RefreshCause }
   | { type: 'refresh-succeeded'; expiresAt: number }
   | { type: 'refresh-failed'; error: Error; retryInMs: number | undefined }

@@ -78,6 +78,8 @@ export class SessionEndedError extends TokenlifeError {
   readonly status: number | undefined
   /** The OAuth `error` code of the refusal (e.g. `'invalid_grant'`), when there was one. */
   readonly error: string | undefined
+  /** The server's `error_description` (e.g. "refresh token reuse detected"), when there was one. */
+  readonly description: string | undefined
 
   constructor(
     reason: 'revoked' | 'logout' | 'no_session',
@@ -88,6 +90,7 @@ export class SessionEndedError extends TokenlifeError {
     this.reason = reason
     this.status = options.status
     this.error = options.error
+    this.description = options.description
   }
 }
 

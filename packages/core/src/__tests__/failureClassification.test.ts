@@ -253,3 +253,15 @@ describe('refusals end the session', () => {
     expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
   })
 })
+
+describe('the refusal that ended a session is reported', () => {
+  it('session-ended carries the server error and description', async () => {
+    const { server, auth, events } = setup()
+    server.issueSession()
+    await auth.start()
+    server.revokeAll()
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'revoked', status: 400, error: 'invalid_grant' })
+    const ended = events.find((event) => event.type === 'session-ended')
+    expect(ended).toMatchObject({ reason: 'revoked', error: { error: 'invalid_grant', description: 'unknown or revoked refresh token' } })
+  })
+})
