@@ -200,7 +200,7 @@ export class AuthClient {
    * tabs, a newer token another tab obtained meanwhile is adopted instead. `signal` stops the wait for this caller.
    */
   refresh(options: { signal?: AbortSignal } = {}): Promise<AuthenticatedState> {
-    this.#assertUsable()
+    if (this.#destroyed) return Promise.reject(this.#destroyedError())
     this.#attach()
     return abortable(this.#refreshOnce('explicit'), options.signal)
   }
@@ -358,7 +358,11 @@ export class AuthClient {
       return this.getState() as AuthenticatedState
     }
     const news = await this.#tabs.newsSince(before, afterRefusal)
-    if (news?.type === 'ended') throw new SessionEndedError(news.reason)
+    if (news?.type === 'ended') {
+      // A sibling ended the session (its message did not reach us): end ours the same way, without re-announcing.
+      await this.#endSession(news.reason, 'another-tab')
+      throw new SessionEndedError(news.reason)
+    }
     if (news?.type === 'session') return this.#adoptShared(news.session)
     if (this.#options.refreshTokenMode === 'storage') {
       const sent = this.#refreshToken
@@ -386,6 +390,12 @@ export class AuthClient {
 
   #onDue(cause: WakeCause | 'timer'): void {
     if (this.#destroyed || this.getState().status === 'unauthenticated') return
+    if (cause === 'late-timer') {
+      // The timer fired long after it should have: the tab was throttled or the device slept, as on any wake-up.
+      this.#state.emit({ type: 'wake', cause })
+      this.#tabs.catchUp()
+      if (this.getState().status === 'unauthenticated') return
+    }
     if (!this.#env.isOnline()) {
       // Offline: wait for the `online` event, but look again later in case it never comes.
       this.#waitingForOnline = true

@@ -19,7 +19,7 @@ export type AuthEvent =
     }
   | { type: 'refresh-started'; cause: RefreshCause }
   | { type: 'refresh-succeeded'; expiresAt: number }
-  | { type: 'refresh-failed'; error: Error; retryInMs: number | undefined }
+  | { type: 'refresh-failed'; error: Error; retryInMs: number }
   | { type: 'wake'; cause: WakeCause }
   | { type: 'revocation-failed'; error: unknown }
   | { type: 'cleanup-failed'; error: unknown }

@@ -11,10 +11,10 @@ export type {
   TokenClaims,
 } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-export type { AuthClientOptions } from './options'
+export type { AuthClientOptions, NormalizedOptions } from './options'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
-export type { Environment, LockManagerPort, ChannelPort, TimerHandle, WakeCause } from './environment'
+export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './environment'
 export { createBrowserEnvironment } from './environment'
 export type {
   WireFormat,

@@ -12,7 +12,7 @@ export interface RefreshTiming {
   maxJitterMs: number
   /** `getAccessToken()` refreshes first when the token has less than this left. Default `5_000`. */
   minValidityMs: number
-  /** Give up on one refresh, login or logout request after this long. Default `10_000`. */
+  /** Give up on one refresh or login request after this long (logout has `logoutTimeoutMs`). Default `10_000`. */
   requestTimeoutMs: number
   /** First retry delay after a transient failure. Default `1_000`. */
   retryBaseMs: number

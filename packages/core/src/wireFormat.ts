@@ -61,7 +61,7 @@ export interface WireFormat {
   buildLogoutRequest(context: LogoutRequestContext): WireRequest
   /** Reads a success body (already parsed as JSON); throw to reject it as malformed. */
   parseTokenResponse(body: unknown): TokenResponse
-  /** Reads an error body (parsed JSON, or `undefined` when it was empty or not JSON). */
+  /** Reads an error body that parsed as JSON (empty and non-JSON bodies are never passed here). */
   parseErrorResponse(body: unknown): ErrorBody
 }
 

@@ -117,7 +117,7 @@ describe('destroy()', () => {
     auth.destroy()
     await expect(auth.start()).rejects.toThrow(/destroyed; create a new one/)
     await expect(auth.getAccessToken()).rejects.toThrow(/destroyed/)
-    expect(() => auth.refresh()).toThrow(/destroyed/)
+    await expect(auth.refresh()).rejects.toThrow(/destroyed/)
     await expect(auth.login({})).rejects.toThrow(/destroyed/)
     expect(() => auth.setTokens({ accessToken: 'opaque', expiresIn: 60 })).toThrow(/destroyed/)
   })

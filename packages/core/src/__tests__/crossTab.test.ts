@@ -166,3 +166,22 @@ describe('cross-tab coordination', () => {
     expect(browser.server.stats.reuseDetected).toBe(0)
   })
 })
+
+describe('cross-tab: a tab that missed the logout message', () => {
+  it('learns it from the shared mark when it next refreshes, and ends with the same reason without re-announcing', async () => {
+    const browser = createBrowser()
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    await a.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, b.auth.start())
+    b.link.asleep = true
+    await a.auth.logout()
+    await flush()
+    b.link.asleep = false
+    const postedBefore = browser.hub.posted.length
+    await expect(settle(browser.env, b.auth.refresh())).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'logout' })
+    expect(b.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(b.cleanups).toEqual(['logout'])
+    expect(browser.hub.posted.slice(postedBefore).some((message) => (message as { type?: string }).type === 'ended')).toBe(false)
+    expect(browser.server.stats.refreshRequests).toBe(0)
+  })
+})

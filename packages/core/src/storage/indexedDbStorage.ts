@@ -24,12 +24,16 @@ function checkName(option: string, value: string | undefined, fallback: string):
  * A {@link StorageAdapter} over IndexedDB (through idb-keyval), in a database of its own.
  *
  * Nothing touches IndexedDB until the first call, so creating it during server-side rendering is safe. Calls
- * reject where IndexedDB is missing or refuses to open (some private-browsing modes); wrap it in
- * {@link withMemoryFallback} to keep the session in memory instead.
+ * reject where IndexedDB is missing or refuses to open (some private-browsing modes); tokenlife then keeps the
+ * session in memory for the page, with one warning.
  *
  * @example
  * ```ts
- * const storage = withMemoryFallback(indexedDbStorage({ databaseName: 'my-app-auth' }), console.warn)
+ * createAuthClient({
+ *   refreshUrl: '/auth/refresh',
+ *   refreshToken: 'storage',
+ *   storage: indexedDbStorage({ databaseName: 'my-app-auth' }),
+ * })
  * ```
  */
 export function indexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {

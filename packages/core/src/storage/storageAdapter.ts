@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * const sessionStore: StorageAdapter = {
+ *   name: 'myStore',
  *   get: async (key) => myStore.read(key) ?? undefined,
  *   set: async (key, value) => myStore.write(key, value),
  *   remove: async (key) => myStore.delete(key),

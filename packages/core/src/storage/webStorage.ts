@@ -7,12 +7,13 @@ const globalNames = { local: 'localStorage', session: 'sessionStorage' } as cons
  *
  * The global is looked up on every call, never at import or construction, so creating it during server-side
  * rendering is safe. Each call throws where the storage is missing or refuses access (a `SecurityError` when
- * storage is blocked, a `QuotaExceededError` when it is full); wrap it in {@link withMemoryFallback} to keep
- * the session in memory instead.
+ * storage is blocked, a `QuotaExceededError` when it is full); tokenlife then keeps the session in memory for
+ * the page, with one warning.
  *
  * @example
  * ```ts
- * const storage = withMemoryFallback(webStorage('session'), console.warn)
+ * // Opt in to keeping the access token across reloads of this tab:
+ * createAuthClient({ refreshUrl: '/auth/refresh', persistAccessToken: webStorage('session') })
  * ```
  */
 export function webStorage(kind: 'local' | 'session'): StorageAdapter {
