@@ -1,3 +1,5 @@
+import { openLibraryChannel } from './libraryChannel'
+
 /** An opaque handle returned by {@link Environment.setTimeout}. */
 export type TimerHandle = unknown
 
@@ -94,7 +96,10 @@ export function createBrowserEnvironment(): Environment {
     },
     locks: typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks as LockManagerPort) : undefined,
     openChannel: (name) => {
-      if (typeof BroadcastChannel === 'undefined') return undefined
+      if (typeof BroadcastChannel === 'undefined') {
+        // Older browsers: the broadcast-channel library talks through IndexedDB or localStorage instead.
+        return typeof window === 'undefined' ? undefined : openLibraryChannel(name)
+      }
       const channel = new BroadcastChannel(name)
       return {
         postMessage: (message) => channel.postMessage(message),

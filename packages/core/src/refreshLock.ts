@@ -22,7 +22,7 @@ export class RefreshLock {
   /** Runs `task` while holding the lock. */
   run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#env.locks) return this.#runWithWebLock(task)
-    if (typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined') return this.#runWithElection(task)
+    if (typeof window !== 'undefined') return this.#runWithElection(task)
     return task()
   }
 

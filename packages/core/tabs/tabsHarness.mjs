@@ -143,15 +143,17 @@ export function launchChromium() {
  * @param {import('playwright').BrowserContext} context
  * @param {string} origin
  * @param {number} count
- * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', timing?: object }} [options]
+ * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', channel?: 'native' | 'library', timing?: object }} [options]
  */
-export async function openTabs(context, origin, count, { mode = 'cookie', locks = 'on', timing = {} } = {}) {
+export async function openTabs(context, origin, count, { mode = 'cookie', locks = 'on', channel = 'native', timing = {} } = {}) {
   const query = new URLSearchParams({ mode, timing: JSON.stringify(timing) })
   const pages = []
   for (let i = 0; i < count; i++) {
     const tab = await context.newPage()
     // A browser without Web Locks (older Safari): tokenlife must fall back to a leader election.
     if (locks === 'off') await tab.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }))
+    // A browser without a native BroadcastChannel either: tokenlife must talk through the broadcast-channel library.
+    if (channel === 'library') await tab.addInitScript(() => delete window.BroadcastChannel)
     await tab.goto(`${origin}/tab.html?${query}`)
     await tab.waitForFunction(() => window.ready !== undefined)
     await tab.evaluate(() => window.ready)
