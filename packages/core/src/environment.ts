@@ -80,7 +80,10 @@ export function createBrowserEnvironment(): Environment {
       const onVisibility = () => {
         if (document.visibilityState === 'visible') listener('visible')
       }
-      const onPageShow = () => listener('pageshow')
+      // Only a page restored from the back/forward cache has been asleep; the first pageshow is just the load.
+      const onPageShow = (event: PageTransitionEvent) => {
+        if (event.persisted) listener('pageshow')
+      }
       const onFocus = () => listener('focus')
       const onOnline = () => listener('online')
       document.addEventListener('visibilitychange', onVisibility)

@@ -5,21 +5,11 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium } from 'playwright'
+import { launchChromium } from '@tokenlife/test-utils/chromium'
+
+export { launchChromium }
 
 const coreDist = fileURLToPath(new URL('../dist/index.js', import.meta.url))
-
-/** Flags that keep Debian's Chromium quiet and offline-safe. */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -131,11 +121,6 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
     resetStats: () => Object.assign(stats, { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [] }),
     close: () => new Promise((resolve) => server.close(resolve)),
   }
-}
-
-/** Launches Debian's Chromium (never a downloaded browser). */
-export function launchChromium() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs })
 }
 
 /**

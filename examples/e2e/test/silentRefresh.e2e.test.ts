@@ -1,0 +1,79 @@
+// Scenario 1: signed in, the access token is renewed silently, lifetime after lifetime, while the page uses the API.
+import type { RunningServer } from '@tokenlife/example-server'
+import type { Browser, BrowserContext } from 'playwright'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import {
+  APPS,
+  events,
+  launchChromium,
+  openApp,
+  refreshesSince,
+  signIn,
+  startE2eServer,
+  statusesSince,
+  tokenExpiresAt,
+  TTL_MS,
+  Watcher,
+} from './harness'
+
+let server: RunningServer
+let browser: Browser
+let context: BrowserContext | undefined
+
+beforeAll(async () => {
+  ;[server, browser] = await Promise.all([startE2eServer(), launchChromium()])
+})
+afterEach(async () => {
+  await context?.close()
+  context = undefined
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe.each(APPS)('$name app', (app) => {
+  test('renews the token silently across lifetimes while the page calls the API', async () => {
+    const watcher = new Watcher()
+    context = await watcher.newContext(browser)
+    const page = await openApp(context, server, app)
+    const apiBefore = { requests: server.stats.apiRequests, unauthorized: server.stats.apiUnauthorized }
+    await signIn(page)
+    const signedInAt = Date.now()
+    const firstExpiry = await tokenExpiresAt(page)
+
+    // Use the API through `auth.http` (button) on top of the app's own 5-second poll, for a bit over two lifetimes.
+    const until = signedInAt + 2.5 * TTL_MS
+    while (Date.now() < until) {
+      await Promise.all([
+        page.waitForResponse((response) => new URL(response.url()).pathname === '/api/data', { timeout: TTL_MS }),
+        page.getByTestId('api-call').click(),
+      ])
+      await page.waitForTimeout(400) // pacing between clicks, not a wait for a condition
+    }
+    await expect.poll(() => page.getByTestId('api-status').getAttribute('data-status')).toBe('200')
+
+    // Every API call succeeded: no 401 on an expired token, no network failure.
+    const calls = watcher.apiResponses.filter((response) => response.at >= signedInAt)
+    expect(calls.length).toBeGreaterThanOrEqual(8)
+    expect(calls.filter((response) => response.status !== 200)).toEqual([])
+    expect(watcher.apiFailures).toEqual([])
+    expect(server.stats.apiUnauthorized - apiBefore.unauthorized).toBe(0)
+    expect(server.stats.apiRequests - apiBefore.requests).toBeGreaterThanOrEqual(calls.length)
+
+    // The token was renewed (at least once per lifetime), and every refresh succeeded.
+    const refreshes = refreshesSince(server, signedInAt)
+    expect(refreshes.length).toBeGreaterThanOrEqual(2)
+    expect(refreshes.filter((entry) => entry.outcome !== 'success')).toEqual([])
+    expect(await tokenExpiresAt(page)).toBeGreaterThan(firstExpiry + 2 * TTL_MS - 1000)
+    expect(await tokenExpiresAt(page)).toBeGreaterThan(Date.now())
+    const log = await events(page)
+    expect(log.filter((event) => event.type === 'refresh-succeeded').length).toBeGreaterThanOrEqual(2)
+    expect(log.filter((event) => event.type === 'refresh-failed' || event.type === 'session-ended')).toEqual([])
+
+    // Signed in all along, without a flicker of another status.
+    expect(await statusesSince(page, signedInAt)).toEqual(['authenticated'])
+    await expect.poll(() => page.getByTestId('status-pill').getAttribute('data-status')).toBe('authenticated')
+    watcher.expectClean()
+  })
+})
