@@ -3,7 +3,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { auth } from './auth'
-import './styles.css'
+import '@tokenlife/example-app-shared/styles.css'
+import './brand.css'
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { auth } from './auth'
 import { router } from './router'
-import './styles.css'
+import '@tokenlife/example-app-shared/styles.css'
+import './brand.css'
 
 createApp(App).use(createTokenlife(auth)).use(router).mount('#app')

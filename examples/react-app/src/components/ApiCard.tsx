@@ -1,7 +1,7 @@
 import { useAuthClient } from '@tokenlife/react'
 import { useCallback, useEffect, useState } from 'react'
-import { fetchData, type ApiResult } from '../api'
-import { clock } from '../format'
+import { fetchData, type ApiResult } from '@tokenlife/example-app-shared/api'
+import { clock } from '@tokenlife/example-app-shared/format'
 
 const POLL_MS = 5_000
 

@@ -1,7 +1,7 @@
 import { useAuthClient } from '@tokenlife/react'
 import { useState, type FormEvent } from 'react'
-import { changePassword } from '../api'
-import { errorText } from '../format'
+import { changePassword } from '@tokenlife/example-app-shared/api'
+import { errorText } from '@tokenlife/example-app-shared/format'
 
 const SUCCESS = 'Password changed. This tab got fresh tokens; other sessions end at their next refresh.'
 

@@ -1,5 +1,5 @@
 import { useAuthState } from '@tokenlife/react'
-import { claimText, sortedClaims } from '../format'
+import { claimText, sortedClaims } from '@tokenlife/example-app-shared/format'
 
 /** The access token (header.payload.signature) and its decoded claims. */
 export function ClaimsCard() {

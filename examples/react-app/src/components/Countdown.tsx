@@ -1,5 +1,5 @@
 import type { TokenClaims } from '@tokenlife/react'
-import { clock, duration, lifetimeSeconds } from '../format'
+import { clock, duration, lifetimeSeconds } from '@tokenlife/example-app-shared/format'
 import { useNow } from '../useNow'
 
 /** Seconds left on the access token, ticking each second, with a bar over the token's lifetime. */

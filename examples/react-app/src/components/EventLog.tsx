@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react'
 import { eventLog } from '../auth'
-import { clock, describeEvent } from '../format'
+import { clock, describeEvent } from '@tokenlife/example-app-shared/format'
 import type { LoggedEvent } from '../eventLog'
 
 function eventAttributes({ event }: LoggedEvent) {

@@ -1,5 +1,5 @@
 import { useAuth, useAuthClient } from '@tokenlife/react'
-import { initials } from '../format'
+import { initials } from '@tokenlife/example-app-shared/format'
 import { Countdown } from './Countdown'
 
 export function SessionCard() {

@@ -1,6 +1,6 @@
 import { isLoginError, useAuth } from '@tokenlife/react'
 import { useState, type FormEvent } from 'react'
-import { errorText, reasonText } from '../format'
+import { errorText, reasonText } from '@tokenlife/example-app-shared/format'
 import { DemoTips } from './DemoTips'
 
 const DEMO = { email: 'demo@tokenlife.dev', password: 'demo-password' }

@@ -1,5 +1,5 @@
 import { useAuthState } from '@tokenlife/react'
-import { statusLabel } from '../format'
+import { statusLabel } from '@tokenlife/example-app-shared/format'
 
 export function StatusPill() {
   const status = useAuthState((state) => state.status)

@@ -1,6 +1,6 @@
 // Calls to the example server through `auth.http` (ky with the bearer token and one refresh-and-retry on 401).
-// Framework-free; the Vue example has a copy of this file.
-import { isSessionEndedError, type AuthClient } from '@tokenlife/react'
+// Framework-free; shared by the React and Vue examples.
+import { isSessionEndedError, type AuthClient } from '@tokenlife/core'
 import { errorText } from './format'
 
 export interface ApiResult {

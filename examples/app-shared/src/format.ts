@@ -1,5 +1,5 @@
-// Framework-free helpers. The React example has a copy of this file: the two apps are separate on purpose.
-import type { AuthEvent, AuthStatus, TokenClaims, UnauthenticatedReason } from '@tokenlife/vue'
+// Framework-free helpers shared by the React and Vue examples.
+import type { AuthEvent, AuthStatus, TokenClaims, UnauthenticatedReason } from '@tokenlife/core'
 
 export type Tone = 'info' | 'good' | 'warn' | 'bad'
 
