@@ -19,7 +19,7 @@ try {
   await build({ entryPoints: { index: entry }, bundle: true, minify: true, format: 'esm', splitting: true, outdir, platform: 'browser', target: 'es2022', logLevel: 'error' })
   const rows = readdirSync(outdir).map((name) => {
     const { min, gz } = measure(join(outdir, name))
-    return { chunk: name === 'index.js' ? 'index.js (loaded by every app)' : `${name} (lazy: no Web Locks)`, minified: kb(min), 'min+gz': kb(gz), gz }
+    return { chunk: name === 'index.js' ? 'index.js (loaded by every app)' : `${name} (lazy: browsers without Web Locks or BroadcastChannel)`, minified: kb(min), 'min+gz': kb(gz), gz }
   })
   const main = rows.find((row) => row.chunk.startsWith('index.js'))
   const total = rows.reduce((sum, row) => sum + row.gz, 0)

@@ -81,8 +81,9 @@ export class TabSync {
    */
   async newsSince(before: AccessTokenInfo | undefined, afterRefusal: boolean): Promise<SiblingNews | undefined> {
     const local = this.#host.session()
+    const ended = this.#endedSince(local)
+    if (ended) return ended
     const mark = this.#marks.read()
-    if (mark?.state === 'ended' && local && mark.at >= local.adoptedAt) return { type: 'ended', reason: mark.reason }
     const beforeExpiry = before?.expiresAt ?? Number.NEGATIVE_INFINITY
     const someoneHasNewer =
       mark?.state === 'active' && mark.id !== local?.id && mark.expiresAt >= beforeExpiry && this.#isFresh(mark)
@@ -91,7 +92,15 @@ export class TabSync {
     if (shared && shared.expiresAt >= beforeExpiry && shared.id !== this.#host.session()?.id) {
       return { type: 'session', session: shared }
     }
-    return undefined
+    // After a refusal, look once more: a logout elsewhere may have caused it, and its mark may only now be visible
+    // (localStorage reaches other processes a little later).
+    return afterRefusal ? this.#endedSince(local) : undefined
+  }
+
+  /** The shared mark's news that the session ended after `local` was taken, if it says so. */
+  #endedSince(local: LocalSession | undefined): Extract<SiblingNews, { type: 'ended' }> | undefined {
+    const mark = this.#marks.read()
+    return mark?.state === 'ended' && local && mark.at >= local.adoptedAt ? { type: 'ended', reason: mark.reason } : undefined
   }
 
   /**
@@ -103,7 +112,8 @@ export class TabSync {
     const local = this.#host.session()
     if (!mark) return
     if (mark.state === 'ended') {
-      if (local && mark.at >= local.adoptedAt) this.#host.end(mark.reason)
+      const ended = this.#endedSince(local)
+      if (ended) this.#host.end(ended.reason)
       return
     }
     if (mark.id !== local?.id && this.#isFresh(mark)) {

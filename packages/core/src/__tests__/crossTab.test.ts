@@ -185,3 +185,32 @@ describe('cross-tab: a tab that missed the logout message', () => {
     expect(browser.server.stats.refreshRequests).toBe(0)
   })
 })
+
+describe('cross-tab: a refusal caused by a logout in another tab', () => {
+  it('is reported as a logout when the logout mark shows up while the tab asks its siblings', async () => {
+    const browser = createBrowser({ mode: 'cookie' })
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    browser.server.issueSession()
+    await settle(browser.env, a.auth.start())
+    await settle(browser.env, b.auth.start())
+    // b misses a's logout message, and the shared mark reaches b's process only after b's refresh was refused.
+    b.link.asleep = true
+    const markKey = 'tokenlife:default:mark'
+    const marks = browser.env.marks
+    const realSet = marks.set.bind(marks)
+    let delayed: string | undefined
+    marks.set = (key: string, value: string) => {
+      if (key === markKey && value.includes('"ended"')) delayed = value
+      else realSet(key, value)
+      return marks
+    }
+    await a.auth.logout()
+    marks.set = realSet
+    const refreshing = b.auth.refresh()
+    // The refusal arrives; while b asks its siblings, the mark becomes visible.
+    await flush()
+    realSet(markKey, delayed!)
+    await expect(settle(browser.env, refreshing)).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'logout' })
+    expect(b.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+  })
+})
