@@ -202,6 +202,9 @@ export class AuthClient {
   refresh(options: { signal?: AbortSignal } = {}): Promise<AuthenticatedState> {
     if (this.#destroyed) return Promise.reject(this.#destroyedError())
     this.#attach()
+    // The server asked us to wait (429/503 Retry-After): even an explicit refresh does not ask again before then.
+    const { error } = this.getState()
+    if (error && this.#env.now() < this.#retryNotBefore) return Promise.reject(error)
     return abortable(this.#refreshOnce('explicit'), options.signal)
   }
 

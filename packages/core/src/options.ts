@@ -1,4 +1,5 @@
 import { createBrowserEnvironment, type Environment } from './environment'
+import { checkAllowedOrigins } from './http/originPolicy'
 import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
@@ -129,6 +130,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (!Array.isArray(allowedOrigins) || allowedOrigins.some((origin) => typeof origin !== 'string' || origin === '')) {
     fail('allowedOrigins', 'must be an array of origins or URL prefixes')
   }
+  checkAllowedOrigins(allowedOrigins)
   for (const [name, value] of Object.entries(options.wireFormat ?? {})) {
     if (!(name in oauthWireFormat)) fail(`wireFormat.${name}`, 'is not a known wire format function')
     if (typeof value !== 'function') fail(`wireFormat.${name}`, 'must be a function')

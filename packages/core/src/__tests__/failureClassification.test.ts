@@ -162,6 +162,7 @@ describe('Retry-After', () => {
     env.wake('visible')
     env.wake('online')
     await expect(auth.getAccessToken()).rejects.toMatchObject({ name: 'ServerError', status: 429 })
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'ServerError', status: 429 })
     await runFor(env, 89_999)
     expect(server.stats.refreshRequests).toBe(2)
     await runFor(env, 1)

@@ -29,6 +29,8 @@ describe('options', () => {
     ['clientId empty', { refreshUrl, clientId: '' }, 'clientId'],
     ['logoutTimeoutMs negative', { refreshUrl, logoutTimeoutMs: -5 }, 'logoutTimeoutMs'],
     ['allowedOrigins not an array', { refreshUrl, allowedOrigins: 'https://api.test' }, 'allowedOrigins'],
+    ['allowedOrigins with a wildcard', { refreshUrl, allowedOrigins: ['https://*.example.com'] }, 'allowedOrigins'],
+    ['allowedOrigins without a scheme', { refreshUrl, allowedOrigins: ['api.example.com'] }, 'allowedOrigins'],
     ['wireFormat.unknown', { refreshUrl, wireFormat: { unknown: () => ({}) } }, 'wireFormat.unknown'],
     ['wireFormat entry not a function', { refreshUrl, wireFormat: { parseTokenResponse: 'json' } }, 'wireFormat.parseTokenResponse'],
     ["debug 'yes'", { refreshUrl, debug: 'yes' }, 'debug'],

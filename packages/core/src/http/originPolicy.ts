@@ -23,7 +23,14 @@ const fail = (entry: string, why: string): never => {
   throw new TypeError(`tokenlife: option \`allowedOrigins\` entry ${JSON.stringify(entry)} ${why}`)
 }
 
-/** Rejects entries that could never match what the app meant, before any request is made. */
+/**
+ * Rejects `allowedOrigins` entries that could never match what the app meant (a wildcard, no scheme, not a URL),
+ * with a `TypeError` naming the entry. Runs when the client is created.
+ */
+export function checkAllowedOrigins(entries: readonly string[]): void {
+  for (const entry of entries) checkEntry(entry)
+}
+
 function checkEntry(entry: string): void {
   if (entry.includes('*')) fail(entry, 'has a wildcard; list each origin (e.g. "https://api.example.com")')
   if (hasScheme.test(entry)) {
