@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { DEMO_USER, startServer, type RunningServer, type StartServerOptions } from '@tokenlife/example-server'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright'
-import { expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
 /** Access-token lifetime the test servers issue, seconds. tokenlife refreshes such short tokens at about half-life. */
 export const TTL_SECONDS = 4
@@ -42,6 +42,41 @@ export function startE2eServer(options: StartServerOptions = {}): Promise<Runnin
     users: [DEMO_USER, ...APPS.map(userFor)],
     ...options,
   })
+}
+
+/** What one test file runs against: one server and one Chromium for the file. */
+export interface E2eStack {
+  /** The running server (a test may replace it, e.g. after a restart; the new one is closed at the end). */
+  server: RunningServer
+  browser: Browser
+  /** A watched browser context (see {@link Watcher.newContext}), closed after the test. */
+  newContext(watcher: Watcher): Promise<BrowserContext>
+}
+
+/**
+ * Registers a test file's lifecycle: starts the server and Chromium before its tests, closes every context a test
+ * opened after it, and both at the end.
+ */
+export function useE2eStack(options: StartServerOptions = {}): E2eStack {
+  const contexts: BrowserContext[] = []
+  const stack = {
+    newContext: async (watcher: Watcher) => {
+      const context = await watcher.newContext(stack.browser)
+      contexts.push(context)
+      return context
+    },
+  } as E2eStack
+  beforeAll(async () => {
+    ;[stack.server, stack.browser] = await Promise.all([startE2eServer(options), launchChromium()])
+  })
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()))
+  })
+  afterAll(async () => {
+    await stack.browser?.close()
+    await stack.server?.close()
+  })
+  return stack
 }
 
 export { launchChromium }

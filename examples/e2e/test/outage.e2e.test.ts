@@ -1,42 +1,27 @@
 // Scenario 5: refreshes that fail for network reasons (the request cut off, the server down and restarted) are
 // transient: the session survives them, and the next refresh after the outage succeeds without a new sign-in.
 import { randomBytes } from 'node:crypto'
-import type { RunningServer } from '@tokenlife/example-server'
-import type { Browser, BrowserContext, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright'
+import { describe, expect, test } from 'vitest'
 import {
   APPS,
   events,
-  launchChromium,
   openApp,
   refreshesSince,
   signIn,
   stopApiPoll,
-  startE2eServer,
   statusesSince,
   tokenExpiresAt,
   TTL_MS,
   Watcher,
   type ConsoleError,
+  startE2eServer,
+  useE2eStack,
 } from './harness'
 
 // Kept so the server can be restarted with the same store and signing key, as after a deploy.
 const jwtSecret = randomBytes(32)
-let server: RunningServer
-let browser: Browser
-let context: BrowserContext | undefined
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startE2eServer({ jwtSecret }), launchChromium()])
-})
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const stack = useE2eStack({ jwtSecret })
 
 const failedRefreshes = async (page: Page) =>
   (await events(page)).filter((event) => event.type === 'refresh-failed').length
@@ -45,7 +30,7 @@ const failedRefreshes = async (page: Page) =>
 async function expectRecovered(page: Page, since: number, expiryBefore: number) {
   await expect.poll(() => tokenExpiresAt(page), { timeout: 20_000 }).toBeGreaterThan(expiryBefore)
   expect(await tokenExpiresAt(page)).toBeGreaterThan(Date.now())
-  expect(refreshesSince(server, since).filter((entry) => entry.outcome === 'success').length).toBeGreaterThanOrEqual(1)
+  expect(refreshesSince(stack.server, since).filter((entry) => entry.outcome === 'success').length).toBeGreaterThanOrEqual(1)
   // In the page's own log: a successful refresh after the last failed one, and the session never ended.
   const log = await events(page)
   const lastFailure = log.map((event) => event.type).lastIndexOf('refresh-failed')
@@ -64,12 +49,12 @@ const outageNoise = (error: ConsoleError) =>
 describe.each(APPS)('$name app', (app) => {
   test('refresh requests cut off across a due refresh: the session survives, the next refresh succeeds', async () => {
     const watcher = new Watcher()
-    context = await watcher.newContext(browser)
-    const page = await openApp(context, server, app)
+    const context = await stack.newContext(watcher)
+    const page = await openApp(context, stack.server, app)
     await signIn(page)
     await stopApiPoll(page) // only the refresh schedule talks to the server; the API is called once, after recovery
     const signedInAt = Date.now()
-    const logins = server.stats.logins
+    const logins = stack.server.stats.logins
     const expiryBefore = await tokenExpiresAt(page)
 
     let aborted = 0
@@ -82,7 +67,7 @@ describe.each(APPS)('$name app', (app) => {
     await expect.poll(() => Date.now() > expiryBefore, { timeout: TTL_MS + 5000 }).toBe(true)
     expect(await failedRefreshes(page)).toBeGreaterThanOrEqual(1)
     await page.getByTestId('session-error').waitFor()
-    const requestsDuringCut = refreshesSince(server, signedInAt).length
+    const requestsDuringCut = refreshesSince(stack.server, signedInAt).length
     expect(requestsDuringCut).toBe(0) // nothing got through: the cut was real
 
     const restoredAt = Date.now()
@@ -91,36 +76,36 @@ describe.each(APPS)('$name app', (app) => {
     await page.getByTestId('session-error').waitFor({ state: 'detached' })
 
     expect(await statusesSince(page, signedInAt)).toEqual(['authenticated'])
-    expect(server.stats.logins).toBe(logins)
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.logins).toBe(logins)
+    expect(stack.server.stats.reuseDetected).toBe(0)
     watcher.expectClean(outageNoise)
   })
 
   test('the server goes down and restarts on the same port with the same store: the session survives', async () => {
     const watcher = new Watcher()
-    context = await watcher.newContext(browser)
-    const page = await openApp(context, server, app)
+    const context = await stack.newContext(watcher)
+    const page = await openApp(context, stack.server, app)
     await signIn(page)
     await stopApiPoll(page) // only the refresh schedule talks to the server; the API is called once, after recovery
     const signedInAt = Date.now()
     const expiryBefore = await tokenExpiresAt(page)
     const failuresBefore = await failedRefreshes(page)
 
-    const { port, store } = server
-    await server.close()
+    const { port, store } = stack.server
+    await stack.server.close()
     // Down past the token's expiry, through at least one failed refresh.
     await expect.poll(() => failedRefreshes(page), { timeout: TTL_MS + 5000 }).toBeGreaterThan(failuresBefore)
     await expect.poll(() => Date.now() > expiryBefore, { timeout: TTL_MS + 5000 }).toBe(true)
     await page.getByTestId('session-error').waitFor()
 
-    server = await startE2eServer({ port, store, jwtSecret })
-    expect(server.port).toBe(port)
+    stack.server = await startE2eServer({ port, store, jwtSecret })
+    expect(stack.server.port).toBe(port)
     const restartedAt = Date.now()
     await expectRecovered(page, restartedAt, expiryBefore)
 
     expect(await statusesSince(page, signedInAt)).toEqual(['authenticated'])
-    expect(server.stats.logins).toBe(0) // no new sign-in on the restarted server
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.logins).toBe(0) // no new sign-in on the restarted stack.server
+    expect(stack.server.stats.reuseDetected).toBe(0)
     watcher.expectClean(outageNoise)
   })
 })

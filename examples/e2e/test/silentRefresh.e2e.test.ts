@@ -1,43 +1,26 @@
 // Scenario 1: signed in, the access token is renewed silently, lifetime after lifetime, while the page uses the API.
-import type { RunningServer } from '@tokenlife/example-server'
-import type { Browser, BrowserContext } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   APPS,
   events,
-  launchChromium,
   openApp,
   refreshesSince,
   signIn,
-  startE2eServer,
   statusesSince,
   tokenExpiresAt,
   TTL_MS,
   Watcher,
+  useE2eStack,
 } from './harness'
 
-let server: RunningServer
-let browser: Browser
-let context: BrowserContext | undefined
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startE2eServer(), launchChromium()])
-})
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const stack = useE2eStack()
 
 describe.each(APPS)('$name app', (app) => {
   test('renews the token silently across lifetimes while the page calls the API', async () => {
     const watcher = new Watcher()
-    context = await watcher.newContext(browser)
-    const page = await openApp(context, server, app)
-    const apiBefore = { requests: server.stats.apiRequests, unauthorized: server.stats.apiUnauthorized }
+    const context = await stack.newContext(watcher)
+    const page = await openApp(context, stack.server, app)
+    const apiBefore = { requests: stack.server.stats.apiRequests, unauthorized: stack.server.stats.apiUnauthorized }
     await signIn(page)
     const signedInAt = Date.now()
     const firstExpiry = await tokenExpiresAt(page)
@@ -58,11 +41,11 @@ describe.each(APPS)('$name app', (app) => {
     expect(calls.length).toBeGreaterThanOrEqual(8)
     expect(calls.filter((response) => response.status !== 200)).toEqual([])
     expect(watcher.apiFailures).toEqual([])
-    expect(server.stats.apiUnauthorized - apiBefore.unauthorized).toBe(0)
-    expect(server.stats.apiRequests - apiBefore.requests).toBeGreaterThanOrEqual(calls.length)
+    expect(stack.server.stats.apiUnauthorized - apiBefore.unauthorized).toBe(0)
+    expect(stack.server.stats.apiRequests - apiBefore.requests).toBeGreaterThanOrEqual(calls.length)
 
     // The token was renewed (at least once per lifetime), and every refresh succeeded.
-    const refreshes = refreshesSince(server, signedInAt)
+    const refreshes = refreshesSince(stack.server, signedInAt)
     expect(refreshes.length).toBeGreaterThanOrEqual(2)
     expect(refreshes.filter((entry) => entry.outcome !== 'success')).toEqual([])
     expect(await tokenExpiresAt(page)).toBeGreaterThan(firstExpiry + 2 * TTL_MS - 1000)

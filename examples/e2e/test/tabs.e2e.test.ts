@@ -1,54 +1,41 @@
 // Scenarios 2 and 3: five tabs of one browser share one session: one refresh per due time reaches the server, new
 // tabs adopt the session from their siblings, and a logout in one tab signs every tab out and leaves nothing behind.
-import type { RunningServer } from '@tokenlife/example-server'
-import type { Browser, BrowserContext, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { BrowserContext, Page } from 'playwright'
+import { describe, expect, test } from 'vitest'
 import {
   APPS,
   events,
   JWT_PATTERN,
-  launchChromium,
   openApp,
   refreshesSince,
   signIn,
-  startE2eServer,
   statusesSince,
   storedSession,
   TTL_MS,
   waitForStatus,
   Watcher,
   type App,
+  useE2eStack,
 } from './harness'
 
-let server: RunningServer
-let browser: Browser
-let context: BrowserContext | undefined
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startE2eServer(), launchChromium()])
-})
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const stack = useE2eStack()
 
 /** Signs in in a first tab, then opens four more tabs of the same context, each of which must find the session. */
-async function fiveTabs(app: App, watcher: Watcher): Promise<{ tabs: Page[]; signedInAt: number; openedAt: number }> {
-  context = await watcher.newContext(browser)
-  const first = await openApp(context, server, app)
+async function fiveTabs(
+  app: App,
+  watcher: Watcher,
+): Promise<{ context: BrowserContext; tabs: Page[]; signedInAt: number; openedAt: number }> {
+  const context = await stack.newContext(watcher)
+  const first = await openApp(context, stack.server, app)
   await signIn(first)
   const signedInAt = Date.now()
   const tabs = [first]
   for (let i = 1; i < 5; i++) {
-    const tab = await openApp(context, server, app)
+    const tab = await openApp(context, stack.server, app)
     await waitForStatus(tab, 'authenticated')
     tabs.push(tab)
   }
-  return { tabs, signedInAt, openedAt: Date.now() }
+  return { context, tabs, signedInAt, openedAt: Date.now() }
 }
 
 /** Refresh requests closer together than this are two requests for one due refresh (one tab refreshes at ~half-life). */
@@ -76,7 +63,7 @@ describe.each(APPS)('$name app', (app) => {
       const started = (await events(tab)).filter((event) => event.type === 'session-started')
       expect(started[0]).toEqual({ type: 'session-started', detail: 'tab' })
     }
-    const duringStartUp = refreshesSince(server, signedInAt)
+    const duringStartUp = refreshesSince(stack.server, signedInAt)
     // At most the refreshes one tab would have made on schedule while the tabs opened.
     expect(duringStartUp.length).toBeLessThanOrEqual(Math.floor((openedAt - signedInAt) / (0.4 * TTL_MS)) + 1)
 
@@ -84,16 +71,16 @@ describe.each(APPS)('$name app', (app) => {
     const watchFrom = Date.now()
     await tabs[0]!.waitForTimeout(2 * TTL_MS)
     const watchTo = Date.now()
-    const watched = server.stats.refreshLog.filter((entry) => entry.at >= watchFrom && entry.at <= watchTo)
+    const watched = stack.server.stats.refreshLog.filter((entry) => entry.at >= watchFrom && entry.at <= watchTo)
 
     // One tab's worth of refreshes: about two per lifetime (at ~half-life), never two for the same due time.
     expect(watched.length).toBeGreaterThanOrEqual(2)
     expect(watched.length).toBeLessThanOrEqual(Math.ceil((watchTo - watchFrom) / (0.4 * TTL_MS)) + 1)
-    const all = refreshesSince(server, signedInAt)
+    const all = refreshesSince(stack.server, signedInAt)
     for (const gap of gaps(all.map((entry) => entry.at))) expect(gap).toBeGreaterThan(SAME_DUE_TIME_MS)
     expect(all.filter((entry) => entry.outcome !== 'success')).toEqual([])
     expect(new Set(all.map((entry) => entry.familyId)).size).toBe(1)
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.reuseDetected).toBe(0)
 
     // Every tab stayed signed in and holds the same, current token.
     for (const tab of tabs) expect(await statusesSince(tab, openedAt)).toEqual(['authenticated'])
@@ -105,9 +92,9 @@ describe.each(APPS)('$name app', (app) => {
 
   test('logout in one tab signs out every tab, which keep no token anywhere', async () => {
     const watcher = new Watcher()
-    const { tabs } = await fiveTabs(app, watcher)
+    const { context, tabs } = await fiveTabs(app, watcher)
     const shown = await Promise.all(tabs.map((tab) => tab.getByTestId('access-token').textContent()))
-    const logoutsBefore = server.stats.logouts
+    const logoutsBefore = stack.server.stats.logouts
 
     const clickedAt = Date.now()
     await tabs[0]!.getByTestId('logout').click()
@@ -117,10 +104,10 @@ describe.each(APPS)('$name app', (app) => {
     const diagnosis = async () =>
       JSON.stringify({
         events: await Promise.all(tabs.map(async (tab) => (await events(tab)).slice(-5))),
-        refreshLog: refreshesSince(server, clickedAt - 3000).map((entry) => ({ ...entry, at: entry.at - clickedAt })),
+        refreshLog: refreshesSince(stack.server, clickedAt - 3000).map((entry) => ({ ...entry, at: entry.at - clickedAt })),
       })
     expect(await reasons(), await diagnosis()).toEqual(tabs.map(() => 'logout'))
-    expect(server.stats.logouts - logoutsBefore).toBe(1)
+    expect(stack.server.stats.logouts - logoutsBefore).toBe(1)
 
     const tokens = [...new Set([...watcher.issuedAccessTokens, ...shown.map(String)])]
     expect(tokens.length).toBeGreaterThanOrEqual(1)
@@ -138,7 +125,7 @@ describe.each(APPS)('$name app', (app) => {
       expect(stored.html).not.toMatch(JWT_PATTERN)
     }
     // The refresh cookie is gone too.
-    expect((await context!.cookies()).map((cookie) => cookie.name)).not.toContain('tokenlife_rt')
+    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('tokenlife_rt')
     watcher.expectClean()
   })
 })
