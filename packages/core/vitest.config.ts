@@ -15,6 +15,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'soak',
+          environment: 'node',
+          include: ['src/__soak__/**/*.soak.ts'],
+        },
+      },
+      {
+        test: {
           name: 'tabs',
           environment: 'node',
           include: ['tabs/**/*.test.ts'],

@@ -7,7 +7,10 @@
  * - `'revoked'`: the server refused the refresh token (`invalid_grant`, or a 401 without a body): it was
  *   revoked, reused, or the user's token version changed.
  */
-export type UnauthenticatedReason = 'no_session' | 'logout' | 'revoked'
+export type UnauthenticatedReason = 'no_session' | SessionEndReason
+
+/** How a session that existed ended: a logout (here or in another tab) or the server's refusal. */
+export type SessionEndReason = 'logout' | 'revoked'
 
 /** Claims decoded from a JWT access token (an empty object for opaque tokens). */
 export type TokenClaims = Record<string, unknown> & {

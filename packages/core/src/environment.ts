@@ -15,10 +15,17 @@ export interface LockManagerPort {
     options: { signal?: AbortSignal; mode?: 'exclusive' | 'shared'; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T> | T,
   ): Promise<T>
+  /** The names of the locks held now, across every tab (`navigator.locks.query()`); optional. */
+  query?(): Promise<{ held?: { name?: string }[] }>
 }
 
 /** A message channel shared by every tab of one origin (a BroadcastChannel or an equivalent). */
 export interface ChannelPort {
+  /**
+   * `false` when the channel may write messages to disk (the broadcast-channel library's IndexedDB and
+   * localStorage methods): tokenlife then sends no token over it, only signals. Default `true`.
+   */
+  readonly confidential?: boolean
   postMessage(message: unknown): void | Promise<void>
   /** Subscribes to messages from other tabs; returns an unsubscribe function. */
   subscribe(listener: (message: unknown) => void): () => void

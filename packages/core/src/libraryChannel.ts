@@ -4,7 +4,8 @@ import type { ChannelPort } from './environment'
 /**
  * A {@link ChannelPort} over the broadcast-channel library, for browsers without a native `BroadcastChannel`
  * (it falls back to IndexedDB or localStorage). The library is loaded on first use only; messages posted before it
- * arrives are sent once it has.
+ * arrives are sent once it has. Not {@link ChannelPort.confidential}: tabs tell each other only that something
+ * changed, never a token.
  */
 export function openLibraryChannel(name: string): ChannelPort {
   const listeners = new Set<(message: unknown) => void>()
@@ -20,6 +21,8 @@ export function openLibraryChannel(name: string): ChannelPort {
     for (const message of pending.splice(0)) void channel.postMessage(message)
   })
   return {
+    // The library may keep messages in IndexedDB or localStorage: no token may travel over it.
+    confidential: false,
     postMessage: (message) => {
       if (closed) return
       if (channel) return channel.postMessage(message)

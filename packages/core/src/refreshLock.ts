@@ -1,4 +1,10 @@
 import type { Environment } from './environment'
+import { isNewerSession, type SessionStamp } from './sessionOrder'
+
+/** The newest session a tab obtained, as its lock name tells it. */
+export interface NewestSession extends SessionStamp {
+  id: string
+}
 
 /**
  * Mutual exclusion for refreshes across every tab of one origin, so a rotating refresh token is never presented
@@ -12,35 +18,117 @@ export class RefreshLock {
   readonly #env: Environment
   readonly #name: string
   readonly #timeoutMs: number
+  readonly #newestPrefix: string
+  /** Releases the lock that names this tab's newest session. */
+  #releaseNewest: (() => void) | undefined
+  #publishing: Promise<unknown> = Promise.resolve()
+  /** This tab's own queue: one holder at a time even where there is no cross-tab lock. */
+  #queue: Promise<unknown> = Promise.resolve()
+  #waiting = 0
 
   constructor(env: Environment, clientId: string, timeoutMs: number) {
     this.#env = env
     this.#name = `tokenlife:${clientId}:refresh`
+    this.#newestPrefix = `tokenlife:${clientId}:newest:`
     this.#timeoutMs = timeoutMs
   }
 
-  /** Runs `task` while holding the lock. */
-  run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#env.locks) return this.#runWithWebLock(task)
-    if (typeof window !== 'undefined') return this.#runWithElection(task)
-    return task()
+  /**
+   * Publishes the newest session this tab obtained where the next lock holder is sure to see it: in the name of a
+   * lock this tab holds for as long as it lives (or until it publishes a newer one). Lock state lives in the
+   * browser process, so unlike a message or a `localStorage` write it cannot arrive after the refresh lock has
+   * moved on. Resolves once the lock is granted; {@link RefreshLock.published} waits for that.
+   */
+  publish(session: NewestSession): Promise<unknown> {
+    const locks = this.#env.locks
+    if (!locks?.query) return this.#publishing
+    const previous = this.#releaseNewest
+    const name = `${this.#newestPrefix}${session.startedAt}:${session.requestedAt}:${session.expiresAt}:${session.id}`
+    this.#publishing = new Promise<void>((granted) => {
+      void locks
+        .request(name, {}, () => {
+          granted()
+          previous?.()
+          return new Promise<void>((release) => {
+            this.#releaseNewest = release
+          })
+        })
+        .catch(() => granted())
+    })
+    return this.#publishing
   }
 
-  async #runWithWebLock<T>(task: () => Promise<T>): Promise<T> {
+  /** Resolves when the last {@link RefreshLock.publish} is visible to every tab. */
+  published(): Promise<unknown> {
+    return this.#publishing
+  }
+
+  /** The newest session any live tab published, if the lock manager can tell. */
+  async newest(): Promise<NewestSession | undefined> {
+    let held: { name?: string }[] = []
+    try {
+      held = (await this.#env.locks?.query?.())?.held ?? []
+    } catch {
+      return undefined
+    }
+    let newest: NewestSession | undefined
+    for (const { name } of held) {
+      if (!name?.startsWith(this.#newestPrefix)) continue
+      const [startedAt, requestedAt, expiresAt, id] = name.slice(this.#newestPrefix.length).split(':')
+      const stamp = { startedAt: Number(startedAt), requestedAt: Number(requestedAt), expiresAt: Number(expiresAt), id: id ?? '' }
+      if (![stamp.startedAt, stamp.requestedAt, stamp.expiresAt].every(Number.isFinite) || !stamp.id) continue
+      if (!newest || isNewerSession(stamp, newest)) newest = stamp
+    }
+    return newest
+  }
+
+  /** Lets go of the published session (the tab is going away). */
+  close(): void {
+    this.#releaseNewest?.()
+    this.#releaseNewest = undefined
+  }
+
+  /**
+   * Runs `task` while holding the lock. `task` learns whether it had to wait (`contended`): then another tab held
+   * the lock just before and may have done the work already, even if its news has not arrived yet.
+   */
+  run<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
+    const waitedHere = this.#waiting > 0
+    this.#waiting++
+    const run = this.#queue.then(() => this.#acrossTabs((contended) => task(contended || waitedHere)))
+    const done = () => {
+      this.#waiting--
+    }
+    this.#queue = run.then(done, done)
+    return run
+  }
+
+  #acrossTabs<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
+    if (this.#env.locks) return this.#runWithWebLock(task)
+    if (typeof window !== 'undefined') return this.#runWithElection(() => task(true))
+    return task(false)
+  }
+
+  async #runWithWebLock<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
     const locks = this.#env.locks!
+    const busy = { busy: true } as const
+    const uncontended = await locks.request<T | typeof busy>(this.#name, { ifAvailable: true }, (lock) =>
+      lock ? task(false) : busy,
+    )
+    if (uncontended !== busy) return uncontended as T
     const waiting = new AbortController()
     const timer = this.#env.setTimeout(() => waiting.abort(), this.#timeoutMs)
     try {
       return await locks.request(this.#name, { signal: waiting.signal }, () => {
         this.#env.clearTimeout(timer)
-        return task()
+        return task(true)
       })
     } catch (error) {
       if (!waiting.signal.aborted || (error as { name?: unknown })?.name !== 'AbortError') throw error
       this.#env.warn(
         `another tab held the refresh lock for over ${this.#timeoutMs} ms (hung or frozen); taking it over`,
       )
-      return locks.request(this.#name, { steal: true }, () => task())
+      return locks.request(this.#name, { steal: true }, () => task(true))
     } finally {
       this.#env.clearTimeout(timer)
     }

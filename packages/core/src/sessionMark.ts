@@ -1,50 +1,82 @@
+import type { SessionEndReason } from './authState'
 import type { SharedMarksPort } from './environment'
+import type { SessionStamp } from './sessionOrder'
+
+/** The newest token any tab announced: its id and stamp, never the token. */
+export interface ActiveMark extends SessionStamp {
+  id: string
+}
+
+/** The last time a session ended, and why: sessions that started at or before `at` are over, in every tab. */
+export interface EndedMark {
+  reason: SessionEndReason
+  at: number
+}
 
 /**
- * The newest thing any tab knows about the session, left where every tab can read it synchronously. It holds no
- * token: only the expiry of the newest access token, or when and why the session ended.
+ * What every tab of the origin can read synchronously about one namespace's session (`localStorage` by default):
+ * the newest token's stamp, and the last end. Neither holds a secret. The end mark is kept after a new login, so a
+ * tab restored later still knows that what it holds was logged out. Writes reach other processes with a delay:
+ * the marks are hints that save a question, never the only way a tab learns something.
  */
-export type SessionMark =
-  | { state: 'active'; id: string; expiresAt: number }
-  | { state: 'ended'; reason: 'logout' | 'revoked'; at: number }
-
-/** Reads and writes one client's {@link SessionMark}. Tolerates a missing store and garbage in it. */
 export class SessionMarks {
   readonly #port: SharedMarksPort | undefined
-  readonly #key: string
+  readonly #activeKey: string
+  readonly #endedKey: string
 
-  constructor(port: SharedMarksPort | undefined, clientId: string) {
+  constructor(port: SharedMarksPort | undefined, namespace: string) {
     this.#port = port
-    this.#key = `tokenlife:${clientId}:mark`
+    this.#activeKey = `tokenlife:${namespace}:mark`
+    this.#endedKey = `tokenlife:${namespace}:ended`
   }
 
-  read(): SessionMark | undefined {
-    let raw: string | null | undefined
+  readActive(): ActiveMark | undefined {
+    const mark = this.#read(this.#activeKey)
+    if (!mark) return undefined
+    const { id, startedAt, requestedAt, expiresAt } = mark
+    if (typeof id !== 'string' || ![startedAt, requestedAt, expiresAt].every(isTime)) return undefined
+    return { id, startedAt, requestedAt, expiresAt } as ActiveMark
+  }
+
+  readEnded(): EndedMark | undefined {
+    const mark = this.#read(this.#endedKey)
+    if (!mark || (mark.reason !== 'logout' && mark.reason !== 'revoked') || !isTime(mark.at)) return undefined
+    return { reason: mark.reason, at: mark.at }
+  }
+
+  writeActive(mark: ActiveMark): void {
+    this.#write(this.#activeKey, mark)
+  }
+
+  /** Records an end, unless a later one is already recorded; the active mark goes. */
+  writeEnded(mark: EndedMark): void {
+    const known = this.readEnded()
+    if (!known || known.at < mark.at) this.#write(this.#endedKey, mark)
     try {
-      raw = this.#port?.get(this.#key)
+      this.#port?.remove(this.#activeKey)
     } catch {
+      // See #write.
+    }
+  }
+
+  #read(key: string): Record<string, unknown> | undefined {
+    try {
+      const raw = this.#port?.get(key)
+      const value: unknown = raw ? JSON.parse(raw) : undefined
+      return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
+    } catch {
+      // Not ours, corrupt, or no storage: ignore.
       return undefined
     }
-    if (!raw) return undefined
-    try {
-      const mark = JSON.parse(raw) as Record<string, unknown>
-      if (mark.state === 'active' && typeof mark.id === 'string' && typeof mark.expiresAt === 'number') {
-        return { state: 'active', id: mark.id, expiresAt: mark.expiresAt }
-      }
-      if (mark.state === 'ended' && (mark.reason === 'logout' || mark.reason === 'revoked') && typeof mark.at === 'number') {
-        return { state: 'ended', reason: mark.reason, at: mark.at }
-      }
-    } catch {
-      // Not ours, or corrupt: ignore.
-    }
-    return undefined
   }
 
-  write(mark: SessionMark): void {
+  #write(key: string, value: object): void {
     try {
-      this.#port?.set(this.#key, JSON.stringify(mark))
+      this.#port?.set(key, JSON.stringify(value))
     } catch {
       // Marks are an optimisation over the channel; without them tabs still converge, only later.
     }
   }
 }
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)

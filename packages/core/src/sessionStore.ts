@@ -2,7 +2,12 @@ import type { NormalizedOptions } from './options'
 import { withMemoryFallback } from './storage/fallbackStorage'
 import { indexedDbStorage } from './storage/indexedDbStorage'
 import type { StorageAdapter } from './storage/storageAdapter'
+import type { SessionStamp } from './sessionOrder'
 import type { AccessTokenInfo } from './tokens'
+
+/** A persisted access token: the token, its expiry and the stamp that orders it against logouts and siblings. */
+export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> &
+  Omit<SessionStamp, 'expiresAt'>
 
 /**
  * What tokenlife persists, and nothing else: the refresh token (storage mode only) and, when the app opts in, the
@@ -33,15 +38,21 @@ export class SessionStore {
     await this.#refreshTokens?.set(this.#refreshTokenKey, refreshToken)
   }
 
-  /** The persisted access token, if the app opted in and one is stored and well-formed. */
-  async readAccessToken(): Promise<Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> | undefined> {
+  /**
+   * The persisted access token, if the app opted in and one is stored and well-formed. An entry without a stamp
+   * (written by an older version) is taken as issued when its lifetime began.
+   */
+  async readAccessToken(): Promise<PersistedAccessToken | undefined> {
     const raw = await this.#accessTokens?.get(this.#accessTokenKey)
     if (!raw) return undefined
     try {
       const value = JSON.parse(raw) as Record<string, unknown>
       const { accessToken, expiresAt, lifetimeMs } = value
       if (typeof accessToken === 'string' && typeof expiresAt === 'number' && typeof lifetimeMs === 'number') {
-        return { accessToken, expiresAt, lifetimeMs }
+        const issuedAt = expiresAt - lifetimeMs
+        const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
+        const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
+        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
       }
     } catch {
       // A corrupt entry is treated as absent; the next write replaces it.
@@ -49,9 +60,17 @@ export class SessionStore {
     return undefined
   }
 
-  async writeAccessToken(info: AccessTokenInfo): Promise<void> {
-    const { accessToken, expiresAt, lifetimeMs } = info
-    await this.#accessTokens?.set(this.#accessTokenKey, JSON.stringify({ accessToken, expiresAt, lifetimeMs }))
+  async writeAccessToken(session: { token: AccessTokenInfo } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
+    if (!this.#accessTokens) return
+    const { token, startedAt, requestedAt } = session
+    const { accessToken, expiresAt, lifetimeMs } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+    await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
+  }
+
+  /** Forgets the persisted access token only (one that a logout elsewhere ended). */
+  async removeAccessToken(): Promise<void> {
+    await this.#accessTokens?.remove(this.#accessTokenKey)
   }
 
   /** Removes everything tokenlife stored, from every adapter. */

@@ -16,7 +16,7 @@ export class TabChannel {
   readonly #env: Environment
   readonly #clientId: string
   readonly #onMessage: (message: TabMessage & { from: string }) => void
-  readonly #queries = new Map<string, (session: SharedSession | undefined) => void>()
+  readonly #queries = new Map<string, { accept: (session: SharedSession) => boolean; finish: (session: SharedSession | undefined) => void }>()
   #port: ChannelPort | undefined
   #unsubscribe: (() => void) | undefined
 
@@ -26,9 +26,12 @@ export class TabChannel {
     this.#onMessage = onMessage
   }
 
-  /** Whether other tabs can be reached. */
-  get connected(): boolean {
-    return this.#port !== undefined
+  /**
+   * Whether tokens may travel over this channel: `false` where the channel may write messages to disk (see
+   * {@link ChannelPort.confidential}); then tabs share only signals.
+   */
+  get confidential(): boolean {
+    return this.#port?.confidential !== false
   }
 
   /** Opens the channel (once). Where there is no channel, the tab simply works alone. */
@@ -53,8 +56,11 @@ export class TabChannel {
     }
   }
 
-  /** Asks the other tabs for their session; resolves with the first answer, or `undefined` after `timeoutMs`. */
-  query(timeoutMs: number): Promise<SharedSession | undefined> {
+  /**
+   * Asks the other tabs for their session; resolves with the first answer that `accept` takes, or `undefined`
+   * after `timeoutMs` (answers it does not take are ignored: a sibling that has not heard the news yet answers too).
+   */
+  query(timeoutMs: number, accept: (session: SharedSession) => boolean): Promise<SharedSession | undefined> {
     if (!this.#port) return Promise.resolve(undefined)
     const id = randomId()
     return new Promise((resolve) => {
@@ -64,7 +70,7 @@ export class TabChannel {
         resolve(session)
       }
       const timer = this.#env.setTimeout(() => finish(undefined), timeoutMs)
-      this.#queries.set(id, finish)
+      this.#queries.set(id, { accept, finish })
       this.post({ type: 'query', id })
     })
   }
@@ -81,14 +87,15 @@ export class TabChannel {
     } catch {
       // Already closed.
     }
-    for (const finish of [...this.#queries.values()]) finish(undefined)
+    for (const { finish } of [...this.#queries.values()]) finish(undefined)
   }
 
   #receive(raw: unknown): void {
     const message = parseTabMessage(raw, this.#clientId, this.tabId)
     if (!message) return
     if (message.type === 'answer') {
-      this.#queries.get(message.id)?.(message.session)
+      const query = this.#queries.get(message.id)
+      if (query?.accept(message.session)) query.finish(message.session)
       return
     }
     this.#onMessage(message)

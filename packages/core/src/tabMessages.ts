@@ -1,69 +1,84 @@
-import type { UnauthenticatedReason } from './authState'
+import type { SessionEndReason } from './authState'
 
 /** The version of the message format; messages of any other version are ignored. */
-export const TAB_PROTOCOL_VERSION = 1
+export const TAB_PROTOCOL_VERSION = 2
 
-/** A session as tabs hand it to each other: enough to use the access token without a request of one's own. */
+/**
+ * A session as tabs hand it to each other. The three times order sessions everywhere the same way (see
+ * `isNewerSession`): a session started later wins; within one session the token requested later wins.
+ */
 export interface SharedSession {
   /** Names this token among all tabs (also in the shared mark), so a tab can tell whether it has seen it. */
   id: string
-  accessToken: string
+  /** When the session began (the login or `setTokens` that started it; device ms): a logout at or after it ends it. */
+  startedAt: number
+  /** When the request that obtained this token left (device ms). */
+  requestedAt: number
   expiresAt: number
   lifetimeMs: number
+  /**
+   * The token itself; absent on a channel that may write messages to disk (the broadcast-channel library's
+   * IndexedDB and localStorage methods): there tabs only tell each other that a newer token exists.
+   */
+  accessToken?: string
   /** Storage mode only: the current refresh token (tabs of one origin share it anyway through storage). */
   refreshToken?: string
+  /** The sender's estimate of the server clock's offset, for a receiver that has none yet. */
+  clockOffsetMs?: number
 }
 
 /** What tabs say to each other. */
 export type TabMessage =
   /** A tab obtained tokens (refresh, login, setTokens). */
   | { type: 'session'; session: SharedSession }
-  /** A tab's session ended by logout or revocation: every tab ends its own. */
-  | { type: 'ended'; reason: Exclude<UnauthenticatedReason, 'no_session'> }
+  /** A session ended at `at` (device ms): every tab ends its own if it started at or before then. */
+  | { type: 'ended'; reason: SessionEndReason; at: number }
   /** A tab asks its siblings for the current session. */
   | { type: 'query'; id: string }
   /** A sibling's answer to a query. */
   | { type: 'answer'; id: string; session: SharedSession }
 
-/** A message on the wire: the tokenlife marker, protocol version, client id and sending tab. */
-export type TabEnvelope = TabMessage & { tokenlife: typeof TAB_PROTOCOL_VERSION; clientId: string; from: string }
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''
+const isEndReason = (value: unknown): value is SessionEndReason => value === 'logout' || value === 'revoked'
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, accessToken, expiresAt, lifetimeMs, refreshToken } = value
-  if (typeof id !== 'string' || id === '') return undefined
-  if (typeof accessToken !== 'string' || accessToken === '') return undefined
-  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return undefined
-  if (typeof lifetimeMs !== 'number' || !Number.isFinite(lifetimeMs) || lifetimeMs < 0) return undefined
-  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) return undefined
-  return refreshToken === undefined
-    ? { id, accessToken, expiresAt, lifetimeMs }
-    : { id, accessToken, expiresAt, lifetimeMs, refreshToken }
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, clockOffsetMs } = value
+  if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
+  if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
+  if (accessToken !== undefined && !isText(accessToken)) return undefined
+  if (refreshToken !== undefined && !isText(refreshToken)) return undefined
+  if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
+  const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+  if (accessToken !== undefined) session.accessToken = accessToken
+  if (refreshToken !== undefined) session.refreshToken = refreshToken
+  if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs
+  return session
 }
 
 /**
  * Validates a message from the channel. Returns the message when it is a well-formed tokenlife message of this
- * protocol version for `clientId` from another tab; anything else (other apps, other versions, garbage) gives
+ * protocol version for `namespace` from another tab; anything else (other apps, other versions, garbage) gives
  * `undefined`, never a throw.
  */
-export function parseTabMessage(raw: unknown, clientId: string, ownTabId: string): (TabMessage & { from: string }) | undefined {
-  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.clientId !== clientId) return undefined
+export function parseTabMessage(raw: unknown, namespace: string, ownTabId: string): (TabMessage & { from: string }) | undefined {
+  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.clientId !== namespace) return undefined
   const from = raw.from
-  if (typeof from !== 'string' || from === '' || from === ownTabId) return undefined
+  if (!isText(from) || from === ownTabId) return undefined
   switch (raw.type) {
     case 'session': {
       const session = readSession(raw.session)
       return session && { type: 'session', session, from }
     }
     case 'ended':
-      return raw.reason === 'logout' || raw.reason === 'revoked' ? { type: 'ended', reason: raw.reason, from } : undefined
+      return isEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
     case 'query':
-      return typeof raw.id === 'string' && raw.id !== '' ? { type: 'query', id: raw.id, from } : undefined
+      return isText(raw.id) ? { type: 'query', id: raw.id, from } : undefined
     case 'answer': {
       const session = readSession(raw.session)
-      return typeof raw.id === 'string' && session ? { type: 'answer', id: raw.id, session, from } : undefined
+      return isText(raw.id) && session ? { type: 'answer', id: raw.id, session, from } : undefined
     }
     default:
       return undefined

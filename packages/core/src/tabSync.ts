@@ -1,37 +1,41 @@
 import type { Environment } from './environment'
 import type { RefreshTiming } from './refreshTiming'
-import { SessionMarks } from './sessionMark'
+import { SessionMarks, type EndedMark } from './sessionMark'
+import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { TabChannel } from './tabChannel'
 import type { SharedSession, TabMessage } from './tabMessages'
 import { isFresh, type AccessTokenInfo } from './tokens'
 
-/** This tab's session as its siblings know it. */
-export interface LocalSession {
+/** This tab's session as its siblings know it (`expiresAt` is the token's). */
+export interface LocalSession extends SessionStamp {
   token: AccessTokenInfo
   /** The id tabs know this token by (see {@link SharedSession.id}). */
   id: string
-  /** When this tab took the token (device ms): a logout elsewhere after this moment ends it. */
-  adoptedAt: number
 }
 
-/** What {@link TabSync} needs from the client. */
+/** What {@link TabSync} needs from the session holder. */
 export interface TabSyncHost {
   /** This tab's current session, if it has one. */
   session(): LocalSession | undefined
   /** The refresh token to hand over with the session (storage mode only). */
   refreshToken(): string | undefined
-  /** Another tab has a newer session: take it. */
+  /** This tab's estimate of the server clock offset, if it has one. */
+  clockOffsetMs(): number | undefined
+  /** Another tab has a newer session: take it (the host checks again that it is newer and not ended). */
   adopt(session: SharedSession): void
-  /** The session ended in another tab (the host ignores it when it has no session to end). */
-  end(reason: 'logout' | 'revoked'): void
+  /** A session ended somewhere at `end.at`: end ours if it started at or before then, and remember it. */
+  learnEnd(end: EndedMark): void
 }
 
 /** What the other tabs know that this one may not: a newer session, or that the session ended. */
-export type SiblingNews = { type: 'session'; session: SharedSession } | { type: 'ended'; reason: 'logout' | 'revoked' }
+export type SiblingNews = { type: 'session'; session: SharedSession } | { type: 'ended'; end: EndedMark }
 
 /**
- * Keeps this tab in step with its siblings: announces sessions and logouts (channel message plus shared mark),
- * adopts what others announce, answers their questions, and catches up after a wake-up from what the mark says.
+ * Keeps this tab in step with its siblings: announces sessions and ends (channel message plus shared mark), adopts
+ * what others announce, answers their questions, and catches up after a wake-up from what the marks say.
+ *
+ * Messages arrive late and in any order, and marks reach other processes late: every piece of news carries its
+ * stamp, so an old "ended" never ends a newer session and an old token never replaces a newer one.
  */
 export class TabSync {
   readonly #env: Environment
@@ -40,12 +44,12 @@ export class TabSync {
   readonly #channel: TabChannel
   readonly #marks: SessionMarks
 
-  constructor(env: Environment, clientId: string, timing: RefreshTiming, host: TabSyncHost) {
+  constructor(env: Environment, namespace: string, timing: RefreshTiming, host: TabSyncHost) {
     this.#env = env
     this.#timing = timing
     this.#host = host
-    this.#channel = new TabChannel(env, clientId, (message) => this.#receive(message))
-    this.#marks = new SessionMarks(env.sharedMarks, clientId)
+    this.#channel = new TabChannel(env, namespace, (message) => this.#receive(message))
+    this.#marks = new SessionMarks(env.sharedMarks, namespace)
   }
 
   open(): void {
@@ -56,84 +60,90 @@ export class TabSync {
     this.#channel.close()
   }
 
-  /** Tells every tab that this one obtained `session` (refresh, login, setTokens). */
+  /** The last end any tab recorded in the shared mark. */
+  lastEnd(): EndedMark | undefined {
+    return this.#marks.readEnded()
+  }
+
+  /** Tells every tab that this one obtained `session` (refresh, login, setTokens, restore). */
   announceSession(session: LocalSession): void {
-    this.#marks.write({ state: 'active', id: session.id, expiresAt: session.token.expiresAt })
+    const { id, startedAt, requestedAt } = session
+    this.#marks.writeActive({ id, startedAt, requestedAt, expiresAt: session.token.expiresAt })
     this.#channel.post({ type: 'session', session: this.#shareable(session) })
   }
 
-  /** Tells every tab that the session ended here, before anything else happens. */
-  announceEnd(reason: 'logout' | 'revoked'): void {
-    this.#marks.write({ state: 'ended', reason, at: this.#env.now() })
-    this.#channel.post({ type: 'ended', reason })
+  /** Tells every tab that sessions started at or before `end.at` are over, before anything else happens. */
+  announceEnd(end: EndedMark): void {
+    this.#marks.writeEnded(end)
+    this.#channel.post({ type: 'ended', reason: end.reason, at: end.at })
   }
 
-  /** Asks the other tabs for their session (bounded by `timing.tabQueryTimeoutMs`). */
-  async askForSession(): Promise<SharedSession | undefined> {
-    const shared = await this.#channel.query(this.#timing.tabQueryTimeoutMs)
-    return shared && this.#isFresh(shared) ? shared : undefined
+  /** Asks the other tabs for a usable session that `accept` takes (bounded by `timing.tabQueryTimeoutMs`). */
+  askForSession(accept: (session: SharedSession) => boolean = () => true): Promise<SharedSession | undefined> {
+    if (!this.#channel.confidential) return Promise.resolve(undefined)
+    return this.#channel.query(
+      this.#timing.tabQueryTimeoutMs,
+      (shared) => shared.accessToken !== undefined && this.#isFresh(shared) && accept(shared),
+    )
   }
 
   /**
-   * Called holding the refresh lock: did a sibling end the session, or obtain one newer than `before`, while this
-   * tab waited (or, with `afterRefusal`, just before the server refused our refresh token)? Asks the siblings only
-   * when the shared mark says there is something to learn, when this tab has no session yet, or after a refusal.
+   * Called holding the refresh lock: did a sibling end the session, or obtain a session newer than `base`, while
+   * this tab waited? Asks the siblings only when there may be something to learn: this tab has no session yet, it
+   * had to wait for the lock (`contended`: the previous holder may have refreshed, and its news may not have
+   * arrived), the shared mark or storage says a sibling has something newer (`hint`), or the server just refused.
    */
-  async newsSince(before: AccessTokenInfo | undefined, afterRefusal: boolean): Promise<SiblingNews | undefined> {
-    const local = this.#host.session()
-    const ended = this.#endedSince(local)
+  async newsSince(
+    base: SessionStamp | undefined,
+    reason: { contended: boolean; hint: boolean; afterRefusal: boolean },
+  ): Promise<SiblingNews | undefined> {
+    const ended = this.#endedNews()
     if (ended) return ended
-    const mark = this.#marks.read()
-    const beforeExpiry = before?.expiresAt ?? Number.NEGATIVE_INFINITY
-    const someoneHasNewer =
-      mark?.state === 'active' && mark.id !== local?.id && mark.expiresAt >= beforeExpiry && this.#isFresh(mark)
-    if (before !== undefined && !someoneHasNewer && !afterRefusal) return undefined
-    const shared = await this.askForSession()
-    if (shared && shared.expiresAt >= beforeExpiry && shared.id !== this.#host.session()?.id) {
-      return { type: 'session', session: shared }
-    }
-    // After a refusal, look once more: a logout elsewhere may have caused it, and its mark may only now be visible
-    // (localStorage reaches other processes a little later).
-    return afterRefusal ? this.#endedSince(local) : undefined
-  }
-
-  /** The shared mark's news that the session ended after `local` was taken, if it says so. */
-  #endedSince(local: LocalSession | undefined): Extract<SiblingNews, { type: 'ended' }> | undefined {
-    const mark = this.#marks.read()
-    return mark?.state === 'ended' && local && mark.at >= local.adoptedAt ? { type: 'ended', reason: mark.reason } : undefined
+    const mark = this.#marks.readActive()
+    const markIsNewer = mark !== undefined && mark.id !== this.#host.session()?.id && isNewerSession(mark, base)
+    if (base !== undefined && !markIsNewer && !reason.contended && !reason.hint && !reason.afterRefusal) return undefined
+    const shared = await this.askForSession((candidate) => isNewerSession(candidate, base))
+    if (shared) return { type: 'session', session: shared }
+    // Look at the end mark once more: a logout elsewhere may be why, and its mark may only now be visible.
+    return this.#endedNews()
   }
 
   /**
-   * After a wake-up a tab may have missed messages (frozen, asleep): the shared mark tells whether the session ended
+   * After a wake-up a tab may have missed messages (frozen, asleep): the marks tell whether a session ended
    * elsewhere or a newer token exists; then the other tabs are asked for it.
    */
   catchUp(): void {
-    const mark = this.#marks.read()
+    const ended = this.#marks.readEnded()
+    if (ended) this.#host.learnEnd(ended)
+    const mark = this.#marks.readActive()
     const local = this.#host.session()
-    if (!mark) return
-    if (mark.state === 'ended') {
-      const ended = this.#endedSince(local)
-      if (ended) this.#host.end(ended.reason)
-      return
-    }
-    if (mark.id !== local?.id && this.#isFresh(mark)) {
-      void this.askForSession().then((shared) => {
-        if (shared && this.#isNewer(shared)) this.#host.adopt(shared)
+    if (mark && mark.id !== local?.id && isNewerSession(mark, local) && this.#isFresh(mark)) {
+      void this.askForSession((shared) => isNewerSession(shared, this.#host.session())).then((shared) => {
+        if (shared) this.#host.adopt(shared)
       })
     }
+  }
+
+  /** An end recorded in the mark that this tab's session predates. */
+  #endedNews(): Extract<SiblingNews, { type: 'ended' }> | undefined {
+    const end = this.#marks.readEnded()
+    const local = this.#host.session()
+    return end && local && local.startedAt <= end.at ? { type: 'ended', end } : undefined
   }
 
   #receive(message: TabMessage): void {
     switch (message.type) {
       case 'session':
-        if (this.#isNewer(message.session)) this.#host.adopt(message.session)
+        if (message.session.accessToken !== undefined && isNewerSession(message.session, this.#host.session())) {
+          this.#host.adopt(message.session)
+        }
         return
       case 'ended':
-        this.#host.end(message.reason)
+        this.#host.learnEnd({ reason: message.reason, at: message.at })
         return
       case 'query': {
         const local = this.#host.session()
-        if (local && this.#isFresh(local.token)) {
+        if (local && this.#isFresh(local.token) && this.#channel.confidential) {
           this.#channel.post({ type: 'answer', id: message.id, session: this.#shareable(local) })
         }
         return
@@ -141,21 +151,20 @@ export class TabSync {
     }
   }
 
-  /** Whether another tab's session replaces ours: a different token that lives at least as long. */
-  #isNewer(session: SharedSession): boolean {
-    const current = this.#host.session()?.token
-    return !current || (session.accessToken !== current.accessToken && session.expiresAt >= current.expiresAt)
-  }
-
   #isFresh(token: { expiresAt: number; lifetimeMs?: number }): boolean {
     return isFresh(token, this.#timing.minValidityMs, this.#env.now())
   }
 
-  #shareable({ token, id }: LocalSession): SharedSession {
-    const { accessToken, expiresAt, lifetimeMs } = token
+  /** The session as a message carries it: on a channel that may persist messages, without any token. */
+  #shareable({ token, id, startedAt, requestedAt }: LocalSession): SharedSession {
+    const { expiresAt, lifetimeMs } = token
+    const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+    if (!this.#channel.confidential) return shared
+    shared.accessToken = token.accessToken
     const refreshToken = this.#host.refreshToken()
-    return refreshToken === undefined
-      ? { id, accessToken, expiresAt, lifetimeMs }
-      : { id, accessToken, expiresAt, lifetimeMs, refreshToken }
+    if (refreshToken !== undefined) shared.refreshToken = refreshToken
+    const offset = this.#host.clockOffsetMs()
+    if (offset !== undefined) shared.clockOffsetMs = offset
+    return shared
   }
 }

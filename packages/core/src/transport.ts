@@ -55,6 +55,23 @@ export async function send(env: Environment, request: WireRequest, options: Send
   }
 }
 
+/**
+ * Sends a request that must be allowed to finish once it has left — a refresh that rotates a one-time refresh
+ * token: its answer carries the only copy of the new token (in the body, or in a `Set-Cookie` the browser applies
+ * only if the response is received). No timeout and no abort; callers that cannot wait race it against their own
+ * deadline and keep reading it afterwards. Resolves with the response, its body buffered; anything that prevents
+ * a response becomes a {@link NetworkError}.
+ */
+export async function sendToCompletion(env: Environment, request: WireRequest): Promise<Response> {
+  try {
+    const response = await env.fetch(request.url, request.init)
+    await response.clone().arrayBuffer()
+    return response
+  } catch (error) {
+    throw new NetworkError(request.url, { cause: error })
+  }
+}
+
 async function readJson(response: Response): Promise<{ text: string; json: unknown }> {
   const text = await response.text()
   if (text.trim() === '') return { text, json: undefined }

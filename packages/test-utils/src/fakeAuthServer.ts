@@ -12,6 +12,12 @@ export interface FakeAuthServerOptions {
   expiresIn?: boolean
   /** Send a `Date` header. Default true. */
   dateHeader?: boolean
+  /**
+   * Where the refresh-token cookie lives. `'server'` (default): the server keeps the browser's jar itself, for msw
+   * in Node, which has none. `'headers'`: real `Set-Cookie`/`Cookie` headers, so a network layer such as
+   * {@link SimNetwork} decides when the browser's jar changes (only when a response is received).
+   */
+  cookies?: 'server' | 'headers'
 }
 
 export interface FakeAuthServerStats {
@@ -19,6 +25,8 @@ export interface FakeAuthServerStats {
   /** Refresh tokens presented to the refresh endpoint, in order (storage mode). */
   presented: string[]
   reuseDetected: number
+  /** The refresh tokens presented again after they had been rotated (each one a reuse the server punished). */
+  reused: string[]
   loginRequests: number
   /** Bodies and Authorization headers of logout requests. */
   logouts: { body: URLSearchParams; authorization: string | null }[]
@@ -31,6 +39,11 @@ export interface FakeAuthServerStats {
   refreshLog: { at: number; bodyRefreshToken: string | undefined; tab?: string }[]
   /** Server time of every token issuance (login or refresh), in order. */
   issueTimes: number[]
+  /** Refresh-token families the server revoked, and why. */
+  revocations: { family: number; at: number; cause: 'reuse' | 'logout' | 'revokeAll' }[]
+  /** Requests to the protected resource (`GET /api/me`) and how many were refused with 401. */
+  apiRequests: number
+  apiRefusals: number
 }
 
 interface RefreshRecord {
@@ -56,7 +69,28 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   let families = 0
   let serial = 0
   let cookieJar: string | undefined
-  const stats: FakeAuthServerStats = { refreshRequests: 0, presented: [], reuseDetected: 0, loginRequests: 0, logouts: [], issued: [], refreshLog: [], issueTimes: [] }
+  const stats: FakeAuthServerStats = {
+    refreshRequests: 0,
+    presented: [],
+    reuseDetected: 0,
+    reused: [],
+    loginRequests: 0,
+    logouts: [],
+    issued: [],
+    refreshLog: [],
+    issueTimes: [],
+    revocations: [],
+    apiRequests: 0,
+    apiRefusals: 0,
+  }
+  const headerCookies = options.cookies === 'headers'
+  /** Access tokens the resource server refuses although they have not expired (see `rejectAccessTokens`). */
+  const rejectedAccessTokens = new Set<string>()
+  const revoke = (family: number, cause: FakeAuthServerStats['revocations'][number]['cause']) => {
+    if (revokedFamilies.has(family)) return
+    revokedFamilies.add(family)
+    stats.revocations.push({ family, at: options.now(), cause })
+  }
 
   const headers = () => (options.dateHeader === false ? undefined : { Date: new Date(options.now()).toUTCString() })
 
@@ -70,8 +104,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     return { accessToken, refreshToken }
   }
 
-  const tokenResponse = (pair: { accessToken: string; refreshToken: string }) =>
-    HttpResponse.json(
+  const tokenResponse = (pair: { accessToken: string; refreshToken: string }) => {
+    const response = HttpResponse.json(
       {
         access_token: pair.accessToken,
         token_type: 'Bearer',
@@ -80,12 +114,19 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
       },
       { headers: headers() },
     )
+    if (headerCookies) response.headers.set('Set-Cookie', `rt=${pair.refreshToken}; Path=/auth; HttpOnly`)
+    return response
+  }
+  const cookieOf = (request: Request) =>
+    headerCookies ? /(?:^|;\s*)rt=([^;]+)/.exec(request.headers.get('Cookie') ?? '')?.[1] : cookieJar
 
   const invalidGrant = (description: string) =>
     HttpResponse.json({ error: 'invalid_grant', error_description: description }, { status: 400, headers: headers() })
 
-  const handlers: HttpHandler[] = [
-    http.post(`${origin}/auth/refresh`, async ({ request }) => {
+  /** The server's logic for one request, without msw (a simulated network calls it directly). */
+  async function handle(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url)
+    if (request.method === 'POST' && pathname === '/auth/refresh') {
       stats.refreshRequests++
       const at = options.now()
       const bodyRefreshToken = new URLSearchParams(await request.clone().text()).get('refresh_token') ?? undefined
@@ -94,54 +135,82 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
       const override = overrides.shift()
       if (override) return override(request, () => refresh(request))
       return refresh(request)
-    }),
-    http.post(`${origin}/auth/login`, async ({ request }) => {
+    }
+    if (request.method === 'POST' && pathname === '/auth/login') {
       stats.loginRequests++
       const credentials = (await request.json()) as { username?: string; password?: string }
       if (credentials.password !== 'secret') {
         return HttpResponse.json({ error: 'invalid_grant', error_description: 'wrong password' }, { status: 401 })
       }
       return tokenResponse(issue(++families))
-    }),
-    http.post(`${origin}/auth/logout`, async ({ request }) => {
+    }
+    if (request.method === 'POST' && pathname === '/auth/logout') {
       const body = new URLSearchParams(await request.clone().text())
       stats.logouts.push({ body, authorization: request.headers.get('Authorization') })
       const override = logoutOverrides.shift()
-      if (override) return override(request, () => logout(body))
-      return logout(body)
-    }),
+      if (override) return override(request, () => logout(body, cookieOf(request)))
+      return logout(body, cookieOf(request))
+    }
+    if (request.method === 'GET' && pathname === '/api/me') return resource(request)
+    return HttpResponse.json({ error: 'not_found' }, { status: 404 })
+  }
+
+  const handlers: HttpHandler[] = [
+    http.post(`${origin}/auth/refresh`, ({ request }) => handle(request)),
+    http.post(`${origin}/auth/login`, ({ request }) => handle(request)),
+    http.post(`${origin}/auth/logout`, ({ request }) => handle(request)),
+    http.get(`${origin}/api/me`, ({ request }) => handle(request)),
   ]
+
+  function resource(request: Request): Response {
+    stats.apiRequests++
+    const token = /^Bearer (.+)$/.exec(request.headers.get('Authorization') ?? '')?.[1]
+    const index = token === undefined ? -1 : stats.issued.indexOf(token)
+    const expired = index >= 0 && options.now() >= stats.issueTimes[index]! + lifetime * 1000
+    if (index < 0 || expired || rejectedAccessTokens.has(token!)) {
+      stats.apiRefusals++
+      return HttpResponse.json(
+        { error: 'invalid_token' },
+        { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
+      )
+    }
+    return HttpResponse.json({ sub: 'user-1' })
+  }
 
   async function refresh(request: Request): Promise<Response> {
     const body = new URLSearchParams(await request.text())
     if (body.get('grant_type') !== 'refresh_token') {
       return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
     }
-    const presented = body.get('refresh_token') ?? cookieJar
+    const presented = body.get('refresh_token') ?? cookieOf(request)
     if (!presented) return invalidGrant('no refresh token')
     stats.presented.push(presented)
     const record = tokens.get(presented)
     if (!record || revokedFamilies.has(record.family)) return invalidGrant('unknown or revoked refresh token')
     if (record.used) {
       stats.reuseDetected++
-      revokedFamilies.add(record.family)
+      stats.reused.push(presented)
+      revoke(record.family, 'reuse')
       return invalidGrant('refresh token reuse detected')
     }
     record.used = true
     return tokenResponse(issue(record.family))
   }
 
-  async function logout(body: URLSearchParams): Promise<Response> {
-    const token = body.get('token') ?? cookieJar
+  async function logout(body: URLSearchParams, cookie: string | undefined): Promise<Response> {
+    const token = body.get('token') ?? cookie
     const record = token ? tokens.get(token) : undefined
-    if (record) revokedFamilies.add(record.family)
+    if (record) revoke(record.family, 'logout')
     cookieJar = undefined
-    return HttpResponse.json({})
+    const response = HttpResponse.json({})
+    if (headerCookies) response.headers.set('Set-Cookie', 'rt=; Path=/auth; Max-Age=0')
+    return response
   }
 
   return {
     origin,
     handlers,
+    handle,
     stats,
     /** Starts a new session family (as a login would) and returns its tokens; the cookie jar holds its refresh token. */
     issueSession: () => issue(++families),
@@ -155,7 +224,16 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     },
     /** Revokes every family (e.g. password changed elsewhere). */
     revokeAll: () => {
-      for (const record of tokens.values()) revokedFamilies.add(record.family)
+      for (const record of tokens.values()) revoke(record.family, 'revokeAll')
+    },
+    /** The resource server refuses every access token issued so far (e.g. a key rotation): a 401 wave. */
+    rejectAccessTokens: () => {
+      for (const token of stats.issued) rejectedAccessTokens.add(token)
+    },
+    /** The family a refresh token belongs to, and whether it was revoked. */
+    familyOf: (refreshToken: string) => {
+      const record = tokens.get(refreshToken)
+      return record && { family: record.family, revoked: revokedFamilies.has(record.family) }
     },
     /** Clears the simulated cookie jar (the browser dropped the cookie). */
     clearCookie: () => {

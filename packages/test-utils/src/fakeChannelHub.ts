@@ -1,4 +1,5 @@
 import type { ChannelPort } from '@tokenlife/core'
+import type { FakeEnvironment } from './fakeEnvironment'
 
 interface Endpoint {
   name: string
@@ -10,8 +11,20 @@ interface Endpoint {
 export interface FakeTabLink {
   /** Pass as `environment.openChannel`. */
   openChannel: (name: string) => ChannelPort
-  /** A sleeping (frozen) tab misses every message sent meanwhile. */
+  /** A sleeping tab misses every message sent meanwhile. */
   asleep: boolean
+  /** The tab's environment, when the hub delivers on fake time (see {@link FakeChannelHubOptions.delay}). */
+  env?: FakeEnvironment
+}
+
+/** Options for {@link FakeChannelHub}. */
+export interface FakeChannelHubOptions {
+  /**
+   * Deliver each message to each receiver after its own delay (fake ms, on the receiver's clock, so a frozen tab
+   * gets its messages when it thaws): messages arrive late and out of order, as between real browser processes.
+   * Needs every link connected with its tab's environment. Default: a macrotask later, in order.
+   */
+  delay?: () => number
 }
 
 /**
@@ -20,13 +33,19 @@ export interface FakeTabLink {
  */
 export class FakeChannelHub {
   #endpoints = new Set<Endpoint>()
+  readonly #delay: (() => number) | undefined
   /** Every message posted, in order (for assertions). */
   readonly posted: unknown[] = []
 
-  /** A link for one new tab. */
-  connect(): FakeTabLink {
+  constructor(options: FakeChannelHubOptions = {}) {
+    this.#delay = options.delay
+  }
+
+  /** A link for one new tab; pass its environment when the hub has a `delay`. */
+  connect(env?: FakeEnvironment): FakeTabLink {
     const tab: FakeTabLink = {
       asleep: false,
+      ...(env === undefined ? {} : { env }),
       openChannel: (name) => {
         const endpoint: Endpoint = { name, listeners: new Set(), tab }
         this.#endpoints.add(endpoint)
@@ -61,10 +80,13 @@ export class FakeChannelHub {
     const copy = structuredClone(message)
     for (const endpoint of this.#endpoints) {
       if (endpoint === from || endpoint.name !== name || endpoint.tab.asleep) continue
-      setImmediate(() => {
+      const deliver = () => {
         if (!this.#endpoints.has(endpoint)) return
         for (const listener of [...endpoint.listeners]) listener(copy)
-      })
+      }
+      const env = endpoint.tab.env
+      if (this.#delay && env) env.setTimeout(deliver, this.#delay())
+      else setImmediate(deliver)
     }
   }
 }

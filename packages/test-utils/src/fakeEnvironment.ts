@@ -4,6 +4,8 @@ interface Timer {
   id: number
   at: number
   callback: () => void
+  /** The tab (fork) that set it: a frozen tab's timers wait until it thaws. */
+  owner: FakeEnvironment
 }
 
 /**
@@ -18,6 +20,13 @@ export class FakeEnvironment implements Environment {
   #wakeListeners = new Set<(cause: WakeCause) => void>()
   online = true
   randomValue = 0.5
+  /** Where `random()` comes from; defaults to {@link FakeEnvironment.randomValue}. Set a seeded generator for variety. */
+  randomSource: (() => number) | undefined
+  /**
+   * A frozen tab runs nothing: its timers (and so whatever a simulated network or channel delivers to it) wait
+   * until {@link FakeEnvironment.thaw}, then fire late, as in a browser that froze a background tab.
+   */
+  frozen = false
   warnings: string[] = []
   locks: Environment['locks'] = undefined
 
@@ -46,13 +55,13 @@ export class FakeEnvironment implements Environment {
   }
 
   now = (): number => this.#clock.now
-  random = (): number => this.randomValue
+  random = (): number => this.randomSource?.() ?? this.randomValue
   /** The longest delay ever passed to {@link FakeEnvironment.setTimeout} (browsers fire delays over 2^31 - 1 ms at once). */
   longestTimerMs = 0
   setTimeout = (callback: () => void, ms: number): number => {
     this.longestTimerMs = Math.max(this.longestTimerMs, ms)
     const id = this.#nextId.value++
-    this.#timers.set(id, { id, at: this.#clock.now + Math.max(0, ms), callback })
+    this.#timers.set(id, { id, at: this.#clock.now + Math.max(0, ms), callback, owner: this })
     return id
   }
   clearTimeout = (handle: unknown): void => {
@@ -86,11 +95,31 @@ export class FakeEnvironment implements Environment {
     return this.#wakeListeners.size
   }
 
+  /** Freezes this tab (see {@link FakeEnvironment.frozen}). */
+  freeze(): void {
+    this.frozen = true
+  }
+
+  /** Thaws this tab: its overdue timers fire on the next {@link FakeEnvironment.run} or `advance`. */
+  thaw(): void {
+    this.frozen = false
+  }
+
+  /** The earliest timer due by `target` whose tab is not frozen. */
+  #nextDue(target: number): Timer | undefined {
+    let next: Timer | undefined
+    for (const timer of this.#timers.values()) {
+      if (timer.owner.frozen || timer.at > target) continue
+      if (!next || timer.at < next.at || (timer.at === next.at && timer.id < next.id)) next = timer
+    }
+    return next
+  }
+
   /** Moves the clock forward, firing due timers in order (timers fire at their due time). */
   advance(ms: number): void {
     const target = this.#clock.now + ms
     for (;;) {
-      const next = [...this.#timers.values()].filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      const next = this.#nextDue(target)
       if (!next) break
       this.#timers.delete(next.id)
       this.#clock.now = Math.max(this.#clock.now, next.at)
@@ -108,7 +137,7 @@ export class FakeEnvironment implements Environment {
     const target = this.#clock.now + ms
     await flush(RUN_ROUNDS)
     for (;;) {
-      const next = [...this.#timers.values()].filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      const next = this.#nextDue(target)
       if (!next) break
       this.#timers.delete(next.id)
       this.#clock.now = Math.max(this.#clock.now, next.at)

@@ -93,6 +93,9 @@ export class FakeLockManager implements LockManagerPort {
     })
   }
 
+  /** The locks held now, like `navigator.locks.query()`. */
+  query = async (): Promise<{ held: { name: string }[] }> => ({ held: [...this.#held.keys()].map((name) => ({ name })) })
+
   /** Whether someone holds `name` now. */
   isHeld(name: string): boolean {
     return this.#held.has(name)

@@ -150,7 +150,7 @@ describe('login()', () => {
     expect(states).toHaveLength(1)
   })
 
-  it('supersedes a refresh in flight: the refresh callers get the new session, the late response is dropped', async () => {
+  it('waits for a refresh on the wire (its answer cannot overwrite the new session), then the login wins', async () => {
     const { env, server, auth } = setup()
     server.issueSession()
     await auth.start()
@@ -161,10 +161,15 @@ describe('login()', () => {
     })
     const refreshing = auth.refresh()
     await flush()
-    const loggedIn = await auth.login({ username: 'ada', password: 'secret' })
-    response.open()
-    expect(await refreshing).toBe(loggedIn)
+    const loggingIn = auth.login({ username: 'ada', password: 'secret' })
     await flush()
+    expect(server.stats.loginRequests).toBe(0)
+    response.open()
+    const refreshed = await refreshing
+    const loggedIn = await loggingIn
+    expect(server.stats.loginRequests).toBe(1)
+    expect(loggedIn.accessToken).toBe(server.stats.issued.at(-1))
+    expect(refreshed.accessToken).not.toBe(loggedIn.accessToken)
     expect(auth.getState()).toBe(loggedIn)
     await runFor(env, 44_999)
     expect(auth.getState()).toBe(loggedIn)

@@ -1,0 +1,281 @@
+import { settle } from '@tokenlife/test-utils'
+import fc from 'fast-check'
+import { createSimBrowser, type SimTab } from './simBrowser'
+
+const LIFETIME_S = 60
+/** With the default timing a token is refreshed no earlier than 60 s − 12 s margin − 6 s jitter after issue. */
+const EARLIEST_REFRESH_MS = 42_000 - 6_000
+const MAX_TABS = 6
+
+/** What a user, the browser or the network does next. */
+export type Command =
+  | { kind: 'open' }
+  | { kind: 'close'; tab: number }
+  | { kind: 'restore' }
+  | { kind: 'discard'; tab: number }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'freeze'; tab: number }
+  | { kind: 'thaw'; tab: number }
+  | { kind: 'getToken'; tab: number }
+  | { kind: 'api'; tab: number }
+  | { kind: 'login'; tab: number }
+  | { kind: 'logout'; tab: number }
+  | { kind: 'storm' }
+  | { kind: 'wave401' }
+  | { kind: 'loseResponse' }
+  | { kind: 'revoke' }
+
+/** One generated case: the browser's seed, its options and what happens. */
+export interface Scenario {
+  mode: 'cookie' | 'storage'
+  persistAccessToken: boolean
+  seed: number
+  tabs: number
+  commands: Command[]
+}
+
+const tab = fc.nat(MAX_TABS - 1)
+const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'open' as const }) },
+  fc.record({ kind: fc.constant('close' as const), tab }),
+  fc.constant({ kind: 'restore' as const }),
+  fc.record({ kind: fc.constant('discard' as const), tab }),
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 90_000 }) }) },
+  fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 1_000, max: 300_000 }) }),
+  fc.record({ kind: fc.constant('freeze' as const), tab }),
+  fc.record({ kind: fc.constant('thaw' as const), tab }),
+  fc.record({ kind: fc.constant('getToken' as const), tab }),
+  fc.record({ kind: fc.constant('api' as const), tab }),
+  fc.record({ kind: fc.constant('login' as const), tab }),
+  fc.record({ kind: fc.constant('logout' as const), tab }),
+  { weight: 2, arbitrary: fc.constant({ kind: 'storm' as const }) },
+  fc.constant({ kind: 'wave401' as const }),
+  fc.constant({ kind: 'loseResponse' as const }),
+  fc.constant({ kind: 'revoke' as const }),
+)
+
+/** Scenarios for one refresh-token mode. */
+export function scenarios(mode: Scenario['mode']): fc.Arbitrary<Scenario> {
+  return fc.record({
+    mode: fc.constant(mode),
+    persistAccessToken: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    tabs: fc.integer({ min: 1, max: 5 }),
+    commands: fc.array(commandArbitrary, { minLength: 1, maxLength: 30 }),
+  })
+}
+
+/**
+ * Plays `scenario` in a simulated browser and checks, after every step and at the end, what tokenlife promises:
+ * no refresh token presented twice (but after a response the network lost), no session ended except by a logout
+ * or a revocation the server really made, a logout is final (no tab holds a token requested before it, whatever
+ * is restored), a logout reaches every tab, at most one refresh per token lifetime (narrow exemptions: an explicit
+ * refresh storm or 401 wave costs one; a tab that could not hear its siblings, or that had nobody to ask), and
+ * nobody stuck. Throws on the first violation.
+ */
+export async function playScenario(scenario: Scenario): Promise<void> {
+  const sim = createSimBrowser({ ...scenario, lifetimeSeconds: LIFETIME_S })
+  const { clock, server, network } = sim
+  const quietly = async (promise: Promise<unknown>) => {
+    try {
+      await settle(clock, promise.catch(() => {}), { maxMs: 60_000 })
+    } catch {
+      // A frozen tab's call settles when it thaws.
+    }
+  }
+  const fail = (what: string): never => {
+    throw new Error(`${what} (seed ${scenario.seed}, clock ${clock.now() - Date.UTC(2026, 0, 1)} ms)`)
+  }
+
+  const logoutTimes: number[] = []
+  const revokeTimes: number[] = []
+  /** Explicit refresh storms and 401 waves: each may cost one refresh request. */
+  const windows: { from: number; to: number }[] = []
+  const frozen = new Map<string, [number, number][]>()
+  const sends: { at: number; tab: string; couldAsk: boolean }[] = []
+
+  const isFrozen = (t: SimTab) => t.env.frozen
+  const setFrozen = (t: SimTab, value: boolean) => {
+    if (t.env.frozen === value) return
+    const spans = frozen.get(t.id) ?? []
+    if (value) {
+      t.env.freeze()
+      spans.push([clock.now(), Number.POSITIVE_INFINITY])
+    } else {
+      t.env.thaw()
+      spans[spans.length - 1]![1] = clock.now()
+      t.env.wake('visible')
+    }
+    frozen.set(t.id, spans)
+  }
+  const wasFrozen = (id: string, from: number, to: number) =>
+    (frozen.get(id) ?? []).some(([start, end]) => start <= to && end >= from)
+  const newest = () => server.stats.issued.at(-1)
+
+  // Record, for every refresh request as it leaves, whether a sibling could have given the newest token.
+  const originalFetch = network.fetchFor.bind(network)
+  network.fetchFor = (env, id) => {
+    const send = originalFetch(env, id)
+    return (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+      if (url.endsWith('/auth/refresh')) {
+        const token = newest()
+        const couldAsk = sim.open.some(
+          (other) =>
+            other.id !== id &&
+            !isFrozen(other) &&
+            other.auth.getState().accessToken === token &&
+            (other.auth.getState().expiresAt ?? 0) - 5_000 > clock.now(),
+        )
+        sends.push({ at: clock.now(), tab: id, couldAsk })
+      }
+      return send(input, init)
+    }
+  }
+  const openTab = () => {
+    if (sim.open.length >= MAX_TABS) return
+    sim.openTab()
+  }
+  const pick = (index: number) => sim.open[index % Math.max(sim.open.length, 1)]
+
+  const checkFinality = () => {
+    const lastLogout = logoutTimes.at(-1)
+    if (lastLogout === undefined) return
+    for (const each of sim.open) {
+      const token = each.auth.getState().accessToken
+      if (token === undefined) continue
+      const requested = network.requestedAt.get(token)?.at ?? Number.NEGATIVE_INFINITY
+      if (requested <= lastLogout) fail(`tab ${each.id} holds a token requested at ${requested}, before the logout at ${lastLogout}`)
+    }
+  }
+
+  for (let i = 0; i < scenario.tabs; i++) openTab()
+  await quietly(sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
+
+  for (const step of scenario.commands) {
+    const target = 'tab' in step ? pick(step.tab) : undefined
+    // The user can only use a tab they are looking at: it runs.
+    if (target && ['getToken', 'api', 'login', 'logout'].includes(step.kind)) setFrozen(target, false)
+    switch (step.kind) {
+      case 'open':
+        openTab()
+        break
+      case 'close':
+        if (target && sim.open.length > 1) sim.closeTab(target)
+        break
+      case 'restore':
+        if (sim.open.length < MAX_TABS) {
+          sim.restoreTab()
+        }
+        break
+      case 'discard':
+        if (target) sim.discardAndReload(target)
+        break
+      case 'advance':
+        await clock.run(step.ms)
+        break
+      case 'sleep':
+        clock.sleep(step.ms)
+        for (const each of sim.open) each.env.wake('visible')
+        break
+      case 'freeze':
+        // Browsers do not freeze a page that holds a Web Lock (Chromium's freezing policy).
+        if (target && target.locksHeld() === 0) setFrozen(target, true)
+        break
+      case 'thaw':
+        if (target) setFrozen(target, false)
+        break
+      case 'getToken':
+        if (target) await quietly(target.auth.getAccessToken())
+        break
+      case 'api':
+        if (target) await quietly(target.auth.fetch(`${server.origin}/api/me`))
+        break
+      case 'login':
+        if (target) await quietly(target.auth.login({ username: 'u', password: 'secret' }))
+        break
+      case 'logout':
+        if (target) {
+          logoutTimes.push(clock.now())
+          await quietly(target.auth.logout())
+          // Frozen tabs run again (as a page does when it is shown); then every tab must be signed out.
+          for (const each of sim.open) setFrozen(each, false)
+          await clock.run(1_000)
+          for (const each of sim.open) {
+            if (each.auth.getState().accessToken !== undefined) fail(`tab ${each.id} is still signed in after a logout`)
+          }
+        }
+        break
+      case 'storm': {
+        const from = clock.now()
+        const running = sim.open.filter((each) => !isFrozen(each))
+        await quietly(Promise.all(running.map((each) => each.auth.refresh())))
+        windows.push({ from, to: clock.now() })
+        break
+      }
+      case 'wave401': {
+        const from = clock.now()
+        server.rejectAccessTokens()
+        const running = sim.open.filter((each) => !isFrozen(each))
+        await quietly(Promise.all(running.map((each) => each.auth.fetch(`${server.origin}/api/me`))))
+        windows.push({ from, to: clock.now() })
+        break
+      }
+      case 'loseResponse':
+        network.loseNextResponses(1)
+        break
+      case 'revoke':
+        revokeTimes.push(clock.now())
+        server.revokeAll()
+        break
+    }
+    // Real time moves on between two things a user does.
+    await clock.run(1)
+    checkFinality()
+  }
+
+  for (const each of sim.open) setFrozen(each, false)
+  await quietly(Promise.all(sim.open.map((each) => each.auth.start())))
+  // A tab still starting retries with backoff (after a lost response, an outage): give it time to settle.
+  for (let waited = 0; waited < 180_000 && sim.open.some((each) => each.auth.getState().status === 'initializing'); waited += 1_000) {
+    await clock.run(1_000)
+  }
+  await clock.run(1_000)
+  checkFinality()
+
+  // No refresh token presented again once rotated, except one whose rotated successor the network lost.
+  const lostTokens = new Set(network.lost.map((lost) => lost.refreshToken))
+  for (const reused of server.stats.reused) {
+    if (!lostTokens.has(reused)) fail(`refresh token ${reused} presented again after it was rotated`)
+  }
+  // No session ended except by a logout or a revocation the server really made.
+  for (const each of [...sim.open]) {
+    for (const event of each.events) {
+      if (event.type !== 'session-ended') continue
+      if (event.reason === 'logout' && !logoutTimes.some((time) => time <= event.at)) fail(`tab ${each.id} ended 'logout' without a logout`)
+      if (event.reason === 'revoked' && !server.stats.revocations.some((revocation) => revocation.at <= event.at)) {
+        fail(`tab ${each.id} ended 'revoked' although the server revoked nothing`)
+      }
+    }
+  }
+  // At most one refresh per token lifetime.
+  for (const [index, send] of sends.entries()) {
+    const lastIssue = server.stats.issueTimes.filter((time) => time < send.at).at(-1)
+    if (lastIssue === undefined || send.at - lastIssue >= EARLIEST_REFRESH_MS) continue
+    if (!send.couldAsk || wasFrozen(send.tab, lastIssue, send.at)) continue
+    if (network.lost.some((lost) => lost.at >= lastIssue && lost.at <= send.at)) continue
+    if ([...logoutTimes, ...revokeTimes].some((time) => time >= lastIssue && time <= send.at)) continue
+    const window = windows.find(({ from, to }) => send.at >= from && send.at <= to)
+    if (window && sends.filter((other) => other.at >= window.from && other.at <= window.to).length <= 1) continue
+    fail(`refresh #${index} by tab ${send.tab} came ${send.at - lastIssue} ms after the last token was issued`)
+  }
+  // Nobody stuck.
+  for (const each of sim.open) {
+    if (each.auth.getState().status === 'initializing') fail(`tab ${each.id} is stuck initializing`)
+  }
+  // The lock may be held by a refresh under way, but never for good.
+  for (let waited = 0; waited < 30_000 && sim.locks.isHeld('tokenlife:default:refresh'); waited += 1_000) await clock.run(1_000)
+  if (sim.locks.isHeld('tokenlife:default:refresh')) fail('the refresh lock is wedged')
+  for (const each of [...sim.open]) sim.closeTab(each, false)
+}

@@ -1,0 +1,301 @@
+import type { RefreshCause } from './authEvents'
+import type { AuthenticatedState } from './authState'
+import { isSessionEndedError, NetworkError, SessionEndedError } from './errors'
+import type { NormalizedOptions } from './options'
+import type { RefreshLock } from './refreshLock'
+import type { RevocationRequest } from './revocation'
+import type { SessionHolder } from './sessionHolder'
+import { isNewerSession, type SessionStamp } from './sessionOrder'
+import { isFresh } from './tokens'
+import { readTokenResponse, sendToCompletion, type TokenExchange } from './transport'
+
+/** What a flight needs from the client around it. */
+export interface RefreshFlightHost {
+  /** A transient failure the callers were told of: keep the session, schedule a retry. */
+  failed(error: Error): void
+  /** Revokes tokens that arrived for a session that was logged out meanwhile. */
+  revoke(captured: RevocationRequest): void
+  /** Throws when the client was destroyed. */
+  assertUsable(): void
+}
+
+/** A refresh request that has left: what it carried and the stamp its tokens will have. */
+interface SentRefresh {
+  response: Promise<Response>
+  refreshToken: string | undefined
+  startedAt: number
+  requestedAt: number
+}
+
+/** Where a flight began: the session it refreshes (if any) and the start of the lineage it continues. */
+interface Origin {
+  base: SessionStamp | undefined
+  lineage: number
+}
+
+/** The callers' side of a flight: settled once, by the answer or by their deadline, whichever comes first. */
+interface Answer {
+  resolve(state: AuthenticatedState): void
+  reject(error: unknown): void
+  readonly settled: boolean
+}
+
+/** An error that has already been dealt with (the session ended): passed on to the callers as it is. */
+const handled = new WeakSet<object>()
+
+/**
+ * One refresh at a time, in this tab (callers share the flight in progress) and across tabs (the refresh lock).
+ *
+ * Holding the lock, a flight first learns what its siblings did — a newer token (from a message, the marks, an
+ * answer to a question, or a rotated refresh token in storage) or an end — and asks the server only if nothing
+ * newer exists. A request that has left is never aborted: callers stop waiting at `requestTimeoutMs`, but the
+ * flight keeps the lock until the answer is read, then reconciles it (newest session wins; tokens that arrive for a
+ * session that was logged out meanwhile are revoked). The result is published — state, marks, message, stored
+ * refresh token — before the lock is released, so the next holder can decide without waiting for a message.
+ */
+export class RefreshFlight {
+  readonly #options: NormalizedOptions
+  readonly #holder: SessionHolder
+  readonly #lock: RefreshLock
+  readonly #host: RefreshFlightHost
+  #inFlight: Promise<AuthenticatedState> | undefined
+
+  constructor(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock, host: RefreshFlightHost) {
+    this.#options = options
+    this.#holder = holder
+    this.#lock = lock
+    this.#host = host
+  }
+
+  /** The refresh in progress, or a new one. */
+  run(cause: RefreshCause): Promise<AuthenticatedState> {
+    if (!this.#inFlight) {
+      const flight = this.#fly(cause)
+      this.#inFlight = flight
+      const clear = () => {
+        if (this.#inFlight === flight) this.#inFlight = undefined
+      }
+      flight.then(clear, clear)
+    }
+    return this.#inFlight
+  }
+
+  #fly(cause: RefreshCause): Promise<AuthenticatedState> {
+    const base = this.#holder.session
+    // What the flight continues: the session it refreshes, or (without one) the flight itself — a logout after
+    // the flight began ends whatever it obtains.
+    const lineage = base?.startedAt ?? this.#holder.stamp()
+    this.#holder.state.emit({ type: 'refresh-started', cause })
+    return new Promise<AuthenticatedState>((resolve, reject) => {
+      let settled = false
+      const answer: Answer = {
+        resolve: (state) => {
+          if (!settled) resolve(state)
+          settled = true
+        },
+        reject: (error) => {
+          if (!settled) reject(error)
+          settled = true
+        },
+        get settled() {
+          return settled
+        },
+      }
+      this.#lock
+        .run((contended) => this.#underLock({ base, lineage }, contended, answer))
+        .catch((error: unknown) => answer.reject(error))
+    })
+  }
+
+  /**
+   * Everything a flight does holding the lock; the outcome goes to `answer`. The lock is held until the answer has
+   * been read and published, but not past `lockTimeoutMs` (a server that never answers must not wedge every tab;
+   * its answer, should it come, is still reconciled).
+   */
+  async #underLock(origin: Origin, contended: boolean, answer: Answer): Promise<void> {
+    const work = (async () => {
+      try {
+        this.#host.assertUsable()
+        const shared = await this.#siblingsNews(origin.base, { contended, afterRefusal: false })
+        answer.resolve(shared ?? (await this.#exchange(origin, answer, true)))
+      } catch (error) {
+        answer.reject(await this.#failure(error, answer))
+      }
+    })()
+    const env = this.#options.environment
+    let bound: unknown
+    const held = new Promise<void>((resolve) => {
+      bound = env.setTimeout(resolve, this.#options.timing.lockTimeoutMs)
+    })
+    await Promise.race([work, held])
+    env.clearTimeout(bound)
+  }
+
+  /**
+   * A newer session than `base` that this tab adopted while it waited, or that a sibling holds; throws (handled)
+   * when the session ended elsewhere. Storage mode: also picks up a refresh token a sibling rotated.
+   */
+  async #siblingsNews(
+    base: SessionStamp | undefined,
+    reason: { contended: boolean; afterRefusal: boolean },
+  ): Promise<AuthenticatedState | undefined> {
+    const holder = this.#holder
+    if (this.#hasNewerThan(base)) return this.#state()
+    let hint = false
+    if (this.#options.refreshTokenMode === 'storage') {
+      const stored = await holder.queueStorage(() => holder.store.readRefreshToken())
+      hint = stored !== undefined && holder.refreshToken !== undefined && stored !== holder.refreshToken
+      if (stored !== undefined) holder.refreshToken = stored
+    }
+    // The newest session a live tab published (lock state: never late, unlike messages and marks).
+    const newest = await this.#lock.newest()
+    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true
+    const news = await holder.tabs.newsSince(base, { ...reason, hint })
+    if (news?.type === 'ended') {
+      holder.learnEnd(news.end)
+      throw handledError(new SessionEndedError(news.end.reason))
+    }
+    if (news) holder.adoptShared(news.session)
+    // Adopted now, or already (its message arrived while we asked).
+    return this.#hasNewerThan(base) ? this.#state() : undefined
+  }
+
+  /** Whether this tab holds a usable session newer than `base` (adopted from a sibling while it waited). */
+  #hasNewerThan(base: SessionStamp | undefined): boolean {
+    const current = this.#holder.session
+    return current !== undefined && isNewerSession(current, base) && this.#isFresh(current.token)
+  }
+
+  /** One request to the refresh endpoint; its answer is read and reconciled whether or not callers still wait. */
+  async #exchange(origin: Origin, answer: Answer, mayRescue: boolean): Promise<AuthenticatedState> {
+    const sent = await this.#send(origin)
+    const { timing, refreshUrl, wireFormat } = this.#options
+    const env = this.#options.environment
+    const deadline = env.setTimeout(() => {
+      if (answer.settled) return
+      const error = new NetworkError(refreshUrl, { timedOut: true })
+      answer.reject(error)
+      this.#host.failed(error)
+    }, timing.requestTimeoutMs)
+    let exchange: TokenExchange
+    try {
+      const response = await sent.response
+      exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh')
+    } catch (error) {
+      if (!mayRescue || !isSessionEndedError(error)) throw error
+      return this.#rescue(origin, sent, answer, error)
+    } finally {
+      env.clearTimeout(deadline)
+    }
+    return this.#reconcile(exchange, sent)
+  }
+
+  async #send(origin: Origin): Promise<SentRefresh> {
+    this.#host.assertUsable()
+    const holder = this.#holder
+    // The session this refresh would continue ended while the flight waited: nothing to refresh.
+    const startedAt = holder.session?.startedAt ?? origin.lineage
+    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+    const { refreshUrl, refreshTokenMode, wireFormat, environment } = this.#options
+    let refreshToken: string | undefined
+    if (refreshTokenMode === 'storage') {
+      refreshToken = holder.refreshToken ?? (await holder.queueStorage(() => holder.store.readRefreshToken()))
+      if (refreshToken === undefined) throw new SessionEndedError('no_session')
+      this.#host.assertUsable()
+    }
+    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken })
+    const requestedAt = holder.stamp()
+    return { response: sendToCompletion(environment, request), refreshToken, startedAt, requestedAt }
+  }
+
+  /**
+   * The answer to a request that left, whenever it arrives: adopted if it is the newest session; revoked if the
+   * session was logged out meanwhile. Holds the lock until the rotated refresh token is stored.
+   */
+  async #reconcile(exchange: TokenExchange, sent: SentRefresh): Promise<AuthenticatedState> {
+    const holder = this.#holder
+    const end = holder.lastEnd()
+    if (holder.isEnded(sent.startedAt)) {
+      if (end?.reason === 'logout') {
+        const { accessToken, refreshToken } = exchange.token
+        this.#host.revoke({ accessToken, refreshToken, everywhere: false })
+      }
+      throw handledError(new SessionEndedError(end?.reason ?? 'logout'))
+    }
+    try {
+      this.#host.assertUsable()
+    } catch (error) {
+      // Destroyed meanwhile: keep the rotated refresh token for the tabs that live on, if no one replaced it.
+      const rotated = exchange.token.refreshToken
+      if (rotated !== undefined && this.#options.refreshTokenMode === 'storage') {
+        await holder.queueStorage(async () => {
+          if ((await holder.store.readRefreshToken()) === sent.refreshToken) await holder.store.writeRefreshToken(rotated)
+        })
+      }
+      throw error
+    }
+    const { startedAt, requestedAt } = sent
+    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt })
+    await Promise.all([holder.storageSettled(), this.#lock.published()])
+    return adopted ?? this.#state()
+  }
+
+  /**
+   * The server refused our refresh token. That may only mean the session moved on without us: a newer token
+   * adopted meanwhile, a sibling that rotated first (storage mode: a newer refresh token in storage), or a logout
+   * elsewhere. Otherwise it is a revocation.
+   */
+  async #rescue(origin: Origin, sent: SentRefresh, answer: Answer, refusal: SessionEndedError): Promise<AuthenticatedState> {
+    const holder = this.#holder
+    const current = holder.session
+    if (current && current.startedAt > sent.startedAt) return this.#state()
+    const shared = await this.#siblingsNews(origin.base, { contended: false, afterRefusal: true })
+    if (shared) return shared
+    if (this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken) {
+      return this.#exchange(origin, answer, false)
+    }
+    throw refusal
+  }
+
+  /** Turns a failure into what the callers get; ends the session on a refusal, schedules a retry otherwise. */
+  async #failure(error: unknown, answer: Answer): Promise<unknown> {
+    if (typeof error === 'object' && error !== null && handled.has(error)) {
+      // The session ended elsewhere before this tab had one: it starts signed out, for the same reason.
+      if (isSessionEndedError(error) && this.#holder.state.getState().status === 'initializing') {
+        await this.#holder.end(error.reason, 'another-tab')
+      }
+      return error
+    }
+    if (isSessionEndedError(error)) {
+      const state = this.#holder.state.getState()
+      const reason = state.status === 'authenticated' ? 'revoked' : (state.reason ?? 'no_session')
+      const { status, description } = error
+      const ended = new SessionEndedError(reason, { status, error: error.error, description, cause: error })
+      await this.#holder.end(reason, 'this-tab', ended)
+      return ended
+    }
+    try {
+      this.#host.assertUsable()
+    } catch (destroyed) {
+      return destroyed
+    }
+    const failure = error instanceof Error ? error : new Error(String(error))
+    if (!answer.settled) this.#host.failed(failure)
+    return failure
+  }
+
+  #state(): AuthenticatedState {
+    const state = this.#holder.state.getState()
+    if (state.status === 'authenticated') return state
+    throw handledError(new SessionEndedError(state.status === 'unauthenticated' ? state.reason : 'no_session'))
+  }
+
+  #isFresh(token: { expiresAt: number; lifetimeMs?: number }): boolean {
+    return isFresh(token, this.#options.timing.minValidityMs, this.#options.environment.now())
+  }
+}
+
+function handledError<T extends object>(error: T): T {
+  handled.add(error)
+  return error
+}

@@ -1,0 +1,234 @@
+import type { AuthEvent, SessionSource } from './authEvents'
+import type { AuthenticatedState, UnauthenticatedReason } from './authState'
+import type { Environment } from './environment'
+import type { SessionEndedError } from './errors'
+import type { NormalizedOptions } from './options'
+import { estimateClockOffset } from './serverClock'
+import type { EndedMark } from './sessionMark'
+import { isNewerSession } from './sessionOrder'
+import { SessionStore } from './sessionStore'
+import { StateStore } from './stateStore'
+import { randomId } from './tabChannel'
+import type { SharedSession } from './tabMessages'
+import { TabSync, type LocalSession } from './tabSync'
+import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+import type { TokenExchange } from './transport'
+
+/** Called when a session ends (logout or revocation), to clear app caches. May be async. */
+export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
+
+/** A token about to become the session's, with the stamp that orders it (see {@link isNewerSession}). */
+export interface Candidate {
+  token: AccessTokenInfo
+  startedAt: number
+  requestedAt: number
+  /** The id siblings know it by, when it came from one. */
+  id?: string
+}
+
+/** What the holder tells its owner, so the schedule follows the session. */
+export interface SessionHolderHooks {
+  adopted(session: LocalSession, source: SessionSource): void
+  ended(): void
+}
+
+/**
+ * Holds one tab's session — the token and its stamp, the refresh token, the clock offset, the last end — and is the
+ * only place that changes it. Every change does all its side effects first (memory, storage queue, the other tabs,
+ * the schedule) and notifies last, so a listener that calls back into the client sees a finished change.
+ *
+ * A logout is final: a session (or token) that started at or before the last known end is never adopted again,
+ * from any source — a late response, a sibling's message or answer, a persisted token.
+ */
+export class SessionHolder {
+  readonly state: StateStore
+  readonly tabs: TabSync
+  readonly #options: NormalizedOptions
+  readonly #env: Environment
+  readonly #store: SessionStore
+  readonly #hooks: SessionHolderHooks
+  readonly #endCallbacks = new Set<SessionEndCallback>()
+  #session: LocalSession | undefined
+  #refreshToken: string | undefined
+  #clockOffsetMs: number | undefined
+  #lastEnd: EndedMark | undefined
+  #lastStamp = Number.NEGATIVE_INFINITY
+  #storageQueue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: NormalizedOptions, hooks: SessionHolderHooks) {
+    this.#options = options
+    this.#env = options.environment
+    this.#hooks = hooks
+    this.state = new StateStore(this.#env.warn, options.debug)
+    this.#store = new SessionStore(options)
+    this.tabs = new TabSync(this.#env, options.clientId, options.timing, {
+      session: () => this.#session,
+      refreshToken: () => (options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
+      clockOffsetMs: () => this.#clockOffsetMs,
+      adopt: (shared) => void this.adoptShared(shared),
+      learnEnd: (end) => this.learnEnd(end),
+    })
+  }
+
+  get session(): LocalSession | undefined {
+    return this.#session
+  }
+
+  /** Storage mode: the refresh token this tab last knew (storage may hold a newer one from a sibling). */
+  get refreshToken(): string | undefined {
+    return this.#refreshToken
+  }
+
+  set refreshToken(value: string | undefined) {
+    this.#refreshToken = value
+  }
+
+  get store(): SessionStore {
+    return this.#store
+  }
+
+  /** Device time, strictly increasing within this tab, so that an end and a later login are never a tie. */
+  stamp(): number {
+    this.#lastStamp = Math.max(this.#env.now(), this.#lastStamp + 0.001)
+    return this.#lastStamp
+  }
+
+  /** The last end this tab knows of: its own, a sibling's message, or the shared mark. */
+  lastEnd(): EndedMark | undefined {
+    const marked = this.tabs.lastEnd()
+    return marked && (!this.#lastEnd || marked.at > this.#lastEnd.at) ? marked : this.#lastEnd
+  }
+
+  /** Whether a session that started at `startedAt` has been ended (by a logout or a revocation) since. */
+  isEnded(startedAt: number): boolean {
+    const end = this.lastEnd()
+    return end !== undefined && startedAt <= end.at
+  }
+
+  onSessionEnd(callback: SessionEndCallback): () => void {
+    this.#endCallbacks.add(callback)
+    return () => this.#endCallbacks.delete(callback)
+  }
+
+  /** Runs storage work in order, so a clear can never be overtaken by an earlier write. */
+  queueStorage<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#storageQueue.then(work)
+    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(`storage failed: ${String(error)}`))
+    return result
+  }
+
+  /** Resolves when every storage write queued so far has finished. */
+  storageSettled(): Promise<unknown> {
+    return this.#storageQueue
+  }
+
+  /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
+  acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>): AuthenticatedState | undefined {
+    const { token, claims, receivedAt, dateHeader } = exchange
+    const offset = estimateClockOffset({ receivedAt, dateHeader, issuedAt: claims?.iat })
+    if (offset !== undefined) this.#clockOffsetMs = offset
+    // readTokenResponse has checked that an expiry is known.
+    const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
+    return this.adopt({ ...stamp, token: info }, token.refreshToken, source)
+  }
+
+  /**
+   * Takes a session a sibling announced or answered with. Its expiry comes from the token's own `exp` where it
+   * has one (through the clock offset), never from the message alone.
+   */
+  adoptShared(shared: SharedSession): AuthenticatedState | undefined {
+    if (shared.accessToken === undefined) return undefined
+    let claims
+    try {
+      claims = decodeClaims(shared.accessToken)
+    } catch {
+      return undefined
+    }
+    const offset = this.#clockOffsetMs ?? shared.clockOffsetMs ?? 0
+    const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 - offset : undefined
+    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp, shared.expiresAt)
+    const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+    const { id, startedAt, requestedAt } = shared
+    return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
+  }
+
+  /**
+   * Makes `candidate` the session's token — memory, storage, the other tabs, the schedule, then the listeners —
+   * unless it started before the last end or is not newer than the current token. Returns the state it made, or
+   * `undefined` when it refused.
+   */
+  adopt(candidate: Candidate, refreshToken: string | undefined, source: SessionSource): AuthenticatedState | undefined {
+    const { token, startedAt, requestedAt } = candidate
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? randomId() }
+    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
+    return this.state.batch(() => {
+      const wasAuthenticated = this.state.getState().status === 'authenticated'
+      this.#session = session
+      // In cookie mode the refresh token is the browser's business: one that a server also puts in the body is ignored.
+      const keepRefreshToken = refreshToken !== undefined && this.#options.refreshTokenMode === 'storage'
+      if (keepRefreshToken) this.#refreshToken = refreshToken
+      this.queueStorage(async () => {
+        if (keepRefreshToken) await this.#store.writeRefreshToken(refreshToken)
+        await this.#store.writeAccessToken(session)
+      })
+      if (source !== 'tab') this.tabs.announceSession(session)
+      this.#hooks.adopted(session, source)
+      this.state.dispatch({ type: 'tokens', token })
+      const event: AuthEvent =
+        wasAuthenticated && source === 'refresh'
+          ? { type: 'refresh-succeeded', expiresAt: token.expiresAt }
+          : { type: 'session-started', source, expiresAt: token.expiresAt }
+      this.state.emit(event)
+      return this.state.getState() as AuthenticatedState
+    })
+  }
+
+  /** A session ended elsewhere: remember when, and end this tab's session if it started at or before then. */
+  learnEnd(end: EndedMark): void {
+    if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
+    const session = this.#session
+    if (session && session.startedAt <= end.at) void this.end(end.reason, 'another-tab')
+  }
+
+  /**
+   * Ends the session at once: records the end (a logout ends every session started until now; a revocation, the
+   * refused session), tells the other tabs first when it ended here, then memory, schedule and state; then clears
+   * storage and runs the app's cleanup callbacks (only when a session really ended). Resolves when storage is clear
+   * and the callbacks have run.
+   */
+  end(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab', error?: SessionEndedError): Promise<void> {
+    const hadSession = this.state.getState().status !== 'unauthenticated' && reason !== 'no_session'
+    const ended = this.state.batch(() => {
+      if (reason !== 'no_session') {
+        // A logout ends everything started until now; a revocation ends the refused session (a newer login lives on).
+        const at = reason === 'logout' || !this.#session ? this.stamp() : this.#session.startedAt
+        const end: EndedMark = { reason, at }
+        if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
+        if (from === 'this-tab') this.tabs.announceEnd(end)
+      }
+      this.#session = undefined
+      this.#refreshToken = undefined
+      this.#hooks.ended()
+      this.state.dispatch({ type: 'ended', reason })
+      const cleared = this.queueStorage(() => this.#store.clear())
+      if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
+      return cleared
+    })
+    if (!hadSession) return ended
+    const callbacks = [...this.#endCallbacks].map(async (callback) => {
+      try {
+        await callback(reason)
+      } catch (error) {
+        this.state.emit({ type: 'cleanup-failed', error })
+        this.#env.warn(`a session-end callback threw: ${String(error)}`)
+      }
+    })
+    return Promise.all([ended, ...callbacks]).then(() => undefined)
+  }
+
+  /** Drops listeners and callbacks (on destroy). */
+  clear(): void {
+    this.state.clear()
+    this.#endCallbacks.clear()
+  }
+}

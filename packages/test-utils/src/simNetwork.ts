@@ -1,0 +1,128 @@
+import type { FakeEnvironment } from './fakeEnvironment'
+
+/** A server as the simulated network sees it: one function from request to response. */
+export interface SimServer {
+  handle(request: Request): Promise<Response>
+}
+
+/** Options for {@link SimNetwork}. */
+export interface SimNetworkOptions {
+  /** One-way latency of each leg (request, response), fake ms. Called once per leg. Default 5 ms. */
+  latency?: () => number
+}
+
+/**
+ * The network and cookie jar of one simulated browser, on fake time: a request reaches the server after a latency,
+ * the server acts at once, and the answer travels back on the *sending tab's* clock (a frozen tab receives it when
+ * it thaws). The browser's cookie jar (`rt`, shared by every tab) changes only when a response is received, as in a
+ * browser: an aborted request or a lost response leaves the old cookie although the server already rotated.
+ *
+ * Use with a fake auth server created with `cookies: 'headers'`.
+ */
+export class SimNetwork {
+  readonly #server: SimServer
+  readonly #clock: FakeEnvironment
+  readonly #latency: () => number
+  #cookie: string | undefined
+  #lose = 0
+  /** Requests whose answer was lost after the server acted (see {@link SimNetwork.loseNextResponses}). */
+  readonly lost: { url: string; at: number; refreshToken: string | undefined }[] = []
+  /** For every access token the server issued: when the request that obtained it left its tab, and which tab. */
+  readonly requestedAt = new Map<string, { at: number; tab: string }>()
+  /** Requests aborted by their sender after they left (the server may have acted on them). */
+  readonly abortedInFlight: { url: string; at: number }[] = []
+
+  /** `clock` runs the server side (never frozen); each tab's own environment runs its side. */
+  constructor(server: SimServer, clock: FakeEnvironment, options: SimNetworkOptions = {}) {
+    this.#server = server
+    this.#clock = clock
+    this.#latency = options.latency ?? (() => 5)
+  }
+
+  /** The refresh-token cookie the browser holds now. */
+  get cookie(): string | undefined {
+    return this.#cookie
+  }
+
+  /** The next `count` responses are lost on the way back: the server acts, the tab sees a network error. */
+  loseNextResponses(count = 1): void {
+    this.#lose += count
+  }
+
+  /** `fetch` for one tab: requests carry `x-test-tab: tabId` and the browser's cookie. */
+  fetchFor(tab: FakeEnvironment, tabId: string): typeof fetch {
+    return (input, init) =>
+      new Promise<Response>((resolve, reject) => {
+        const request = new Request(input, init)
+        const signal = init?.signal ?? undefined
+        if (signal?.aborted) return reject(signal.reason)
+        const headers = new Headers(request.headers)
+        headers.set('x-test-tab', tabId)
+        if (this.#cookie !== undefined) headers.set('Cookie', `rt=${this.#cookie}`)
+        let settled = false
+        let left = false
+        const onAbort = () => {
+          if (settled) return
+          settled = true
+          if (left) this.abortedInFlight.push({ url: request.url, at: this.#clock.now() })
+          reject(signal!.reason)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : request.arrayBuffer()
+        void Promise.resolve(body).then((bytes) => {
+          const outgoing = new Request(request.url, { method: request.method, headers, body: bytes })
+          left = true
+          const sentAt = this.#clock.now()
+          this.#clock.setTimeout(() => {
+            const refreshToken = cookieOrBodyToken(headers, bytes)
+            void this.#server.handle(outgoing).then(async (response) => {
+              const lost = this.#lose > 0
+              if (lost) {
+                this.#lose--
+                this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken })
+              }
+              const setCookie = response.headers.get('Set-Cookie')
+              const headers = new Headers(response.headers)
+              headers.delete('Set-Cookie')
+              const bytes = await response.arrayBuffer()
+              const issued = accessTokenIn(bytes)
+              if (issued !== undefined) this.requestedAt.set(issued, { at: sentAt, tab: tabId })
+              const buffered = new Response(bytes, {
+                status: response.status,
+                statusText: response.statusText,
+                headers,
+              })
+              tab.setTimeout(() => {
+                if (settled) return
+                settled = true
+                signal?.removeEventListener('abort', onAbort)
+                if (lost) return reject(new TypeError('Failed to fetch'))
+                this.#applyCookie(setCookie)
+                resolve(buffered)
+              }, this.#latency())
+            })
+          }, this.#latency())
+        })
+      })
+  }
+
+  #applyCookie(header: string | null): void {
+    const match = header && /^rt=([^;]*)(.*)$/.exec(header)
+    if (!match) return
+    this.#cookie = match[1] === '' || /max-age=0/i.test(match[2] ?? '') ? undefined : match[1]
+  }
+}
+
+function accessTokenIn(body: ArrayBuffer): string | undefined {
+  try {
+    const json = JSON.parse(new TextDecoder().decode(body)) as { access_token?: unknown }
+    return typeof json.access_token === 'string' ? json.access_token : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function cookieOrBodyToken(headers: Headers, body: ArrayBuffer | undefined): string | undefined {
+  const text = body === undefined ? '' : new TextDecoder().decode(body)
+  return new URLSearchParams(text).get('refresh_token') ?? /rt=([^;]+)/.exec(headers.get('Cookie') ?? '')?.[1]
+}
