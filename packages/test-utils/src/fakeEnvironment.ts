@@ -162,8 +162,9 @@ export class FakeEnvironment implements Environment {
     this.sleep(ms)
   }
 
-  /** Fires a wake-up (`visible`, `focus`, `pageshow`, `online`) at every listener. */
+  /** Fires a wake-up (`visible`, `focus`, `pageshow`, `online`) at every listener; a frozen tab hears nothing. */
   wake(cause: WakeCause): void {
+    if (this.frozen) return
     for (const listener of [...this.#wakeListeners]) listener(cause)
   }
 }
