@@ -114,12 +114,23 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     }),
   )
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, new HttpError(413, 'invalid_request', `request body exceeds ${MAX_BODY_BYTES} bytes`)),
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, new HttpError(413, 'invalid_request', `request body exceeds ${MAX_BODY_BYTES} bytes`)),
+  })
+  app.use(async (c, next) => {
+    // A chunked body is read here, whole: a client that aborts or breaks the framing meanwhile gets a 400, not a 500.
+    let reading = true
+    try {
+      return await limitBody(c, () => {
+        reading = false
+        return next()
+      })
+    } catch (error) {
+      if (reading) throw new HttpError(400, 'invalid_request', 'the request body could not be read')
+      throw error
+    }
+  })
   app.use('/auth/*', async (c, next) => {
     await next()
     c.header('Cache-Control', 'no-store')

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { serve } from '@hono/node-server'
+import { getRequestListener, RequestError } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { AppEnv, ServerStats } from './app'
 import { createApp, createStats } from './app'
@@ -82,6 +82,21 @@ export function defaultStaticDirs(): Record<string, string> {
   return dirs
 }
 
+/**
+ * The answer when no Request can even be built (an invalid `Host` header, say): a JSON 400 like the app's own, where
+ * the adapter would send an empty one. Anything else reaching here is a bug: 500, logged.
+ */
+function requestErrorResponse(error: unknown): Response {
+  const body = (status: number, error: string, description: string) =>
+    new Response(JSON.stringify({ error, error_description: description }), {
+      status,
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    })
+  if (error instanceof RequestError) return body(400, 'invalid_request', `malformed request: ${error.message}`)
+  console.error('unhandled error before routing', error)
+  return body(500, 'server_error', 'internal server error')
+}
+
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${value}`)
   return value
@@ -132,11 +147,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     staticDirs,
   })
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port: options.port ?? 5170, hostname: HOST }, () =>
-      resolve(created as Server),
-    )
-    created.once('error', reject)
+  const listener = getRequestListener(app.fetch, { hostname: HOST, errorHandler: requestErrorResponse })
+  const server = createServer(listener)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 5170, HOST, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const port = (server.address() as AddressInfo).port
 

@@ -97,11 +97,12 @@ export class Sessions {
     if (family.revokedAt !== null) {
       return { ok: false, reason: 'revoked', description: 'refresh token has been revoked', familyId }
     }
-    if (record.expiresAt <= now) return { ok: false, reason: 'expired', description: 'refresh token expired', familyId }
+    // Before the token's own expiry, which is capped at the session's end: say which limit it was.
     if (now >= this.#sessionEnd(family)) {
       await this.#store.revokeFamily(familyId, now, 'session reached its maximum age')
       return { ok: false, reason: 'expired', description: 'session reached its maximum age: sign in again', familyId }
     }
+    if (record.expiresAt <= now) return { ok: false, reason: 'expired', description: 'refresh token expired', familyId }
 
     const user = await this.#store.findUserById(record.userId)
     if (!user) {

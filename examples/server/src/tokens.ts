@@ -109,20 +109,34 @@ export const MIN_SECRET_BYTES = 32
 export const MIN_SECRET_ENTROPY_BITS = 128
 
 /**
- * A rough upper estimate of the secret's entropy in bits: its length times the Shannon entropy of its byte
- * frequencies. It cannot prove a secret random, but it catches the usual mistakes: a repeated character or word
- * (`'x'.repeat(64)`, `'secretsecret…'`), a short hex string. 32 random bytes score about 150; 64 random hex digits
- * about 240.
+ * A rough upper estimate of the secret's entropy in bits. It cannot prove a secret random, but it catches the usual
+ * mistakes: a repeated character, word or block (`'x'.repeat(64)`, `'secret'.repeat(8)`), a run such as
+ * `'abcdef…'`, a short hex string. It is the length of the secret's shortest repeating unit times the smaller of two
+ * Shannon entropies: of its byte frequencies, and of the differences between neighbouring bytes. 32 random bytes
+ * score about 150, 64 random hex digits about 240.
  */
 export function estimateSecretEntropyBits(secret: Uint8Array): number {
+  const deltas: number[] = []
+  for (let i = 1; i < secret.length; i += 1) deltas.push(((secret[i] ?? 0) - (secret[i - 1] ?? 0) + 256) % 256)
+  return Math.min(shannonBitsPerSymbol(secret), shannonBitsPerSymbol(deltas)) * shortestPeriod(secret)
+}
+
+function shannonBitsPerSymbol(symbols: ArrayLike<number>): number {
   const counts = new Map<number, number>()
-  for (const byte of secret) counts.set(byte, (counts.get(byte) ?? 0) + 1)
-  let bitsPerByte = 0
-  for (const count of counts.values()) {
-    const p = count / secret.byteLength
-    bitsPerByte -= p * Math.log2(p)
+  for (let i = 0; i < symbols.length; i += 1) counts.set(symbols[i] ?? 0, (counts.get(symbols[i] ?? 0) ?? 0) + 1)
+  let bits = 0
+  for (const count of counts.values()) bits -= (count / symbols.length) * Math.log2(count / symbols.length)
+  return bits
+}
+
+/** The length of the shortest unit the bytes repeat (`'abcabcabc'` → 3); the whole length when they do not. */
+function shortestPeriod(bytes: Uint8Array): number {
+  for (let period = 1; period <= bytes.length / 2; period += 1) {
+    let repeats = true
+    for (let i = period; i < bytes.length && repeats; i += 1) repeats = bytes[i] === bytes[i - period]
+    if (repeats) return period
   }
-  return bitsPerByte * secret.byteLength
+  return bytes.length
 }
 
 /** Throws a `TypeError` saying how to make a good secret when `secret` is too short or visibly not random. */
