@@ -98,7 +98,7 @@ describe('secure defaults', () => {
       expect(csp).not.toContain('unsafe-inline')
       expect(csp).not.toContain('unsafe-eval')
       expect(reply.headers.get('x-content-type-options')).toBe('nosniff')
-      expect(reply.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(reply.headers.get('referrer-policy')).toBe('same-origin')
       expect(reply.headers.get('x-frame-options')).toBe('DENY')
     }
   })
