@@ -110,8 +110,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     secureHeaders({
       strictTransportSecurity: false,
       xFrameOptions: 'DENY',
-      // Not `no-referrer`: under it the Fetch standard sends `Origin: null` with a page's own non-CORS POSTs (forms), which
-      // the cross-site check refuses. `same-origin` keeps the origin for our requests and sends nothing elsewhere.
+      // Not `no-referrer`: under it the Fetch standard sends `Origin: null` with a page's own non-CORS POSTs
+      // (forms), which the cross-site check refuses. `same-origin` keeps our origin and sends nothing elsewhere.
       referrerPolicy: 'same-origin',
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     }),
