@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -6,6 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { secureHeaders } from 'hono/secure-headers'
 import { bearerToken, errorResponse, HttpError, readForm, readJsonObject, requireString } from './http'
 import type { FailureRateLimiter } from './rateLimit'
+import { clientIp, crossSiteRefusal, requestProtocol } from './requestOrigin'
 import type { RefreshFailureReason, Sessions, TokenPair } from './sessions'
 import { normalizeEmail } from './sessions'
 import { indexPage, mountSpa, normalizeMountPath } from './static'
@@ -13,6 +13,21 @@ import type { AccessTokenClaims, AccessTokens } from './tokens'
 
 export const REFRESH_COOKIE = 'tokenlife_rt'
 export const MAX_BODY_BYTES = 16 * 1024
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** The `Content-Security-Policy` of every response: same-origin scripts, styles and requests only; no inline script. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+}
 
 /** Counters the end-to-end tests read. */
 export interface ServerStats {
@@ -58,8 +73,15 @@ export interface AppOptions {
   tokens: AccessTokens
   stats: ServerStats
   now: () => number
-  /** Set `Secure` on the refresh cookie (also set for requests that arrived over https). */
+  /** Set `Secure` on the refresh cookie (also set for requests that arrived over https, see `trustProxy`). */
   secureCookies: boolean
+  /**
+   * Believe `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` (set this only behind a reverse proxy
+   * that overwrites them): they then decide `Secure`, the server's own origin and the client IP for rate limits.
+   */
+  trustProxy: boolean
+  /** Origins besides the server's own whose pages may POST to `/auth/*` (normalized, see `normalizeAllowedOrigins`). */
+  allowedOrigins: ReadonlySet<string>
   /** Login failures per email, and per client IP, each in their own window. */
   loginLimiters: { email: FailureRateLimiter; ip: FailureRateLimiter }
   /** Failed current-password checks per user. */
@@ -83,17 +105,47 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     // Node adds a Date header too, but from the real clock; this one follows the (possibly simulated) server clock.
     c.header('Date', new Date(now()).toUTCString())
   })
-  app.use(secureHeaders({ strictTransportSecurity: false }))
+  // Served apps get a CSP that allows no inline script or style and no <base> (a relative URL cannot be redirected).
   app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, new HttpError(413, 'invalid_request', `request body exceeds ${MAX_BODY_BYTES} bytes`)),
+    secureHeaders({
+      strictTransportSecurity: false,
+      xFrameOptions: 'DENY',
+      // Not `no-referrer`: under it the Fetch standard sends `Origin: null` with a page's own non-CORS POSTs
+      // (forms), which the cross-site check refuses. `same-origin` keeps our origin and sends nothing elsewhere.
+      referrerPolicy: 'same-origin',
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     }),
   )
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, new HttpError(413, 'invalid_request', `request body exceeds ${MAX_BODY_BYTES} bytes`)),
+  })
+  app.use(async (c, next) => {
+    // A chunked body is read here, whole: a client that aborts or breaks the framing meanwhile gets a 400, not a 500.
+    let reading = true
+    try {
+      return await limitBody(c, () => {
+        reading = false
+        return next()
+      })
+    } catch (error) {
+      if (reading) throw new HttpError(400, 'invalid_request', 'the request body could not be read')
+      throw error
+    }
+  })
   app.use('/auth/*', async (c, next) => {
     await next()
     c.header('Cache-Control', 'no-store')
     c.header('Pragma', 'no-cache')
+  })
+  // CSRF: a browser cannot forge `Origin` (or `Sec-Fetch-Site`); a cross-site form or fetch is refused before it can
+  // log a user out, or in to another account.
+  app.use('/auth/*', async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const refusal = crossSiteRefusal(c, options)
+      if (refusal) throw new HttpError(403, 'access_denied', refusal)
+    }
+    await next()
   })
   app.use('/api/*', async (c, next) => {
     await next()
@@ -108,7 +160,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.notFound((c) => errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
 
   // ---- helpers -------------------------------------------------------------------------------------------------
-  const isSecure = (c: Context) => options.secureCookies || new URL(c.req.url).protocol === 'https:'
+  const isSecure = (c: Context) => options.secureCookies || requestProtocol(c, options) === 'https:'
 
   const setRefreshCookie = (c: Context, pair: TokenPair) =>
     setCookie(c, REFRESH_COOKIE, pair.refreshToken, {
@@ -136,22 +188,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const wantsStorageMode = (c: Context, body: Record<string, unknown>) =>
     c.req.header('x-refresh-token-mode')?.toLowerCase() === 'storage' || body.refresh_token_mode === 'storage'
 
-  const clientIp = (c: Context) => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown'
-    } catch {
-      return 'unknown'
-    }
-  }
-
-  /** Verifies the bearer token (signature, claims, expiry, denylist); `undefined` when absent or bad. */
-  const verifiedBearer = async (c: Context): Promise<AccessTokenClaims | undefined> => {
-    const token = bearerToken(c)
+  /** Verifies an access token (signature, claims, expiry, denylist); `undefined` when absent or bad. */
+  const verifiedAccessToken = async (token: string | undefined): Promise<AccessTokenClaims | undefined> => {
     if (!token) return undefined
     const result = await tokens.verify(token)
     if (!result.ok || (await sessions.isAccessTokenDenied(result.claims))) return undefined
     return result.claims
   }
+
+  /** Whether a verified access token is at its user's current token version (not from before a logout everywhere). */
+  const isCurrentVersion = async (claims: AccessTokenClaims) =>
+    (await sessions.currentTokenVersion(claims.sub)) === claims.ver
 
   const requireBearer = async (c: Context): Promise<AccessTokenClaims> => {
     const token = bearerToken(c)
@@ -185,19 +232,23 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     const email = normalizeEmail(requireString(body, 'email', 254))
     const password = requireString(body, 'password')
     const emailKey = `email:${email}`
-    const ipKey = `ip:${clientIp(c)}`
+    const ipKey = `ip:${clientIp(c, options)}`
     const retryAfter = Math.max(loginLimiters.email.retryAfterSeconds(emailKey), loginLimiters.ip.retryAfterSeconds(ipKey))
     if (retryAfter > 0) {
       stats.loginRateLimited += 1
       throw rateLimited(retryAfter)
     }
+    // Charged as failures before the (slow, async) hash, in the same tick as the check above: concurrent attempts see
+    // each other's charges, so no more than the limit are ever in flight. A success takes its charge back.
+    const refundEmail = loginLimiters.email.charge(emailKey)
+    const refundIp = loginLimiters.ip.charge(ipKey)
     const user = await sessions.authenticate(email, password)
     if (!user) {
       stats.loginFailures += 1
-      loginLimiters.email.recordFailure(emailKey)
-      loginLimiters.ip.recordFailure(ipKey)
       throw new HttpError(401, 'invalid_grant', 'invalid email or password')
     }
+    refundEmail()
+    refundIp()
     loginLimiters.email.reset(emailKey)
     stats.logins += 1
     return tokenResponse(c, await sessions.issue(user), wantsStorageMode(c, body))
@@ -245,35 +296,56 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   })
   app.all('/auth/refresh', methodNotAllowed('POST'))
 
-  /** Logout (RFC 7009-style: always 200). `everywhere` ends every session of the user. */
+  /**
+   * Logout (RFC 7009-style: `200 {}` whatever the token). It ends the session of the presented refresh token (form
+   * `token`, else the cookie) and denylists the presented access tokens. A refresh token that was already rotated is a
+   * replay, treated as reuse: its whole family is revoked, as `/auth/refresh` would.
+   *
+   * `everywhere` ends every session of the user, and needs a **current** credential: a refresh token that would
+   * refresh now, or a valid access token at the user's current token version. Without one, only the single-session
+   * part is done and the answer is `400 invalid_grant`.
+   */
   const logout = async (c: Context, form: Map<string, string>, everywhere: boolean) => {
-    const userIds = new Set<string>()
+    const provenUsers = new Set<string>()
     const presented = form.get('token') ?? getCookie(c, REFRESH_COOKIE)
     if (presented) {
       if (presented.split('.').length === 3) {
         // An access token passed as `token` (token_type_hint=access_token): deny it.
-        const result = await tokens.verify(presented)
-        if (result.ok) {
-          await sessions.denyAccessToken(result.claims)
-          userIds.add(result.claims.sub)
+        const claims = await verifiedAccessToken(presented)
+        if (claims) {
+          await sessions.denyAccessToken(claims)
+          if (await isCurrentVersion(claims)) provenUsers.add(claims.sub)
         }
       } else {
-        const userId = await sessions.revokeRefreshToken(presented, everywhere ? 'logout everywhere' : 'logout')
-        if (userId) userIds.add(userId)
+        const token = await sessions.inspectRefreshToken(presented)
+        if (token.status === 'current') {
+          await sessions.revokeFamily(token.familyId, everywhere ? 'logout everywhere' : 'logout')
+          provenUsers.add(token.userId)
+        } else if (token.status === 'rotated') {
+          await sessions.revokeFamily(token.familyId, 'refresh token reuse (logout with a rotated token)')
+        }
       }
     }
-    const bearer = await verifiedBearer(c)
+    const bearer = await verifiedAccessToken(bearerToken(c))
     if (bearer) {
       await sessions.denyAccessToken(bearer)
-      userIds.add(bearer.sub)
+      if (await isCurrentVersion(bearer)) provenUsers.add(bearer.sub)
+    }
+    clearRefreshCookie(c)
+    if (everywhere && provenUsers.size === 0) {
+      stats.logouts += 1
+      throw new HttpError(
+        400,
+        'invalid_grant',
+        'logging out everywhere needs a current refresh token or a valid access token; only this session was ended',
+      )
     }
     if (everywhere) {
-      for (const userId of userIds) await sessions.endAllSessions(userId, 'logout everywhere')
+      for (const userId of provenUsers) await sessions.endAllSessions(userId, 'logout everywhere')
       stats.logoutsEverywhere += 1
     } else {
       stats.logouts += 1
     }
-    clearRefreshCookie(c)
     return c.json({})
   }
 
@@ -301,11 +373,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     const key = `user:${claims.sub}`
     const retryAfter = passwordLimiter.retryAfterSeconds(key)
     if (retryAfter > 0) throw rateLimited(retryAfter)
+    const refund = passwordLimiter.charge(key) // before the hash, as at login
     const pair = await sessions.changePassword(claims.sub, currentPassword, newPassword)
-    if (!pair) {
-      passwordLimiter.recordFailure(key)
-      throw new HttpError(400, 'invalid_grant', 'current password is incorrect')
-    }
+    if (!pair) throw new HttpError(400, 'invalid_grant', 'current password is incorrect')
+    refund()
     passwordLimiter.reset(key)
     stats.passwordChanges += 1
     return tokenResponse(c, pair, wantsStorageMode(c, body))

@@ -28,13 +28,22 @@ function mediaType(c: Context): string {
 
 const isJsonType = (type: string) => type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)
 
+/** The body as text; a body that cannot be read (the client aborted, broken chunked framing) is a 400. */
+async function readText(c: Context): Promise<string> {
+  try {
+    return await c.req.text()
+  } catch {
+    throw badRequest('the request body could not be read')
+  }
+}
+
 /** Reads a JSON object body. 415 for another content type, 400 for malformed JSON or a non-object. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const type = mediaType(c)
   if (!isJsonType(type)) {
     throw new HttpError(415, 'invalid_request', `expected Content-Type application/json, got ${type || 'none'}`)
   }
-  const text = await c.req.text()
+  const text = await readText(c)
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -52,7 +61,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
  * type) reads as no fields; any other content type with a body is 415; a repeated parameter is 400 (RFC 6749 §3.2).
  */
 export async function readForm(c: Context): Promise<Map<string, string>> {
-  const text = await c.req.text()
+  const text = await readText(c)
   const fields = new Map<string, string>()
   if (text.length === 0) return fields
   const type = mediaType(c)

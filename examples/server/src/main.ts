@@ -11,11 +11,19 @@ function envNumber(name: string): number | undefined {
   return value
 }
 
+const envFlag = (name: string) => process.env[name] === 'true' || process.env[name] === '1'
+
 const server = await startServer({
   port: envNumber('PORT') ?? 5170,
   accessTokenTtlSeconds: envNumber('ACCESS_TOKEN_TTL'),
   refreshTokenTtlSeconds: envNumber('REFRESH_TOKEN_TTL'),
-  secureCookies: process.env.TOKENLIFE_SECURE_COOKIES === 'true' || process.env.TOKENLIFE_SECURE_COOKIES === '1',
+  sessionMaxAgeSeconds: envNumber('SESSION_MAX_AGE'),
+  secureCookies: envFlag('TOKENLIFE_SECURE_COOKIES'),
+  trustProxy: envFlag('TOKENLIFE_TRUST_PROXY'),
+  allowedOrigins: (process.env.TOKENLIFE_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
 }).catch((error: unknown) => {
   console.error('could not start the server:', error instanceof Error ? error.message : error)
   process.exit(1)

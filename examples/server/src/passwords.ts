@@ -1,13 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
-/** scrypt cost parameters (N = 2^14, r = 8, p = 1: about 16 MB and tens of ms per hash). */
+/**
+ * scrypt cost parameters. The default is OWASP's: N = 2^17, r = 8, p = 1, which takes 128 × N × r = 128 MiB of memory
+ * and a few hundred ms of one libuv thread per hash (so at most 4 hashes, 512 MiB, run at once with the default
+ * thread pool). Tests lower N through `passwordHashCost`.
+ */
 export interface ScryptParams {
   N: number
   r: number
   p: number
 }
 
-export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 }
+/** OWASP's recommendation for scrypt (Password Storage Cheat Sheet): N = 2^17, r = 8, p = 1. */
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
 const KEY_LENGTH = 32
 const SALT_LENGTH = 16
 
@@ -17,6 +22,7 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
       password.normalize('NFKC'),
       salt,
       KEY_LENGTH,
+      // Node's default maxmem (32 MiB) refuses N = 2^17; allow what these parameters need, with room to spare.
       { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 },
       (error, key) => (error ? reject(error) : resolve(key)),
     )

@@ -1,14 +1,25 @@
 /**
  * Counts failures per key in a sliding window. Once a key has `limit` failures inside `windowMs`, it is blocked until
  * the oldest of them leaves the window.
+ *
+ * Concurrent attempts must be charged **before** the slow work that decides them (a password hash), or they all pass
+ * the check while none has failed yet: {@link FailureRateLimiter.charge} counts an attempt as a failure up front and
+ * returns the refund to call if it succeeds.
  */
 export class FailureRateLimiter {
-  readonly #failures = new Map<string, number[]>()
+  /** Per key, the failures (and charged attempts still in flight) inside the window, oldest first. */
+  readonly #failures = new Map<string, Array<{ at: number }>>()
   readonly #limit: number
   readonly #windowMs: number
   readonly #now: () => number
 
   constructor(options: { limit: number; windowMs: number; now: () => number }) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) {
+      throw new TypeError(`tokenlife: the rate limit must be a positive integer, got ${options.limit}`)
+    }
+    if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) {
+      throw new TypeError(`tokenlife: the rate-limit window must be a positive number, got ${options.windowMs}`)
+    }
     this.#limit = options.limit
     this.#windowMs = options.windowMs
     this.#now = options.now
@@ -18,17 +29,35 @@ export class FailureRateLimiter {
   retryAfterSeconds(key: string): number {
     const recent = this.#recent(key)
     if (recent.length < this.#limit) return 0
-    const oldest = recent[recent.length - this.#limit] ?? this.#now()
+    const oldest = recent[recent.length - this.#limit]?.at ?? this.#now()
     return Math.max(1, Math.ceil((oldest + this.#windowMs - this.#now()) / 1000))
   }
 
-  recordFailure(key: string): void {
+  /**
+   * Counts an attempt as a failure now, synchronously (call it right after {@link retryAfterSeconds} said `0`, with no
+   * `await` in between, so that concurrent attempts cannot all slip through). Returns the refund, which takes this
+   * one attempt back (when it succeeded); calling it again does nothing.
+   */
+  charge(key: string): () => void {
+    const entry = { at: this.#now() }
     const recent = this.#recent(key)
-    recent.push(this.#now())
+    recent.push(entry)
     // Keep no more than needed to decide; bounds memory per key.
     this.#failures.set(key, recent.slice(-this.#limit))
+    return () => {
+      const entries = this.#failures.get(key)
+      const index = entries?.indexOf(entry) ?? -1
+      if (entries && index >= 0) entries.splice(index, 1)
+      if (entries?.length === 0) this.#failures.delete(key)
+    }
   }
 
+  /** Records a failure that was not charged beforehand. */
+  recordFailure(key: string): void {
+    this.charge(key)
+  }
+
+  /** Forgets every failure of the key (after a success that proves the right to try, e.g. the right password). */
   reset(key: string): void {
     this.#failures.delete(key)
   }
@@ -38,9 +67,9 @@ export class FailureRateLimiter {
     for (const key of [...this.#failures.keys()]) this.#recent(key)
   }
 
-  #recent(key: string): number[] {
+  #recent(key: string): Array<{ at: number }> {
     const since = this.#now() - this.#windowMs
-    const recent = (this.#failures.get(key) ?? []).filter((at) => at > since)
+    const recent = (this.#failures.get(key) ?? []).filter((entry) => entry.at > since)
     if (recent.length === 0) this.#failures.delete(key)
     else this.#failures.set(key, recent)
     return recent

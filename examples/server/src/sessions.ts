@@ -18,6 +18,14 @@ export interface TokenPair {
 
 export type RefreshFailureReason = 'unknown' | 'expired' | 'revoked' | 'reuse' | 'version_changed'
 
+/**
+ * What a presented refresh token is, for logout: `current` (would refresh now), `rotated` (already exchanged: a
+ * replay of it is reuse), `ended` (revoked family, expired, or at an old token version), `unknown`.
+ */
+export type RefreshTokenStatus =
+  | { status: 'current' | 'rotated' | 'ended'; userId: string; familyId: string }
+  | { status: 'unknown' }
+
 export type RefreshResult =
   | { ok: true; pair: TokenPair }
   | { ok: false; reason: RefreshFailureReason; description: string; familyId?: string }
@@ -30,19 +38,24 @@ export class Sessions {
   readonly #store: AuthStore
   readonly #tokens: AccessTokens
   readonly #refreshTtlSeconds: number
+  readonly #maxAgeSeconds: number
   readonly #now: () => number
   readonly #scrypt: ScryptParams
 
   constructor(options: {
     store: AuthStore
     tokens: AccessTokens
+    /** Lifetime of each refresh token; sliding: every rotation issues one that lives this long again. */
     refreshTokenTtlSeconds: number
+    /** Absolute cap on a session (a token family) from its login, however often it rotates. Default: 30 days. */
+    sessionMaxAgeSeconds?: number
     now: () => number
     scrypt?: ScryptParams
   }) {
     this.#store = options.store
     this.#tokens = options.tokens
     this.#refreshTtlSeconds = options.refreshTokenTtlSeconds
+    this.#maxAgeSeconds = options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS
     this.#now = options.now
     this.#scrypt = options.scrypt ?? DEFAULT_SCRYPT_PARAMS
   }
@@ -68,7 +81,7 @@ export class Sessions {
       revokedAt: null,
       revokedReason: null,
     })
-    return this.#issueInFamily(user, familyId)
+    return this.#issueInFamily(user, { id: familyId, createdAt: this.#now() })
   }
 
   /** Exchanges a refresh token for a new pair in the same family, enforcing rotation, reuse detection and version. */
@@ -84,6 +97,11 @@ export class Sessions {
     if (family.revokedAt !== null) {
       return { ok: false, reason: 'revoked', description: 'refresh token has been revoked', familyId }
     }
+    // Before the token's own expiry, which is capped at the session's end: say which limit it was.
+    if (now >= this.#sessionEnd(family)) {
+      await this.#store.revokeFamily(familyId, now, 'session reached its maximum age')
+      return { ok: false, reason: 'expired', description: 'session reached its maximum age: sign in again', familyId }
+    }
     if (record.expiresAt <= now) return { ok: false, reason: 'expired', description: 'refresh token expired', familyId }
 
     const user = await this.#store.findUserById(record.userId)
@@ -97,15 +115,35 @@ export class Sessions {
     }
     // The compare-and-set decides a race between two requests presenting the same token: the loser is reuse.
     if (!(await this.#store.markRefreshTokenUsed(tokenHash, now))) return this.#reuse(familyId)
-    return { ok: true, pair: await this.#issueInFamily(user, familyId) }
+    return { ok: true, pair: await this.#issueInFamily(user, family) }
   }
 
-  /** Revokes the family of a refresh token (any state) and returns its user id, or `undefined` if unknown. */
-  async revokeRefreshToken(refreshToken: string, reason: string): Promise<string | undefined> {
+  /** Classifies a refresh token without using it (see {@link RefreshTokenStatus}). */
+  async inspectRefreshToken(refreshToken: string): Promise<RefreshTokenStatus> {
     const record = await this.#store.getRefreshToken(hashRefreshToken(refreshToken))
-    if (!record) return undefined
-    await this.#store.revokeFamily(record.familyId, this.#now(), reason)
-    return record.userId
+    const family = record && (await this.#store.getFamily(record.familyId))
+    if (!record || !family) return { status: 'unknown' }
+    const found = { userId: record.userId, familyId: family.id }
+    if (record.usedAt !== null) return { status: 'rotated', ...found }
+    const now = this.#now()
+    const user = await this.#store.findUserById(record.userId)
+    const ended =
+      family.revokedAt !== null ||
+      record.expiresAt <= now ||
+      now >= this.#sessionEnd(family) ||
+      !user ||
+      user.tokenVersion !== family.tokenVersion
+    return { status: ended ? 'ended' : 'current', ...found }
+  }
+
+  /** Revokes a token family (a no-op when it already is revoked). */
+  async revokeFamily(familyId: string, reason: string): Promise<void> {
+    await this.#store.revokeFamily(familyId, this.#now(), reason)
+  }
+
+  /** The user's current token version, or `undefined` when there is no such user. */
+  async currentTokenVersion(userId: string): Promise<number | undefined> {
+    return (await this.#store.findUserById(userId))?.tokenVersion
   }
 
   /** Puts an access token on the denylist until it expires. */
@@ -141,15 +179,22 @@ export class Sessions {
     return { ok: false, reason: 'reuse', description: 'refresh token reuse detected', familyId }
   }
 
-  async #issueInFamily(user: User, familyId: string): Promise<TokenPair> {
+  /** Epoch ms when the family may no longer be refreshed, however recently it rotated. */
+  #sessionEnd(family: { createdAt: number }): number {
+    return family.createdAt + this.#maxAgeSeconds * 1000
+  }
+
+  async #issueInFamily(user: User, family: { id: string; createdAt: number }): Promise<TokenPair> {
     const now = this.#now()
+    // Sliding, but never past the session's absolute end.
+    const expiresAt = Math.min(now + this.#refreshTtlSeconds * 1000, this.#sessionEnd(family))
     const refreshToken = generateRefreshToken()
     await this.#store.saveRefreshToken({
       tokenHash: hashRefreshToken(refreshToken),
-      familyId,
+      familyId: family.id,
       userId: user.id,
       issuedAt: now,
-      expiresAt: now + this.#refreshTtlSeconds * 1000,
+      expiresAt,
       usedAt: null,
     })
     const { token } = await this.#tokens.sign(user)
@@ -157,11 +202,14 @@ export class Sessions {
       accessToken: token,
       expiresIn: this.#tokens.ttlSeconds,
       refreshToken,
-      refreshExpiresIn: this.#refreshTtlSeconds,
-      familyId,
+      refreshExpiresIn: Math.max(1, Math.floor((expiresAt - now) / 1000)),
+      familyId: family.id,
     }
   }
 }
+
+/** The default absolute cap on a session: 30 days from its login. */
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()

@@ -202,4 +202,78 @@ describe('logout everywhere', () => {
     expect((await refreshWithCookie(server, c.refresh)).status).toBe(400)
     expect((await refreshWithCookie(server, a.refresh)).status).toBe(400)
   })
+
+  it('a stale (already rotated) refresh token cannot log out everywhere: 400, other devices keep their sessions', async () => {
+    const server = await start()
+    const a = await signIn(server) // device A
+    const b = await signIn(server) // device B
+    const rotated = await refreshWithCookie(server, a.refresh) // A's token a.refresh is now stale
+
+    const reply = await postForm(server, '/auth/logout', { token: a.refresh, everywhere: 'true' })
+    expect(reply.status).toBe(400)
+    expect(reply.body).toEqual({
+      error: 'invalid_grant',
+      error_description:
+        'logging out everywhere needs a current refresh token or a valid access token; only this session was ended',
+    })
+    expect(reply.setCookie).toMatch(/^tokenlife_rt=;/)
+    // Device B is untouched: its refresh works and its access token too; the token version did not move.
+    expect((await refreshWithCookie(server, b.refresh)).status).toBe(200)
+    expect((await getApi(server, '/api/me', b.access)).status).toBe(200)
+    expect((await server.store.findUserByEmail(DEMO.email))?.tokenVersion).toBe(0)
+    expect(server.stats.logoutsEverywhere).toBe(0)
+    // The stale token was a replay of a rotated token, i.e. reuse: A's family is revoked, its newer token dies too.
+    expect((await refreshWithCookie(server, rotated.cookie as string)).body.error_description).toBe(
+      'refresh token has been revoked',
+    )
+    const family = await server.store.getFamily(server.stats.refreshLog[0]?.familyId as string)
+    expect(family?.revokedReason).toBe('refresh token reuse (logout with a rotated token)')
+  })
+
+  it('nor can a revoked or expired refresh token, an unknown one, or an access token from before the last logout everywhere', async () => {
+    const server = await start({ refreshTokenTtlSeconds: 3600 })
+    const old = await signIn(server)
+    await postForm(server, '/auth/logout', {}, { cookie: old.refresh }) // old.refresh: revoked
+    const expiring = await signIn(server)
+    const survivor = await signIn(server)
+    // Another device logs out everywhere; then the user signs in again at the new version.
+    const other = await signIn(server)
+    expect((await postForm(server, '/auth/logout', { everywhere: 'true' }, { bearer: other.access })).status).toBe(200)
+    const current = await signIn(server)
+    server.clock.now += 1000
+
+    const attempts: Array<{ fields: Record<string, string>; options?: { cookie?: string; bearer?: string } }> = [
+      { fields: { token: old.refresh, everywhere: 'true' } },
+      { fields: { token: 'A'.repeat(43), everywhere: 'true' } },
+      { fields: { everywhere: 'true' }, options: { bearer: survivor.access } }, // valid signature, old token version
+      { fields: { token: survivor.access, token_type_hint: 'access_token', everywhere: 'true' } },
+      { fields: { everywhere: 'true' }, options: { cookie: expiring.refresh } }, // revoked by the logout everywhere
+    ]
+    for (const attempt of attempts) {
+      const reply = await postForm(server, '/auth/logout', attempt.fields, attempt.options)
+      expect(reply.status).toBe(400)
+      expect(reply.body.error).toBe('invalid_grant')
+    }
+    expect(server.stats.logoutsEverywhere).toBe(1)
+    const next = await refreshWithCookie(server, current.refresh)
+    expect(next.status).toBe(200)
+
+    // An expired one neither.
+    server.clock.now += 3600_000
+    const fresh = await signIn(server)
+    expect((await postForm(server, '/auth/logout', { everywhere: 'true' }, { cookie: next.cookie as string })).status).toBe(400)
+    expect((await refreshWithCookie(server, fresh.refresh)).status).toBe(200)
+  })
+
+  it('/auth/logout-everywhere with an access token from before the last logout everywhere is refused too', async () => {
+    const server = await start()
+    const stale = await signIn(server)
+    const other = await signIn(server)
+    expect((await postForm(server, '/auth/logout-everywhere', {}, { bearer: other.access })).status).toBe(200)
+    const current = await signIn(server)
+    const reply = await postForm(server, '/auth/logout-everywhere', {}, { bearer: stale.access })
+    expect(reply.status).toBe(400)
+    expect(reply.body.error).toBe('invalid_grant')
+    expect((await refreshWithCookie(server, current.refresh)).status).toBe(200)
+  })
 })

@@ -22,10 +22,40 @@ export interface AuthProviderProps {
   children?: ReactNode
 }
 
+const isFunction = (value: unknown) => typeof value === 'function'
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  return typeof value === 'object' ? 'an object that is not an AuthClient' : `${typeof value} ${String(value)}`
+}
+
+/** Throws a `TypeError` that names the `client` prop unless `client` looks like an `AuthClient`. */
+function checkClient(client: unknown, props: object): void {
+  const candidate = client as Partial<Record<'start' | 'subscribe' | 'getState', unknown>> | null | undefined
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    isFunction(candidate.start) &&
+    isFunction(candidate.subscribe) &&
+    isFunction(candidate.getState)
+  ) {
+    return
+  }
+  const others = Object.keys(props).filter((name) => name !== 'client' && name !== 'children')
+  let hint = ''
+  if (others.includes('auth')) hint = ' The prop is called `client`, not `auth`.'
+  else if (others.length > 0) hint = ` ${others.join(', ')} ${others.length === 1 ? 'is not a prop' : 'are not props'} of <AuthProvider>.`
+  throw new TypeError(
+    `tokenlife: <AuthProvider> needs the AuthClient in its \`client\` prop, got ${describeValue(client)}.${hint} ` +
+      'Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).',
+  )
+}
+
 /**
  * Makes `client` available to `useAuth()` and friends, and starts it once mounted in the browser (never during
  * server rendering). Starting is idempotent, so StrictMode's double effects and remounts make one request.
- * The provider never destroys the client: the app created it and owns it.
+ * The provider never destroys the client: the app created it and owns it. Rendering it without an `AuthClient` in
+ * `client` (e.g. `<AuthProvider auth={auth}>`) throws a `TypeError` that names the prop.
  *
  * @example
  * ```tsx
@@ -38,7 +68,9 @@ export interface AuthProviderProps {
  * )
  * ```
  */
-export function AuthProvider({ client, children }: AuthProviderProps) {
+export function AuthProvider(props: AuthProviderProps) {
+  const { client, children } = props
+  checkClient(client, props)
   useEffect(() => {
     void client.start()
   }, [client])

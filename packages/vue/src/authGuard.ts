@@ -23,8 +23,12 @@ export interface GuardedRoute {
  * ```
  */
 export interface AuthGuardOptions<R> {
-  /** Where to send a user without a session: a location, or a function of the route they asked for. */
-  redirectTo: R | ((to: GuardedRoute) => R)
+  /**
+   * Where to send a user without a session: a location, or a function of the route they asked for. Without it (or
+   * when the function returns `undefined` or `null`) the guard returns `false`: the navigation is cancelled and the
+   * user stays where they were. The guard never lets a user without a session through.
+   */
+  redirectTo?: R | ((to: GuardedRoute) => R | undefined | null)
   /** Which routes need a session. Default: those with `meta.requiresAuth: true` (also set on a parent route). */
   requiresAuth?: (to: GuardedRoute) => boolean
 }
@@ -43,10 +47,39 @@ function settled(client: AuthClient): Promise<AuthState> {
   })
 }
 
+const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function'
+
+/** Throws a `TypeError` unless `client` looks like an `AuthClient` (the guard calls `start`, `subscribe`, `getState`). */
+function checkClient(client: unknown): asserts client is AuthClient {
+  const candidate = client as Partial<Record<'start' | 'subscribe' | 'getState', unknown>> | null | undefined
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    !isFunction(candidate.start) ||
+    !isFunction(candidate.subscribe) ||
+    !isFunction(candidate.getState)
+  ) {
+    throw new TypeError(
+      `tokenlife: authGuard(client, options) needs the client made by createAuthClient() as its first argument, got ${describeValue(client)}. ` +
+        'Write router.beforeEach(authGuard(auth, { redirectTo: "/login" })).',
+    )
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object that is not an AuthClient' : `${typeof value} ${String(value)}`
+}
+
 /**
  * A vue-router navigation guard: on a route that needs a session it waits until the client knows (starting it if
- * needed), then lets a signed-in user through and redirects anyone else. On the server it lets every navigation
- * through (the browser decides after hydration).
+ * needed), then lets a signed-in user through and sends anyone else to `redirectTo`, or, without one, cancels the
+ * navigation (`false`). It denies by default: nothing but an `authenticated` state passes a protected route. On the
+ * server it lets every navigation through (the browser decides after hydration).
+ *
+ * Throws a `TypeError` when `client` is not an `AuthClient`, `options` is not an object, or `requiresAuth` is not a
+ * function.
  *
  * @example
  * ```ts
@@ -56,11 +89,28 @@ function settled(client: AuthClient): Promise<AuthState> {
  * // routes: { path: '/account', component: Account, meta: { requiresAuth: true } }
  * ```
  */
-export function authGuard<R>(client: AuthClient, options: AuthGuardOptions<R>): (to: GuardedRoute) => Promise<true | R> {
-  const { redirectTo, requiresAuth = (to) => to.meta.requiresAuth === true } = options
+export function authGuard<R = never>(
+  client: AuthClient,
+  options: AuthGuardOptions<R> = {},
+): (to: GuardedRoute) => Promise<boolean | R> {
+  checkClient(client)
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `tokenlife: authGuard(auth, options): options must be an object such as { redirectTo: '/login' }, got ${describeValue(options)}.`,
+    )
+  }
+  const { redirectTo, requiresAuth = (to: GuardedRoute) => to.meta.requiresAuth === true } = options
+  if (!isFunction(requiresAuth)) {
+    throw new TypeError(
+      `tokenlife: authGuard(auth, { requiresAuth }): requiresAuth must be a function (to) => boolean, got ${describeValue(requiresAuth)}. ` +
+        'Leave it out to guard the routes with meta.requiresAuth: true.',
+    )
+  }
   return async (to) => {
     if (typeof window === 'undefined' || !requiresAuth(to)) return true
     if ((await settled(client)).status === 'authenticated') return true
-    return typeof redirectTo === 'function' ? (redirectTo as (to: GuardedRoute) => R)(to) : redirectTo
+    const target = isFunction(redirectTo) ? (redirectTo as (to: GuardedRoute) => R | undefined | null)(to) : redirectTo
+    // Deny by default: a missing redirect (or a function that returned nothing) cancels the navigation.
+    return target === undefined || target === null ? false : target
   }
 }

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
-import { StrictMode } from 'react'
-import { describe, expect, it } from 'vitest'
+import { StrictMode, type ReactNode } from 'react'
+import { describe, expect, it, vi } from 'vitest'
 import { AuthProvider } from '../index'
 import { passTime, setup, Status } from './setup'
 
@@ -120,5 +120,30 @@ describe('<AuthProvider>', () => {
     expect(subscriptions()).toBe(0)
     expect(auth.getState().status).toBe('authenticated')
     await expect(auth.getAccessToken()).resolves.toBe(server.stats.issued[1])
+  })
+
+  it('given the client under the wrong prop name (auth=), throws a TypeError naming the client prop', () => {
+    const { auth } = setup()
+    const WrongProp = AuthProvider as unknown as (props: Record<string, unknown>) => ReactNode
+    const renderIt = (props: Record<string, unknown>) => () =>
+      render(
+        <WrongProp {...props}>
+          <Status />
+        </WrongProp>,
+      )
+    const silenced = vi.spyOn(console, 'error').mockImplementation(() => {}) // React reports the render error too
+    try {
+      expect(renderIt({ auth })).toThrow(TypeError)
+      expect(renderIt({ auth })).toThrow(
+        'tokenlife: <AuthProvider> needs the AuthClient in its `client` prop, got undefined. The prop is called ' +
+          '`client`, not `auth`. Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).',
+      )
+      expect(renderIt({})).toThrow(/`client` prop, got undefined\. Write <AuthProvider client=\{auth\}>/)
+      expect(renderIt({ client: { start: () => {} } })).toThrow(/got an object that is not an AuthClient/)
+      expect(renderIt({ authClient: auth })).toThrow(/got undefined\. authClient is not a prop of <AuthProvider>/)
+    } finally {
+      silenced.mockRestore()
+    }
+    expect(auth.getState().status).toBe('initializing') // nothing was started
   })
 })

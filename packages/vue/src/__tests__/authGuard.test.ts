@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { createApp, h } from 'vue'
-import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
+import { createMemoryHistory, createRouter, RouterView, type NavigationGuardWithThis } from 'vue-router'
 import { authGuard, createTokenlife, type AuthClient } from '../index'
 import { passTime, setup } from './setup'
 
 const Page = (name: string) => ({ render: () => h('p', name) })
 
 /** An app with a public home, a login page and a private area (meta on the parent, inherited by the child). */
-function createRouterApp(auth: AuthClient) {
+function createRouterApp(
+  auth: AuthClient,
+  guard: NavigationGuardWithThis<undefined> = authGuard(auth, {
+    redirectTo: (to) => ({ path: '/login', query: { redirect: to.fullPath } }),
+  }),
+) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -16,10 +21,11 @@ function createRouterApp(auth: AuthClient) {
       { path: '/account', meta: { requiresAuth: true }, children: [{ path: 'settings', component: Page('settings') }] },
     ],
   })
-  router.beforeEach(authGuard(auth, { redirectTo: (to) => ({ path: '/login', query: { redirect: to.fullPath } }) }))
+  router.beforeEach(guard)
+  const root = document.createElement('div')
   const app = createApp({ render: () => h(RouterView) }).use(createTokenlife(auth)).use(router)
-  app.mount(document.createElement('div'))
-  return { app, router, path: () => router.currentRoute.value.fullPath }
+  app.mount(root)
+  return { app, router, root, path: () => router.currentRoute.value.fullPath }
 }
 
 describe('authGuard()', () => {
@@ -78,5 +84,51 @@ describe('authGuard()', () => {
     await router.push('/account/settings')
     expect(path()).toBe('/login?redirect=/account/settings')
     app.unmount()
+  })
+
+  it('denies by default: without redirectTo a user without a session is kept out (the navigation is cancelled)', async () => {
+    for (const guardOf of [
+      (auth: AuthClient) => authGuard(auth, {}),
+      (auth: AuthClient) => authGuard(auth),
+      (auth: AuthClient) => authGuard(auth, { redirectTo: undefined }),
+      (auth: AuthClient) => authGuard(auth, { redirectTo: () => undefined }),
+      (auth: AuthClient) => authGuard(auth, { redirectTo: () => null }),
+    ]) {
+      const { env, auth } = setup()
+      const { app, router, root, path } = createRouterApp(auth, guardOf(auth) as NavigationGuardWithThis<undefined>)
+      await router.push('/')
+      expect(root.textContent).toBe('home')
+
+      const navigation = router.push('/account/settings')
+      await passTime(env)
+      const failure = await navigation
+      expect(auth.getState().status).toBe('unauthenticated')
+      expect(failure).toBeInstanceOf(Error) // vue-router's NavigationFailure: aborted by the guard
+      expect(path()).toBe('/')
+      expect(root.textContent).toBe('home') // the protected page never rendered
+      app.unmount()
+    }
+  })
+
+  it('without redirectTo still lets a signed-in user through', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    const { app, router, root, path } = createRouterApp(auth, authGuard(auth))
+    const navigation = router.push('/account/settings')
+    await passTime(env)
+    expect(await navigation).toBeUndefined()
+    expect(path()).toBe('/account/settings')
+    expect(root.textContent).toBe('settings')
+    app.unmount()
+  })
+
+  it('rejects a missing client, a non-object options and a non-function requiresAuth with a TypeError', () => {
+    const { auth } = setup()
+    const call = (...args: unknown[]) => () => (authGuard as (...a: unknown[]) => unknown)(...args)
+    expect(call(undefined)).toThrow(TypeError)
+    expect(call(undefined)).toThrow(/^tokenlife: authGuard\(client, options\) needs the client .* got undefined/)
+    expect(call({ redirectTo: '/login' })).toThrow(/got an object that is not an AuthClient/)
+    expect(call(auth, '/login')).toThrow(/tokenlife: authGuard\(auth, options\): options must be an object .* got string \/login/)
+    expect(call(auth, { requiresAuth: true })).toThrow(/requiresAuth must be a function .* got boolean true/)
   })
 })

@@ -1,0 +1,105 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+
+/**
+ * Where a request came from and how it reached us, with or without a trusted reverse proxy in front. Only when
+ * `trustProxy` is on are `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` believed: anyone can send
+ * them, so without a proxy that overwrites them they prove nothing.
+ */
+export interface ProxySetting {
+  trustProxy: boolean
+}
+
+/** The first value of a comma-separated forwarding header, trimmed; `undefined` when absent or empty. */
+function firstForwarded(c: Context, name: string): string | undefined {
+  const value = c.req.header(name)?.split(',')[0]?.trim()
+  return value ? value : undefined
+}
+
+/** `'https:'` when the request reached the server (or, with `trustProxy`, the proxy) over TLS, else `'http:'`. */
+export function requestProtocol(c: Context, { trustProxy }: ProxySetting): 'http:' | 'https:' {
+  if (trustProxy) {
+    const forwarded = firstForwarded(c, 'x-forwarded-proto')?.toLowerCase()
+    if (forwarded === 'https' || forwarded === 'http') return `${forwarded}:`
+  }
+  return new URL(c.req.url).protocol === 'https:' ? 'https:' : 'http:'
+}
+
+/**
+ * The server's own origin as the browser addressed it: scheme (see {@link requestProtocol}) and `Host` (with
+ * `trustProxy`, `X-Forwarded-Host` when present). `undefined` when that is not a valid host.
+ */
+export function requestOrigin(c: Context, setting: ProxySetting): string | undefined {
+  const host = (setting.trustProxy && firstForwarded(c, 'x-forwarded-host')) || new URL(c.req.url).host
+  try {
+    const url = new URL(`${requestProtocol(c, setting)}//${host}`)
+    return url.host === '' ? undefined : url.origin
+  } catch {
+    return undefined
+  }
+}
+
+/** The client's address: the socket's peer, or with `trustProxy` the last `X-Forwarded-For` hop (the one our proxy added). */
+export function clientIp(c: Context, { trustProxy }: ProxySetting): string {
+  if (trustProxy) {
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
+    const last = hops[hops.length - 1]
+    if (last) return last.slice(0, 64)
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/**
+ * Turns configured origins into the exact strings browsers send in `Origin`. Throws a `TypeError` for anything that
+ * is not a bare `http(s)://host[:port]` origin, with the corrected form when there is one.
+ */
+export function normalizeAllowedOrigins(origins: readonly string[]): Set<string> {
+  const normalized = new Set<string>()
+  for (const entry of origins) {
+    let url: URL | undefined
+    try {
+      url = new URL(entry)
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+      throw new TypeError(
+        `tokenlife: allowedOrigins entries must be origins like "https://app.example.com", got ${JSON.stringify(entry)}`,
+      )
+    }
+    const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry
+    if (bare.toLowerCase() !== url.origin) {
+      throw new TypeError(
+        `tokenlife: allowedOrigins entries must be bare origins (no path, query or credentials), got ${JSON.stringify(entry)}; use "${url.origin}"`,
+      )
+    }
+    normalized.add(url.origin)
+  }
+  return normalized
+}
+
+/**
+ * Why a state-changing request must be refused as cross-site, or `undefined` to let it through:
+ *
+ * - with an `Origin` header, it must be the server's own origin (see {@link requestOrigin}) or one of
+ *   `allowedOrigins`; `Origin: null` (sandboxed frames, privacy redirects) never is;
+ * - without `Origin`, a `Sec-Fetch-Site` of `cross-site` or `same-site` is refused (a browser said so);
+ * - with neither, the request is not from a browser that could be tricked into it (curl, a server, a test): it passes.
+ */
+export function crossSiteRefusal(
+  c: Context,
+  setting: ProxySetting & { allowedOrigins: ReadonlySet<string> },
+): string | undefined {
+  const origin = c.req.header('origin')
+  if (origin !== undefined) {
+    if (origin === requestOrigin(c, setting) || setting.allowedOrigins.has(origin)) return undefined
+    return `cross-site request refused: Origin ${origin.slice(0, 200)} is not allowed`
+  }
+  const site = c.req.header('sec-fetch-site')?.trim().toLowerCase()
+  if (site === 'cross-site' || site === 'same-site') return `cross-site request refused (Sec-Fetch-Site: ${site})`
+  return undefined
+}
