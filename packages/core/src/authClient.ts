@@ -9,7 +9,7 @@ import { createAuthHttp } from './http/createAuthHttp'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshLock } from './refreshLock'
 import { RefreshScheduler } from './refreshScheduler'
-import { refreshDueAt, retryDelay } from './refreshTiming'
+import { cappedRetryAfter, refreshDueAt, retryDelay } from './refreshTiming'
 import { revokeSession, type RevocationRequest } from './revocation'
 import { estimateClockOffset } from './serverClock'
 import { SessionStore } from './sessionStore'
@@ -381,7 +381,7 @@ export class AuthClient {
   /** Keeps the session after a transient failure and schedules the next try with backoff. */
   #scheduleRetry(error: Error): Error {
     this.#failures++
-    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs
+    const retryAfterMs = cappedRetryAfter(this.#options.timing, (error as { retryAfterMs?: number }).retryAfterMs)
     const delay = retryDelay(this.#options.timing, this.#failures, this.#env.random(), retryAfterMs)
     this.#retryNotBefore = retryAfterMs === undefined ? 0 : this.#env.now() + retryAfterMs
     this.#state.dispatch({ type: 'failed', error })
