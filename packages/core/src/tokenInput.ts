@@ -18,23 +18,36 @@ const fail = (why: string, cause?: unknown): never => {
  * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
-  if (typeof tokens !== 'object' || tokens === null) fail('needs { accessToken }')
+  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken, expiresIn? }, got ${describe(tokens)}`)
   const { accessToken, refreshToken, expiresIn } = tokens
-  if (typeof accessToken !== 'string' || accessToken === '') fail('`accessToken` must be a non-empty string')
-  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-    fail('`refreshToken` must be a non-empty string when given')
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    fail(`\`accessToken\` must be a non-empty string, got ${describe(accessToken)}`)
   }
-  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
-    fail('`expiresIn` must be a non-negative number of seconds')
+  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    fail(`\`refreshToken\` must be a non-empty string when given, got ${describe(refreshToken)}; leave it out in cookie mode`)
+  }
+  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
+    // A token that is dead on arrival would be refreshed again at once.
+    fail(
+      `\`expiresIn\` must be a positive number of seconds (the access token's lifetime), got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describe(expiresIn)}; ` +
+        "pass the server's expires_in, e.g. 300, or leave it out for a JWT with an exp claim",
+    )
   }
   let claims
   try {
     claims = decodeClaims(accessToken)
   } catch (error) {
-    fail('`accessToken` looks like a JWT but does not decode', error)
+    fail('`accessToken` looks like a JWT but does not decode; pass the token exactly as the server issued it', error)
   }
   return (
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
-    fail('cannot tell when `accessToken` expires; pass `expiresIn`')
+    fail('cannot tell when `accessToken` expires (an opaque token, or a JWT without exp); pass `expiresIn` in seconds')
   )
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'string') return value === '' ? '""' : `a string of ${value.length} characters`
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return typeof value
 }
