@@ -101,10 +101,11 @@ function checkUrl(option: string, value: unknown, required: boolean, base: strin
   if (typeof value !== 'string' || value.trim() === '') {
     return fail(option, `must be a non-empty URL string, got ${describe(value)}; e.g. '/auth/refresh' or 'https://auth.example.com/token'`)
   }
-  if (!hasScheme.test(value) && base === undefined) return value
   try {
     return new URL(value, base).href
   } catch {
+    // A relative URL with no usable base (no document, an about:blank frame) is kept: it cannot be resolved yet.
+    if (!hasScheme.test(value)) return value
     return fail(option, `is not a valid URL, got ${describe(value)}; write an absolute URL or a path such as '/auth/refresh'`)
   }
 }
