@@ -133,8 +133,9 @@ function matchesPrefix(href: string, prefix: string): boolean {
  * port); an entry with a path (`https://cdn.example.com/private/`) allows URLs under that prefix, on a path-segment
  * boundary, after the URL parser's normalisation, and never a URL whose path holds an encoded `/` or `\`
  * (`%2F`, `%5C`). A prefix is a convenience, not a security boundary: the unit of trust is the origin (a same-origin
- * redirect keeps the `Authorization` header). A URL with credentials (`https://user@host/`) never matches: `fetch`
- * refuses it anyway. The page is read lazily (server-side rendering is safe).
+ * redirect keeps the `Authorization` header). Only `http:` and `https:` URLs match (a `blob:` URL's origin is its
+ * creator's, but nothing is sent over the network); a URL with credentials (`https://user@host/`) never matches:
+ * `fetch` refuses it anyway. The page is read lazily (server-side rendering is safe).
  *
  * @throws TypeError when an entry is not an absolute http(s) origin or URL prefix (see {@link checkAllowedOrigins}).
  *
@@ -169,6 +170,7 @@ export function createOriginPolicy(source: OriginPolicySource, ports: OriginPoli
     allows(url) {
       const parsed = parse(url, ports.baseUrl())
       if (parsed === undefined || parsed.username !== '' || parsed.password !== '') return false
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false
       const { origins, prefixes } = current(ports.pageUrl())
       if (origins.has(parsed.origin)) return true
       if (prefixes.length === 0 || encodedSeparator.test(parsed.pathname)) return false
