@@ -8,7 +8,10 @@ import type { AuthEvent } from './authEvents'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
 export interface AuthClientOptions {
-  /** The token endpoint that refreshes the session (POST). Required. */
+  /**
+   * The token endpoint that refreshes the session (POST). Required. A relative URL is made absolute when the client
+   * is created, against the document's base URL; `loginUrl` and `logoutUrl` likewise.
+   */
   refreshUrl: string
   /** Enables `login(credentials)`: credentials are POSTed here as JSON. */
   loginUrl?: string
@@ -38,7 +41,11 @@ export interface AuthClientOptions {
   timing?: Partial<RefreshTiming>
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
   logoutTimeoutMs?: number
-  /** Origins (and URL prefixes) that may receive the access token. Used by the HTTP helpers. */
+  /**
+   * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
+   * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
+   * get the token but is not a security boundary (a same-origin redirect keeps the header).
+   */
   allowedOrigins?: readonly string[]
   /** Replace parts of the OAuth 2.0 wire format. */
   wireFormat?: Partial<WireFormat>

@@ -2,19 +2,22 @@
 export interface RefreshTiming {
   /** Refresh this fraction of the token's lifetime before it expires. Default `0.2`. */
   marginRatio: number
-  /** ...but at least this long before expiry. Default `5_000`. */
+  /** ...but at least this long before expiry (at most `maxMarginMs`). Default `5_000`. */
   minMarginMs: number
   /** ...and at most this long before expiry. Default `300_000` (5 minutes). */
   maxMarginMs: number
-  /** Refresh up to this fraction of the lifetime earlier still, at random, so a fleet does not refresh in step. Default `0.1`. */
+  /**
+   * Refresh up to this fraction of the lifetime earlier still, at random, so a fleet does not refresh in step.
+   * Below 0.5 (the margin may be half the lifetime). Default `0.1`.
+   */
   jitterRatio: number
   /** ...capped at this many ms. Default `60_000`. */
   maxJitterMs: number
   /** `getAccessToken()` refreshes first when the token has less than this left. Default `5_000`. */
   minValidityMs: number
-  /** Give up on one refresh or login request after this long (logout has `logoutTimeoutMs`). Default `10_000`. */
+  /** Give up on one refresh or login request after this long (logout has `logoutTimeoutMs`); above 0. Default `10_000`. */
   requestTimeoutMs: number
-  /** First retry delay after a transient failure. Default `1_000`. */
+  /** First retry delay after a transient failure; above 0 and at most `retryMaxMs`. Default `1_000`. */
   retryBaseMs: number
   /** Longest retry delay. Default `60_000`. */
   retryMaxMs: number
