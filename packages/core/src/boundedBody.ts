@@ -10,11 +10,7 @@ export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
 const nullBodyStatuses = new Set([204, 205, 304])
 
 const tooLarge = (url: string, maxBytes: number, seen: string): InvalidResponseError =>
-  new InvalidResponseError(
-    url,
-    `the body is larger than ${maxBytes} bytes (${seen}), the cap on token endpoint responses; ` +
-      'a token response should be a few kilobytes: check what answers at this URL',
-  )
+  new InvalidResponseError(url, `the body is over the ${maxBytes}-byte cap on token endpoint responses (${seen})`)
 
 /**
  * Reads `response`'s body once, counting bytes as they arrive, and stops (cancelling the stream) as soon as it

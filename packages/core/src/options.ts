@@ -106,14 +106,14 @@ const hasScheme = /^[a-z][a-z\d+.-]*:/i
 function checkUrl(option: string, value: unknown, required: boolean, base: string | undefined): string | undefined {
   if (value === undefined && !required) return undefined
   if (typeof value !== 'string' || value.trim() === '') {
-    return fail(option, `must be a non-empty URL string, got ${describe(value)}; e.g. '/auth/refresh' or 'https://auth.example.com/token'`)
+    return fail(option, `must be a non-empty URL string, got ${describe(value)}; e.g. '/auth/refresh'`)
   }
   try {
     return new URL(value, base).href
   } catch {
     // A relative URL with no usable base (no document, an about:blank frame) is kept: it cannot be resolved yet.
     if (!hasScheme.test(value)) return value
-    return fail(option, `is not a valid URL, got ${describe(value)}; write an absolute URL or a path such as '/auth/refresh'`)
+    return fail(option, `is not a valid URL, got ${describe(value)}; e.g. 'https://auth.example.com/token'`)
   }
 }
 
@@ -127,13 +127,10 @@ function checkStorage(option: string, value: unknown): StorageAdapter | undefine
     typeof candidate.set !== 'function' ||
     typeof candidate.remove !== 'function'
   ) {
-    return fail(option, `must be a storage adapter with get, set and remove methods, got ${describe(value)}; e.g. memoryStorage() or webStorage('session')`)
+    return fail(option, `must be a storage adapter (get, set, remove), got ${describe(value)}; e.g. memoryStorage()`)
   }
   if (typeof candidate.name !== 'string' || candidate.name.trim() === '') {
-    return fail(
-      `${option}.name`,
-      `must be a non-empty string naming the adapter in warnings, got ${describe(candidate.name)}; add e.g. \`name: 'myStore'\` to the adapter`,
-    )
+    return fail(`${option}.name`, `must be a non-empty string (used in warnings), got ${describe(candidate.name)}; add e.g. name: 'myStore'`)
   }
   return value as StorageAdapter
 }
@@ -153,7 +150,7 @@ function checkTiming(given: unknown): RefreshTiming {
   const timing = { ...defaultRefreshTiming }
   if (given === undefined) return timing
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    fail('timing', `must be an object of durations, got ${describe(given)}; e.g. { requestTimeoutMs: 5_000 }`)
+    fail('timing', `must be an object, got ${describe(given)}; e.g. { requestTimeoutMs: 5000 }`)
   }
   const names = Object.keys(defaultRefreshTiming)
   for (const [key, value] of Object.entries(given as object)) {
@@ -163,22 +160,16 @@ function checkTiming(given: unknown): RefreshTiming {
     }
     timing[key as keyof RefreshTiming] = value as number
   }
-  const { marginRatio, jitterRatio, minMarginMs, maxMarginMs, retryBaseMs, retryMaxMs, requestTimeoutMs } = timing
-  if (marginRatio >= 1) fail('timing.marginRatio', `must be below 1 (a fraction of the lifetime), got ${marginRatio}; e.g. 0.2`)
-  // The margin is at most half the lifetime: a jitter of another half or more could make a new token due at once,
-  // and the client would refresh in a loop.
-  if (jitterRatio >= 0.5) {
-    fail('timing.jitterRatio', `must be below 0.5 (a fraction of the lifetime), got ${jitterRatio}; e.g. 0.1, or 0 for no jitter`)
+  if (timing.marginRatio >= 1) fail('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
+  // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
+  if (timing.jitterRatio >= 0.5) fail('timing.jitterRatio', `must be below 0.5, got ${timing.jitterRatio}; e.g. 0.1`)
+  for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
+    if (timing[key] === 0) fail(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
   }
-  if (minMarginMs > maxMarginMs) {
-    fail('timing.minMarginMs', `must not exceed \`timing.maxMarginMs\` (${maxMarginMs}), got ${minMarginMs}; lower it or raise maxMarginMs`)
-  }
-  if (retryBaseMs === 0) fail('timing.retryBaseMs', 'must be above 0 (a zero delay would retry in a loop), got 0; e.g. 1_000')
-  if (retryBaseMs > retryMaxMs) {
-    fail('timing.retryBaseMs', `must not exceed \`timing.retryMaxMs\` (${retryMaxMs}), got ${retryBaseMs}; lower it or raise retryMaxMs`)
-  }
-  if (requestTimeoutMs === 0) {
-    fail('timing.requestTimeoutMs', 'must be above 0 (every request would time out at once), got 0; e.g. 10_000')
+  for (const [low, high] of [['minMarginMs', 'maxMarginMs'], ['retryBaseMs', 'retryMaxMs']] as const) {
+    if (timing[low] > timing[high]) {
+      fail(`timing.${low}`, `must not exceed \`timing.${high}\` (${timing[high]}), got ${timing[low]}; lower it or raise ${high}`)
+    }
   }
   return timing
 }
@@ -193,7 +184,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     if (!(key in optionNames)) unknown(key, value, names)
   }
   if (options.environment !== undefined && (typeof options.environment !== 'object' || options.environment === null)) {
-    fail('environment', `must be an object of environment ports, got ${describe(options.environment)}`)
+    fail('environment', `must be an object, got ${describe(options.environment)}`)
   }
   const environment: Environment = { ...createBrowserEnvironment(), ...options.environment }
   // Endpoints are resolved once, now, against the document's base URL (what fetch would use right now).
@@ -206,19 +197,19 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
 
   const clientId = options.clientId ?? 'default'
   if (typeof clientId !== 'string' || !/^[\w.-]{1,64}$/.test(clientId)) {
-    fail('clientId', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(clientId)}; e.g. 'my-app'`)
+    fail('clientId', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(clientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
-    fail('logoutTimeoutMs', `must be a non-negative number of milliseconds, got ${describe(logoutTimeoutMs)}; e.g. 5_000`)
+    fail('logoutTimeoutMs', `must be a non-negative finite number, got ${describe(logoutTimeoutMs)}; e.g. 5000`)
   }
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) {
-    fail('allowedOrigins', `must be an array of origins or absolute URL prefixes, got ${describe(allowedOrigins)}; e.g. ['https://api.example.com']`)
+    fail('allowedOrigins', `must be an array, got ${describe(allowedOrigins)}; e.g. ['https://api.example.com']`)
   }
   allowedOrigins.forEach((entry, index) => {
     if (typeof entry !== 'string' || entry === '') {
-      fail(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describe(entry)}; e.g. 'https://api.example.com'`)
+      fail(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describe(entry)}`)
     }
   })
   checkAllowedOrigins(allowedOrigins)
@@ -229,7 +220,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   }
   const debug = options.debug
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    fail('debug', `must be a boolean or a function, got ${describe(debug)}; e.g. true`)
+    fail('debug', `must be a boolean or a function, got ${describe(debug)}`)
   }
 
   return {

@@ -18,30 +18,27 @@ const fail = (why: string, cause?: unknown): never => {
  * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
-  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken, expiresIn? }, got ${describe(tokens)}`)
+  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describe(tokens)}`)
   const { accessToken, refreshToken, expiresIn } = tokens
   if (typeof accessToken !== 'string' || accessToken === '') {
     fail(`\`accessToken\` must be a non-empty string, got ${describe(accessToken)}`)
   }
   if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-    fail(`\`refreshToken\` must be a non-empty string when given, got ${describe(refreshToken)}; leave it out in cookie mode`)
+    fail(`\`refreshToken\` must be a non-empty string when given, got ${describe(refreshToken)}`)
   }
   if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
-    // A token that is dead on arrival would be refreshed again at once.
-    fail(
-      `\`expiresIn\` must be a positive number of seconds (the access token's lifetime), got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describe(expiresIn)}; ` +
-        "pass the server's expires_in, e.g. 300, or leave it out for a JWT with an exp claim",
-    )
+    // 0 would be a token dead on arrival, refreshed again at once.
+    fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describe(expiresIn)}; e.g. 300`)
   }
   let claims
   try {
     claims = decodeClaims(accessToken)
   } catch (error) {
-    fail('`accessToken` looks like a JWT but does not decode; pass the token exactly as the server issued it', error)
+    fail('`accessToken` looks like a JWT but does not decode', error)
   }
   return (
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
-    fail('cannot tell when `accessToken` expires (an opaque token, or a JWT without exp); pass `expiresIn` in seconds')
+    fail('cannot tell when `accessToken` expires; pass `expiresIn` in seconds')
   )
 }
 

@@ -57,7 +57,7 @@ describe('token endpoint responses are read up to 64 KiB', () => {
     )
     const error = await auth.refresh().catch((caught: unknown) => caught)
     expect(isInvalidResponseError(error)).toBe(true)
-    expect((error as Error).message).toMatch(/larger than 65536 bytes .*the cap on token endpoint responses/)
+    expect((error as Error).message).toMatch(/over the 65536-byte cap on token endpoint responses/)
     expect(auth.getState()).toMatchObject({ status: 'authenticated', accessToken: before, error: { name: 'InvalidResponseError' } })
     // Transient: the scheduled retry (the server answers normally again) recovers.
     await runFor(env, 2_000)

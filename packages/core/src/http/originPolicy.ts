@@ -32,9 +32,7 @@ const fail = (entry: string, why: string): never => {
   throw new TypeError(`tokenlife: option \`allowedOrigins\` entry ${JSON.stringify(entry)} ${why}`)
 }
 
-/** The scheme to suggest for an entry written without one: `http` for loopback hosts, `https` otherwise. */
-const schemeFor = (entry: string): string =>
-  /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(?::|\/|$)|^[^/:]*\.localhost(?::|\/|$)/i.test(entry) ? 'http' : 'https'
+const example = 'e.g. "https://api.example.com"'
 
 /**
  * Rejects `allowedOrigins` entries that could never match what the app meant, with a `TypeError` naming the entry
@@ -46,37 +44,20 @@ export function checkAllowedOrigins(entries: readonly string[]): void {
 }
 
 function checkEntry(entry: string): void {
-  if (entry.includes('*')) {
-    fail(entry, 'has a wildcard, which is not supported; list each origin, e.g. "https://api.example.com"')
+  if (entry.includes('*')) fail(entry, `has a wildcard, which is not supported; list each origin, ${example}`)
+  if (entry[0] === '.') fail(entry, `is a domain suffix; subdomain patterns are not supported: list each origin in full, ${example}`)
+  if (entry[0] === '/' && entry[1] !== '/') {
+    fail(entry, "is relative; the page's own origin always gets the token: remove it, or write an absolute prefix such as \"https://api.example.com/v1/\"")
   }
-  if (entry.startsWith('.')) {
-    fail(
-      entry,
-      'looks like a domain suffix; subdomain patterns (such as "https://*.example.com") are not supported: ' +
-        `list each origin in full, e.g. "https://api${entry.replace(/^\.+/, '.')}"`,
-    )
-  }
-  if (entry.startsWith('//')) fail(entry, `has no scheme; write it as an origin such as "https:${entry}"`)
-  if (entry.startsWith('/')) {
-    fail(
-      entry,
-      "is relative; the page's own origin always receives the token, so remove it, or write an absolute URL " +
-        'prefix on another origin, e.g. "https://api.example.com/v1/"',
-    )
-  }
+  // `localhost:8080` parses as the scheme "localhost:"; `//api.example.com` has none.
   if (!hasScheme.test(entry) || (hostAndPort.test(entry) && !/^https?:/i.test(entry))) {
-    const scheme = schemeFor(entry)
-    const reading = hasScheme.test(entry) ? ` (the URL parser would read "${entry.split(':')[0]}:" as one)` : ''
-    fail(entry, `has no scheme${reading}; write it as an origin such as "${scheme}://${entry}"`)
+    const bare = entry.replace(/^\/\//, '')
+    fail(entry, `has no scheme; write it as "${/^(localhost|127\.|\[::1\])/i.test(bare) ? 'http' : 'https'}://${bare}"`)
   }
   const url = parse(entry, undefined)
-  if (url === undefined) return fail(entry, 'is not a valid URL; write it as an origin such as "https://api.example.com"')
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(entry, `has the scheme "${url.protocol}"; only http: and https: origins can receive the token, e.g. "https://api.example.com"`)
-  }
-  if (url.username !== '' || url.password !== '') {
-    fail(entry, `has credentials in it; write the origin alone, e.g. "${url.protocol}//${url.host}"`)
-  }
+  if (url === undefined) return fail(entry, `is not a valid URL; ${example}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(entry, `must be an http: or https: URL; ${example}`)
+  if (url.username !== '' || url.password !== '') fail(entry, `has credentials in it; write "${url.origin}"`)
 }
 
 function parse(url: string | URL, base: string | undefined): URL | undefined {
