@@ -69,6 +69,18 @@ export interface Environment {
    * token. `undefined` where there is no such store.
    */
   sharedMarks: SharedMarksPort | undefined
+  /**
+   * The page's own URL (`location.href`), or `undefined` where there is none (server-side rendering, Node). Its
+   * origin always may receive the access token.
+   */
+  pageUrl(): string | undefined
+  /**
+   * The URL relative request URLs resolve against, as `fetch` resolves them: the document's base URL
+   * (`document.baseURI`, which a `<base href>` changes), else the page's URL (a worker), else `undefined` (no page). Endpoint URLs are
+   * resolved against it once, when the client is created; the HTTP helpers resolve each request URL against it and
+   * then judge and fetch that same absolute URL.
+   */
+  baseUrl(): string | undefined
   /** Prints a developer warning. */
   warn(message: string): void
 }
@@ -144,6 +156,13 @@ export function createBrowserEnvironment(): Environment {
           // See get().
         }
       },
+    },
+    pageUrl: () => (globalThis as { location?: { href?: string } }).location?.href,
+    baseUrl: () => {
+      // No location, no page (server-side rendering): `document` is not even looked at.
+      const page = (globalThis as { location?: { href?: string } }).location?.href
+      if (page === undefined) return undefined
+      return (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? page
     },
     warn: (message) => console.warn(`[tokenlife] ${message}`),
   }

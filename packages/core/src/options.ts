@@ -3,11 +3,15 @@ import { checkAllowedOrigins } from './http/originPolicy'
 import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
+import { suggestName } from './nearestName'
 import type { AuthEvent } from './authEvents'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
 export interface AuthClientOptions {
-  /** The token endpoint that refreshes the session (POST). Required. */
+  /**
+   * The token endpoint that refreshes the session (POST). Required. A relative URL is made absolute when the client
+   * is created, against the document's base URL; `loginUrl` and `logoutUrl` likewise.
+   */
   refreshUrl: string
   /** Enables `login(credentials)`: credentials are POSTed here as JSON. */
   loginUrl?: string
@@ -37,7 +41,11 @@ export interface AuthClientOptions {
   timing?: Partial<RefreshTiming>
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
   logoutTimeoutMs?: number
-  /** Origins (and URL prefixes) that may receive the access token. Used by the HTTP helpers. */
+  /**
+   * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
+   * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
+   * get the token but is not a security boundary (a same-origin redirect keeps the header).
+   */
   allowedOrigins?: readonly string[]
   /** Replace parts of the OAuth 2.0 wire format. */
   wireFormat?: Partial<WireFormat>
@@ -64,14 +72,49 @@ export interface NormalizedOptions {
   debug: ((event: AuthEvent) => void) | undefined
 }
 
+/** Every option of {@link AuthClientOptions}; the type makes sure none is missing from it. */
+const optionNames: Record<keyof AuthClientOptions, true> = {
+  refreshUrl: true,
+  loginUrl: true,
+  logoutUrl: true,
+  refreshToken: true,
+  storage: true,
+  persistAccessToken: true,
+  clientId: true,
+  timing: true,
+  logoutTimeoutMs: true,
+  allowedOrigins: true,
+  wireFormat: true,
+  environment: true,
+  debug: true,
+}
+
 const fail = (option: string, why: string): never => {
   throw new TypeError(`tokenlife: option \`${option}\` ${why}`)
 }
 
-function checkUrl(option: string, value: unknown, required: boolean): string | undefined {
+const unknown = (option: string, value: unknown, names: readonly string[]): never => {
+  throw new TypeError(`tokenlife: unknown option \`${option}\` (set to ${describe(value)}): ${suggestName(option.replace(/^\w+\./, ''), names)}`)
+}
+
+const hasScheme = /^[a-z][a-z\d+.-]*:/i
+
+/**
+ * Checks an endpoint URL and makes it absolute against the page's base URL as it is now, so a `<base>` element
+ * injected later cannot move it. Where there is no base URL (server-side rendering), a relative URL is kept as is.
+ */
+function checkUrl(option: string, value: unknown, required: boolean, base: string | undefined): string | undefined {
   if (value === undefined && !required) return undefined
-  if (typeof value !== 'string' || value.trim() === '') return fail(option, `must be a non-empty URL string, got ${describe(value)}`)
-  return value
+  if (typeof value !== 'string' || value.trim() === '') {
+    return fail(option, `must be a non-empty URL string, got ${describe(value)}; e.g. '/auth/refresh'`)
+  }
+  try {
+    return new URL(value, base).href
+  } catch {
+    // A relative URL with no usable base (no document, an about:blank frame) is kept: it cannot be resolved yet.
+    if (!hasScheme.test(value)) return value
+    return fail(option, `is not a valid URL, got ${describe(value)}; e.g. 'https://auth.example.com/token'`)
+  }
 }
 
 function checkStorage(option: string, value: unknown): StorageAdapter | undefined {
@@ -84,15 +127,51 @@ function checkStorage(option: string, value: unknown): StorageAdapter | undefine
     typeof candidate.set !== 'function' ||
     typeof candidate.remove !== 'function'
   ) {
-    return fail(option, 'must be a storage adapter with get, set and remove methods')
+    return fail(option, `must be a storage adapter (get, set, remove), got ${describe(value)}; e.g. memoryStorage()`)
+  }
+  if (typeof candidate.name !== 'string' || candidate.name.trim() === '') {
+    return fail(`${option}.name`, `must be a non-empty string (used in warnings), got ${describe(candidate.name)}; add e.g. name: 'myStore'`)
   }
   return value as StorageAdapter
 }
 
+/** A short, safe rendering of a value received, for error messages. */
 function describe(value: unknown): string {
   if (value === null) return 'null'
-  if (typeof value === 'string') return JSON.stringify(value)
-  return typeof value
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'function') return 'a function'
+  return typeof value === 'object' ? 'an object' : typeof value
+}
+
+/** Validates `options.timing` over the defaults: known names, finite non-negative numbers, bounds that make sense. */
+function checkTiming(given: unknown): RefreshTiming {
+  const timing = { ...defaultRefreshTiming }
+  if (given === undefined) return timing
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    fail('timing', `must be an object, got ${describe(given)}; e.g. { requestTimeoutMs: 5000 }`)
+  }
+  const names = Object.keys(defaultRefreshTiming)
+  for (const [key, value] of Object.entries(given as object)) {
+    if (!(key in defaultRefreshTiming)) unknown(`timing.${key}`, value, names)
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      fail(`timing.${key}`, `must be a non-negative finite number, got ${describe(value)}`)
+    }
+    timing[key as keyof RefreshTiming] = value as number
+  }
+  if (timing.marginRatio >= 1) fail('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
+  // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
+  if (timing.jitterRatio >= 0.5) fail('timing.jitterRatio', `must be below 0.5, got ${timing.jitterRatio}; e.g. 0.1`)
+  for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
+    if (timing[key] === 0) fail(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
+  }
+  for (const [low, high] of [['minMarginMs', 'maxMarginMs'], ['retryBaseMs', 'retryMaxMs']] as const) {
+    if (timing[low] > timing[high]) {
+      fail(`timing.${low}`, `must not exceed \`timing.${high}\` (${timing[high]}), got ${timing[low]}; lower it or raise ${high}`)
+    }
+  }
+  return timing
 }
 
 /** Validates options once, at the boundary, and fills in every default. Throws a `TypeError` naming the option. */
@@ -100,50 +179,54 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('tokenlife: createAuthClient(options) needs an options object with at least `refreshUrl`')
   }
-  const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true) as string
+  const names = Object.keys(optionNames)
+  for (const [key, value] of Object.entries(options)) {
+    if (!(key in optionNames)) unknown(key, value, names)
+  }
+  if (options.environment !== undefined && (typeof options.environment !== 'object' || options.environment === null)) {
+    fail('environment', `must be an object, got ${describe(options.environment)}`)
+  }
+  const environment: Environment = { ...createBrowserEnvironment(), ...options.environment }
+  // Endpoints are resolved once, now, against the document's base URL (what fetch would use right now).
+  const base = environment.baseUrl()
+  const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string
   const mode = options.refreshToken ?? 'cookie'
   if (mode !== 'cookie' && mode !== 'storage') fail('refreshToken', `must be 'cookie' or 'storage', got ${describe(mode)}`)
 
-  const timing = { ...defaultRefreshTiming }
-  if (options.timing !== undefined) {
-    if (typeof options.timing !== 'object' || options.timing === null) fail('timing', 'must be an object')
-    for (const [key, value] of Object.entries(options.timing)) {
-      if (!(key in defaultRefreshTiming)) fail(`timing.${key}`, 'is not a known timing option')
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        fail(`timing.${key}`, `must be a non-negative finite number, got ${describe(value)}`)
-      }
-      timing[key as keyof RefreshTiming] = value
-    }
-  }
-  if (timing.marginRatio >= 1) fail('timing.marginRatio', 'must be below 1')
-  if (timing.retryBaseMs === 0) fail('timing.retryBaseMs', 'must be above 0 (a zero delay would retry in a loop)')
+  const timing = checkTiming(options.timing)
 
   const clientId = options.clientId ?? 'default'
   if (typeof clientId !== 'string' || !/^[\w.-]{1,64}$/.test(clientId)) {
-    fail('clientId', 'must be 1-64 letters, digits, "_", "-" or "."')
+    fail('clientId', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(clientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
-    fail('logoutTimeoutMs', `must be a non-negative number of milliseconds, got ${describe(logoutTimeoutMs)}`)
+    fail('logoutTimeoutMs', `must be a non-negative finite number, got ${describe(logoutTimeoutMs)}; e.g. 5000`)
   }
   const allowedOrigins = options.allowedOrigins ?? []
-  if (!Array.isArray(allowedOrigins) || allowedOrigins.some((origin) => typeof origin !== 'string' || origin === '')) {
-    fail('allowedOrigins', 'must be an array of origins or URL prefixes')
+  if (!Array.isArray(allowedOrigins)) {
+    fail('allowedOrigins', `must be an array, got ${describe(allowedOrigins)}; e.g. ['https://api.example.com']`)
   }
+  allowedOrigins.forEach((entry, index) => {
+    if (typeof entry !== 'string' || entry === '') {
+      fail(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describe(entry)}`)
+    }
+  })
   checkAllowedOrigins(allowedOrigins)
+  const wireNames = Object.keys(oauthWireFormat)
   for (const [name, value] of Object.entries(options.wireFormat ?? {})) {
-    if (!(name in oauthWireFormat)) fail(`wireFormat.${name}`, 'is not a known wire format function')
-    if (typeof value !== 'function') fail(`wireFormat.${name}`, 'must be a function')
+    if (!(name in oauthWireFormat)) unknown(`wireFormat.${name}`, value, wireNames)
+    if (typeof value !== 'function') fail(`wireFormat.${name}`, `must be a function, got ${describe(value)}`)
   }
   const debug = options.debug
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    fail('debug', 'must be a boolean or a function')
+    fail('debug', `must be a boolean or a function, got ${describe(debug)}`)
   }
 
   return {
     refreshUrl,
-    loginUrl: checkUrl('loginUrl', options.loginUrl, false),
-    logoutUrl: checkUrl('logoutUrl', options.logoutUrl, false),
+    loginUrl: checkUrl('loginUrl', options.loginUrl, false, base),
+    logoutUrl: checkUrl('logoutUrl', options.logoutUrl, false, base),
     refreshTokenMode: mode,
     storage: checkStorage('storage', options.storage),
     persistAccessToken: checkStorage('persistAccessToken', options.persistAccessToken),
@@ -152,7 +235,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     logoutTimeoutMs,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
-    environment: { ...createBrowserEnvironment(), ...options.environment },
+    environment,
     // eslint-disable-next-line no-console
     debug: debug === true ? (event) => console.debug('[tokenlife]', event) : debug || undefined,
   }

@@ -1,5 +1,5 @@
 import type { Environment } from './environment'
-import { retryDelay, type RefreshTiming } from './refreshTiming'
+import { cappedRetryAfter, retryDelay, type RefreshTiming } from './refreshTiming'
 
 /**
  * How long to wait after transient refresh failures: capped exponential backoff with jitter, and the server's
@@ -19,7 +19,8 @@ export class RetryPolicy {
   /** Records one more failure; returns the delay before the next try. */
   failed(error: Error): number {
     this.#failures++
-    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs
+    // A server (or a proxy) may ask for a year: no longer than `timing.maxRetryAfterMs`.
+    const retryAfterMs = cappedRetryAfter(this.#timing, (error as { retryAfterMs?: number }).retryAfterMs)
     this.#notBefore = retryAfterMs === undefined ? 0 : this.#env.now() + retryAfterMs
     return retryDelay(this.#timing, this.#failures, this.#env.random(), retryAfterMs)
   }

@@ -171,7 +171,8 @@ export class SessionHolder {
         if (keepRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
-      if (source !== 'tab') this.tabs.announceSession(session)
+      if (source === 'tab') this.tabs.adopted(session)
+      else this.tabs.announceSession(session)
       this.#hooks.adopted(session, source)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =

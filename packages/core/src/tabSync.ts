@@ -43,6 +43,11 @@ export class TabSync {
   readonly #host: TabSyncHost
   readonly #channel: TabChannel
   readonly #marks: SessionMarks
+  /**
+   * Questions this tab could not answer yet (it had no session), with when they came: a session that arrives
+   * while the asker still waits is sent to it then (a message can overtake another on its way).
+   */
+  readonly #unanswered = new Map<string, number>()
 
   constructor(env: Environment, namespace: string, timing: RefreshTiming, host: TabSyncHost) {
     this.#env = env
@@ -70,6 +75,16 @@ export class TabSync {
     const { id, startedAt, requestedAt } = session
     this.#marks.writeActive({ id, startedAt, requestedAt, expiresAt: session.token.expiresAt })
     this.#channel.post({ type: 'session', session: this.#shareable(session) })
+  }
+
+  /** This tab took a sibling's session: answer the questions it could not answer before. */
+  adopted(session: LocalSession): void {
+    for (const [id, askedAt] of this.#unanswered) {
+      if (this.#env.now() - askedAt <= this.#timing.tabQueryTimeoutMs) {
+        this.#channel.post({ type: 'answer', id, session: this.#shareable(session) })
+      }
+    }
+    this.#unanswered.clear()
   }
 
   /** Tells every tab that sessions started at or before `end.at` are over, before anything else happens. */
@@ -143,8 +158,14 @@ export class TabSync {
         return
       case 'query': {
         const local = this.#host.session()
-        if (local && this.#isFresh(local.token) && this.#channel.confidential) {
+        if (!this.#channel.confidential) return
+        if (local && this.#isFresh(local.token)) {
           this.#channel.post({ type: 'answer', id: message.id, session: this.#shareable(local) })
+        } else {
+          for (const [id, askedAt] of this.#unanswered) {
+            if (this.#env.now() - askedAt > this.#timing.tabQueryTimeoutMs) this.#unanswered.delete(id)
+          }
+          this.#unanswered.set(message.id, this.#env.now())
         }
         return
       }

@@ -18,14 +18,17 @@ const fail = (why: string, cause?: unknown): never => {
  * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
-  if (typeof tokens !== 'object' || tokens === null) fail('needs { accessToken }')
+  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describe(tokens)}`)
   const { accessToken, refreshToken, expiresIn } = tokens
-  if (typeof accessToken !== 'string' || accessToken === '') fail('`accessToken` must be a non-empty string')
-  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-    fail('`refreshToken` must be a non-empty string when given')
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    fail(`\`accessToken\` must be a non-empty string, got ${describe(accessToken)}`)
   }
-  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
-    fail('`expiresIn` must be a non-negative number of seconds')
+  if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    fail(`\`refreshToken\` must be a non-empty string when given, got ${describe(refreshToken)}`)
+  }
+  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
+    // 0 would be a token dead on arrival, refreshed again at once.
+    fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describe(expiresIn)}; e.g. 300`)
   }
   let claims
   try {
@@ -35,6 +38,13 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
   }
   return (
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
-    fail('cannot tell when `accessToken` expires; pass `expiresIn`')
+    fail('cannot tell when `accessToken` expires; pass `expiresIn` in seconds')
   )
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'string') return value === '' ? '""' : `a string of ${value.length} characters`
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return typeof value
 }

@@ -1,6 +1,7 @@
 import type { TokenClaims } from './authState'
 import type { Environment } from './environment'
-import { InvalidResponseError, LoginError, NetworkError, ServerError, SessionEndedError } from './errors'
+import { readBoundedResponse, MAX_TOKEN_RESPONSE_BYTES } from './boundedBody'
+import { InvalidResponseError, isInvalidResponseError, LoginError, NetworkError, ServerError, SessionEndedError } from './errors'
 import { MAX_TIMER_MS } from './refreshScheduler'
 import { decodeClaims, type TokenResponse } from './tokens'
 import type { WireFormat, WireRequest } from './wireFormat'
@@ -20,8 +21,9 @@ interface SendOptions {
 }
 
 /**
- * Sends `request` with a timeout. A caller's abort rejects with the signal's reason; anything that prevents an
- * HTTP response becomes a {@link NetworkError}.
+ * Sends `request` with a timeout and reads its body once, up to {@link MAX_TOKEN_RESPONSE_BYTES}; resolves with a
+ * `Response` holding the bytes read. A caller's abort rejects with the signal's reason; a body over the cap with an
+ * {@link InvalidResponseError}; anything else that prevents an HTTP response becomes a {@link NetworkError}.
  */
 export async function send(env: Environment, request: WireRequest, options: SendOptions): Promise<Response> {
   const controller = new AbortController()
@@ -43,11 +45,11 @@ export async function send(env: Environment, request: WireRequest, options: Send
     options.signal?.throwIfAborted()
     const response = await Promise.race([env.fetch(request.url, { ...request.init, signal: controller.signal }), aborted])
     // The timeout covers the body too: a server that sends headers and then stalls must not hang the refresh.
-    // Reading a clone buffers the body, so the caller's read of `response` completes at once.
-    await Promise.race([response.clone().arrayBuffer(), aborted])
-    return response
+    // The body is read once, up to a cap; the caller reads the buffered copy.
+    return await Promise.race([readBoundedResponse(request.url, response, MAX_TOKEN_RESPONSE_BYTES), aborted])
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason
+    if (isInvalidResponseError(error)) throw error
     throw new NetworkError(request.url, { cause: error, timedOut })
   } finally {
     env.clearTimeout(timer)
@@ -65,9 +67,9 @@ export async function send(env: Environment, request: WireRequest, options: Send
 export async function sendToCompletion(env: Environment, request: WireRequest): Promise<Response> {
   try {
     const response = await env.fetch(request.url, request.init)
-    await response.clone().arrayBuffer()
-    return response
+    return await readBoundedResponse(request.url, response, MAX_TOKEN_RESPONSE_BYTES)
   } catch (error) {
+    if (isInvalidResponseError(error)) throw error
     throw new NetworkError(request.url, { cause: error })
   }
 }

@@ -74,6 +74,12 @@ export class FakeEnvironment implements Environment {
     return () => this.#wakeListeners.delete(listener)
   }
   openChannel: Environment['openChannel'] = () => undefined
+  /** The page's URL (`location.href`); `undefined` (no page, as in Node) unless a test sets it. */
+  page: string | undefined = undefined
+  /** The document's base URL (`document.baseURI`); falls back to {@link FakeEnvironment.page}, as in a browser. */
+  base: string | undefined = undefined
+  pageUrl = (): string | undefined => this.page
+  baseUrl = (): string | undefined => this.base ?? this.page
   warn = (message: string): void => {
     this.warnings.push(message)
   }

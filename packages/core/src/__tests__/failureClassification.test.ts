@@ -179,6 +179,59 @@ describe('Retry-After', () => {
   })
 })
 
+describe('Retry-After is capped', () => {
+  const year = 365 * 24 * 60 * minute
+  const unavailable = (env: FakeEnvironment, value: string | ((now: number) => string)) => () =>
+    new HttpResponse(null, {
+      status: 503,
+      headers: { 'Retry-After': typeof value === 'string' ? value : value(env.now()), Date: new Date(env.now()).toUTCString() },
+    })
+
+  it.each([
+    ['delta-seconds', '31536000'],
+    ['an HTTP date', (now: number) => new Date(now + year).toUTCString()],
+  ])('a year (%s) is waited for 5 minutes (timing.maxRetryAfterMs), not for the life of the page', async (_label, value) => {
+    const { env, server, auth, events } = setup()
+    server.issueSession()
+    await auth.start()
+    server.respondNextRefresh(unavailable(env, value))
+    await runFor(env, 45_000)
+    expect(server.stats.refreshRequests).toBe(2)
+    // The error still says what the server asked for; the client waits the capped time.
+    expect(auth.getState().error).toMatchObject({ name: 'ServerError', status: 503, retryAfterMs: year })
+    expect(events.filter((event) => event.type === 'refresh-failed')).toMatchObject([{ retryInMs: 5 * minute }])
+
+    await runFor(env, 5 * minute - 1)
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'ServerError', status: 503 })
+    expect(server.stats.refreshRequests).toBe(2)
+    await runFor(env, 1)
+    expect(server.stats.refreshRequests).toBe(3)
+    expect(auth.getState()).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+    expect(auth.getState().error).toBeUndefined()
+  })
+
+  it("lets the app's explicit refresh() through once the cap has passed, before the next scheduled retry", async () => {
+    // A backoff longer than the cap (7.5 minutes here), so the explicit refresh is the first request after the cap.
+    const timing = { maxRetryAfterMs: minute, retryBaseMs: 10 * minute, retryMaxMs: 10 * minute }
+    const { env, server, auth } = setup({ timing })
+    server.issueSession()
+    await auth.start()
+    server.respondNextRefresh(unavailable(env, '31536000'))
+    await runFor(env, 45_000)
+    expect(server.stats.refreshRequests).toBe(2)
+
+    await runFor(env, minute - 1)
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'ServerError', status: 503 })
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ name: 'ServerError', status: 503 })
+    expect(server.stats.refreshRequests).toBe(2)
+    await runFor(env, 1)
+    expect(server.stats.refreshRequests).toBe(2) // no scheduled retry yet: the backoff is longer
+    const state = await auth.refresh()
+    expect(server.stats.refreshRequests).toBe(3)
+    expect(state).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+  })
+})
+
 describe('offline', () => {
   it('sends nothing while offline and refreshes as soon as the device is back online', async () => {
     const { env, server, auth } = setup()

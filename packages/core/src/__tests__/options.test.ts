@@ -64,7 +64,7 @@ describe('options', () => {
       storage: memoryStorage(),
       persistAccessToken: memoryStorage(),
       clientId: 'my-app.v2',
-      timing: { marginRatio: 0.5, requestTimeoutMs: 0, retryMaxMs: 120_000 },
+      timing: { marginRatio: 0.5, requestTimeoutMs: 1, retryMaxMs: 120_000 },
       logoutTimeoutMs: 0,
       allowedOrigins: ['https://api.test'],
       wireFormat: { parseTokenResponse: () => ({ accessToken: 'x', expiresIn: 60 }) },
@@ -73,8 +73,100 @@ describe('options', () => {
     expect(client.options).toMatchObject({
       refreshTokenMode: 'storage',
       clientId: 'my-app.v2',
-      timing: { marginRatio: 0.5, requestTimeoutMs: 0, retryMaxMs: 120_000, retryBaseMs: 1_000 },
+      timing: { marginRatio: 0.5, requestTimeoutMs: 1, retryMaxMs: 120_000, retryBaseMs: 1_000 },
     })
     expect(client.getState()).toEqual({ status: 'initializing' })
+  })
+
+  it('throws for every bad option with a message that starts with tokenlife:', () => {
+    for (const options of [{ refreshUrl, timing: 5 }, { refreshUrl, clientId: '' }, { refreshUrl, debug: 'yes' }]) {
+      expect(() => create(options)).toThrow(/^tokenlife: option `/)
+    }
+  })
+})
+
+/** The TypeError `create(options)` throws (fails the test when it does not throw). */
+const thrownBy = (options: Record<string, unknown>): TypeError => {
+  try {
+    create(options)
+  } catch (error) {
+    expect(error).toBeInstanceOf(TypeError)
+    return error as TypeError
+  }
+  throw new Error(`expected a TypeError for ${JSON.stringify(options)}`)
+}
+
+describe('options that used to be silently wrong', () => {
+  it.each([
+    // [label, options, the option named, the value received, the fix]
+    ['refreshTokenMode (the normalized name)', { refreshUrl, refreshTokenMode: 'storage' }, 'unknown option `refreshTokenMode`', '(set to "storage")', /did you mean `refreshToken`\?/],
+    ['loginURL', { refreshUrl, loginURL: '/auth/login' }, '`loginURL`', 'unknown option', /did you mean `loginUrl`\?/],
+    ['alowedOrigins', { refreshUrl, alowedOrigins: [] }, '`alowedOrigins`', 'unknown option', /did you mean `allowedOrigins`\?/],
+    ['a name like none', { refreshUrl, somethingElse: 1 }, '`somethingElse`', 'unknown option', /the known names are `refreshUrl`, .*`debug`/],
+    ['timing.requestTimeout', { refreshUrl, timing: { requestTimeout: 5_000 } }, 'unknown option `timing.requestTimeout`', '(set to 5000)', /did you mean `requestTimeoutMs`\?/],
+    ['timing.maxRetryAfter', { refreshUrl, timing: { maxRetryAfter: 1 } }, '`timing.maxRetryAfter`', 'unknown option', /did you mean `maxRetryAfterMs`\?/],
+    ['wireFormat.parseToken', { refreshUrl, wireFormat: { parseToken: () => ({}) } }, '`wireFormat.parseToken`', '(set to a function)', /did you mean `parseTokenResponse`\?/],
+    ["allowedOrigins ['localhost:8080']", { refreshUrl, allowedOrigins: ['localhost:8080'] }, '`allowedOrigins`', '"localhost:8080"', /write it as "http:\/\/localhost:8080"/],
+    ["allowedOrigins ['.example.com']", { refreshUrl, allowedOrigins: ['.example.com'] }, '`allowedOrigins`', '".example.com"', /not supported: list each origin in full, e\.g\. "https:\/\/api\.example\.com"/],
+    ["allowedOrigins ['/api/']", { refreshUrl, allowedOrigins: ['/api/'] }, '`allowedOrigins`', '"/api/"', /remove it, or write an absolute prefix/],
+    ['allowedOrigins [42]', { refreshUrl, allowedOrigins: [42] }, '`allowedOrigins[0]`', 'got 42', /must be a non-empty string/],
+    ['timing.jitterRatio 10', { refreshUrl, timing: { jitterRatio: 10 } }, '`timing.jitterRatio`', 'got 10', /must be below 0\.5.*e\.g\. 0\.1/],
+    ['timing.jitterRatio 0.5', { refreshUrl, timing: { jitterRatio: 0.5 } }, '`timing.jitterRatio`', 'got 0.5', /must be below 0\.5, got 0\.5; e\.g\. 0\.1/],
+    ['timing.marginRatio 1', { refreshUrl, timing: { marginRatio: 1 } }, '`timing.marginRatio`', 'got 1', /e\.g\. 0\.2/],
+    ['minMarginMs > maxMarginMs', { refreshUrl, timing: { minMarginMs: 400_000 } }, '`timing.minMarginMs`', 'got 400000', /must not exceed `timing\.maxMarginMs` \(300000\).*raise maxMarginMs/],
+    ['retryBaseMs > retryMaxMs', { refreshUrl, timing: { retryBaseMs: 5_000, retryMaxMs: 2_000 } }, '`timing.retryBaseMs`', 'got 5000', /must not exceed `timing\.retryMaxMs` \(2000\).*raise retryMaxMs/],
+    ['requestTimeoutMs 0', { refreshUrl, timing: { requestTimeoutMs: 0 } }, '`timing.requestTimeoutMs`', 'got 0', /must be above 0, got 0; e\.g\. 10000/],
+    ['timing.maxRetryAfterMs negative', { refreshUrl, timing: { maxRetryAfterMs: -1 } }, '`timing.maxRetryAfterMs`', 'got -1', /must be a non-negative finite number/],
+    ['a storage adapter without name', { refreshUrl, refreshToken: 'storage', storage: { get() {}, set() {}, remove() {} } }, '`storage.name`', 'got undefined', /add e\.g\. name: 'myStore'/],
+    ['a persistAccessToken adapter with an empty name', { refreshUrl, persistAccessToken: { name: '', get() {}, set() {}, remove() {} } }, '`persistAccessToken.name`', 'got ""', /add e\.g\. name: 'myStore'/],
+    ['refreshUrl not a URL', { refreshUrl: 'https://exa mple.com/refresh' }, '`refreshUrl`', '"https://exa mple.com/refresh"', /is not a valid URL.*e\.g\. 'https:\/\/auth\.example\.com\/token'/],
+  ])('%s: names the option, the value and the fix', (_label, options, option, value, fix) => {
+    const { message } = thrownBy(options)
+    expect(message).toMatch(/^tokenlife: /)
+    expect(message).toContain(option)
+    expect(message).toContain(value)
+    expect(message).toMatch(fix)
+  })
+
+  it('accepts the bounds themselves', () => {
+    expect(() => create({ refreshUrl, timing: { jitterRatio: 0.49, minMarginMs: 300_000, retryBaseMs: 60_000 } })).not.toThrow()
+    expect(() => create({ refreshUrl, timing: { jitterRatio: 0, maxRetryAfterMs: 0, requestTimeoutMs: 1 } })).not.toThrow()
+    expect(() => create({ refreshUrl, allowedOrigins: ['http://localhost:8080', 'https://files.test/private/'] })).not.toThrow()
+  })
+
+  it('keeps a legal jitterRatio from ever making a fresh token due at once', async () => {
+    // jitterRatio just below the bound and the largest margin (half the lifetime): still not due on arrival.
+    const env = new FakeEnvironment()
+    env.randomValue = 0.999_999
+    const { refreshDueAt } = await import('../refreshTiming')
+    const client = create({ refreshUrl, timing: { jitterRatio: 0.49, marginRatio: 0.9, maxMarginMs: 1e9, maxJitterMs: 1e9 } })
+    const lifetimeMs = 60_000
+    const due = refreshDueAt(client.options.timing, env.now() + lifetimeMs, lifetimeMs, env.now(), env.random())
+    expect(due).toBeGreaterThan(env.now())
+  })
+})
+
+describe('endpoint URLs', () => {
+  it("are made absolute against the document's base URL when the client is created, and stay put", () => {
+    const env = new FakeEnvironment()
+    env.page = 'https://app.test/dash/1'
+    const client = createAuthClient({
+      refreshUrl: '/auth/refresh',
+      loginUrl: 'auth/login',
+      logoutUrl: 'https://sso.test/logout',
+      environment: env,
+    })
+    expect(client.options).toMatchObject({
+      refreshUrl: 'https://app.test/auth/refresh',
+      loginUrl: 'https://app.test/dash/auth/login',
+      logoutUrl: 'https://sso.test/logout',
+    })
+    env.base = 'https://evil.example/' // a <base> injected later changes nothing
+    expect(client.options.refreshUrl).toBe('https://app.test/auth/refresh')
+  })
+
+  it('are kept as given where there is no document (server-side rendering)', () => {
+    const client = create({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })
+    expect(client.options).toMatchObject({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })
   })
 })

@@ -1,5 +1,6 @@
 import type { AuthClient } from '../authClient'
 import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
+import { resolveRequestUrl } from './originPolicy'
 
 /** Bodies `fetch` reads as it sends and that cannot be sent a second time. */
 function isOneShotBody(body: unknown): boolean {
@@ -8,8 +9,15 @@ function isOneShotBody(body: unknown): boolean {
   return Symbol.asyncIterator in body
 }
 
-function requestUrl(input: RequestInfo | URL): string | URL {
-  return input instanceof Request ? input.url : input
+/**
+ * Decides once where the request goes: a `Request`'s URL is absolute already; a string or `URL` is resolved against
+ * the document's base URL, as `fetch` would resolve it. The same absolute URL is then judged and fetched, so a
+ * `<base href>` cannot make the two differ. A URL that does not resolve is passed on as given (and never judged
+ * allowed).
+ */
+function resolveInput(input: RequestInfo | URL, base: string | undefined): RequestInfo | URL {
+  if (input instanceof Request) return input
+  return resolveRequestUrl(input, base)?.href ?? input
 }
 
 const discard = (body: ReadableStream | null | undefined): void => {
@@ -58,8 +66,9 @@ export function authorizedFetch(auth: AuthClient, options: AuthHttpOptions, owns
   const authorizer = createRequestAuthorizer(auth, options)
   const send = (input: RequestInfo | URL, init?: RequestInit) => auth.options.environment.fetch(input, init)
 
-  return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    if (!authorizer.allows(requestUrl(input))) return send(input, init)
+  return async function authFetch(given: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const input = resolveInput(given, auth.options.environment.baseUrl())
+    if (!authorizer.allows(input instanceof Request ? input.url : input)) return send(input, init)
     const owned = ownsRequests && input instanceof Request && init?.headers === undefined ? input : undefined
     // Copied as entries: msw's Node interceptor loses headers when a `set()` Headers is copied.
     const headers: [string, string][] = owned ? [] : [...new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))]

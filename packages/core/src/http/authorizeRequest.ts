@@ -70,7 +70,7 @@ function checkOptions(options: AuthHttpOptions): Required<AuthHttpOptions> {
  */
 export function createRequestAuthorizer(auth: AuthClient, options: AuthHttpOptions = {}): RequestAuthorizer {
   const { refreshOn } = checkOptions(options)
-  const policy = createOriginPolicy(auth.options)
+  const policy = createOriginPolicy(auth.options, auth.options.environment)
   const recent: string[] = []
   const remember = (token: string): string => {
     if (recent[0] !== token) {

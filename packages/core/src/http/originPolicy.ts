@@ -1,13 +1,21 @@
 import type { NormalizedOptions } from '../options'
+import type { Environment } from '../environment'
 
 /** Decides which request URLs may carry the access token. Built by {@link createOriginPolicy}. */
 export interface OriginPolicy {
-  /** Whether a request to `url` (absolute, or relative to the page) may carry the access token. */
+  /**
+   * Whether a request to `url` may carry the access token. A relative `url` is resolved against the document's base
+   * URL (`Environment.baseUrl`), as `fetch` resolves it; callers that go on to fetch should resolve it themselves
+   * with {@link resolveRequestUrl} and fetch that same absolute URL.
+   */
   allows(url: string | URL): boolean
 }
 
 /** The parts of the client's options the policy is built from. */
 export type OriginPolicySource = Pick<NormalizedOptions, 'allowedOrigins' | 'refreshUrl' | 'loginUrl' | 'logoutUrl'>
+
+/** The environment ports the policy reads: the page's own URL (trusted) and the base URL (for resolving). */
+export type OriginPolicyPorts = Pick<Environment, 'pageUrl' | 'baseUrl'>
 
 interface Allowlist {
   origins: Set<string>
@@ -15,31 +23,41 @@ interface Allowlist {
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
-
-/** The page's URL, read when needed (never at import time), or `undefined` outside a browser. */
-const defaultPageUrl = (): string | undefined => (globalThis as { location?: { href?: string } }).location?.href
+/** `localhost:8080`, `api.example.com:443/v1`: a host and port that the URL parser would read as a scheme. */
+const hostAndPort = /^([a-z\d.-]+|\[[\da-f:.]+\]):\d+(?:[/?#].*)?$/i
+/** Percent-encoded `/` and `\`: a server that decodes them before routing sees another path than the one judged. */
+const encodedSeparator = /%2f|%5c/i
 
 const fail = (entry: string, why: string): never => {
   throw new TypeError(`tokenlife: option \`allowedOrigins\` entry ${JSON.stringify(entry)} ${why}`)
 }
 
+const example = 'e.g. "https://api.example.com"'
+
 /**
- * Rejects `allowedOrigins` entries that could never match what the app meant (a wildcard, no scheme, not a URL),
- * with a `TypeError` naming the entry. Runs when the client is created.
+ * Rejects `allowedOrigins` entries that could never match what the app meant, with a `TypeError` naming the entry
+ * and giving the corrected form. An entry must be an absolute `http:`/`https:` origin (`https://api.example.com`)
+ * or URL prefix (`https://files.example.com/private/`). Runs when the client is created.
  */
 export function checkAllowedOrigins(entries: readonly string[]): void {
   for (const entry of entries) checkEntry(entry)
 }
 
 function checkEntry(entry: string): void {
-  if (entry.includes('*')) fail(entry, 'has a wildcard; list each origin (e.g. "https://api.example.com")')
-  if (hasScheme.test(entry)) {
-    if (parse(entry, undefined) === undefined) fail(entry, 'is not a valid URL')
-    return
+  if (entry.includes('*')) fail(entry, `has a wildcard, which is not supported; list each origin, ${example}`)
+  if (entry[0] === '.') fail(entry, `is a domain suffix; subdomain patterns are not supported: list each origin in full, ${example}`)
+  if (entry[0] === '/' && entry[1] !== '/') {
+    fail(entry, "is relative; the page's own origin always gets the token: remove it, or write an absolute prefix such as \"https://api.example.com/v1/\"")
   }
-  if (!entry.startsWith('/') && !entry.startsWith('.')) {
-    fail(entry, `has no scheme; write it as an origin such as "https://${entry.replace(/\/.*$/, '')}"`)
+  // `localhost:8080` parses as the scheme "localhost:"; `//api.example.com` has none.
+  if (!hasScheme.test(entry) || (hostAndPort.test(entry) && !/^https?:/i.test(entry))) {
+    const bare = entry.replace(/^\/\//, '')
+    fail(entry, `has no scheme; write it as "${/^(localhost|127\.|\[::1\])/i.test(bare) ? 'http' : 'https'}://${bare}"`)
   }
+  const url = parse(entry, undefined)
+  if (url === undefined) return fail(entry, `is not a valid URL; ${example}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(entry, `must be an http: or https: URL; ${example}`)
+  if (url.username !== '' || url.password !== '') fail(entry, `has credentials in it; write "${url.origin}"`)
 }
 
 function parse(url: string | URL, base: string | undefined): URL | undefined {
@@ -48,6 +66,14 @@ function parse(url: string | URL, base: string | undefined): URL | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The absolute URL a request to `input` goes to, resolved against `base` (the document's base URL) exactly as
+ * `fetch` would resolve it; `undefined` when it does not resolve (a relative URL where there is no base URL).
+ */
+export function resolveRequestUrl(input: string | URL, base: string | undefined): URL | undefined {
+  return parse(input, base)
 }
 
 /** An entry names an origin when it has no path beyond `/` (and no query or fragment); otherwise it is a URL prefix. */
@@ -59,12 +85,14 @@ function build(source: OriginPolicySource, page: string | undefined): Allowlist 
     if (url && url.origin !== 'null') origins.add(url.origin)
   }
   addOrigin(page === undefined ? undefined : parse(page, undefined))
+  // Endpoints were made absolute when the client was created (where there was a document); on the server a
+  // relative one resolves against the page, i.e. matches nothing.
   for (const endpoint of [source.refreshUrl, source.loginUrl, source.logoutUrl]) {
     if (endpoint !== undefined) addOrigin(parse(endpoint, page))
   }
   for (const entry of source.allowedOrigins) {
-    const url = parse(entry, page)
-    if (url === undefined || url.origin === 'null') continue // relative, and no page to resolve it against
+    const url = parse(entry, undefined)
+    if (url === undefined || url.origin === 'null') continue
     if (url.pathname === '/' && url.search === '' && url.hash === '') addOrigin(url)
     else prefixes.push(url.href)
   }
@@ -80,31 +108,35 @@ function matchesPrefix(href: string, prefix: string): boolean {
 }
 
 /**
- * Builds the allowlist of URLs that may receive the access token: the page's own origin, the origins of
- * `refreshUrl`, `loginUrl` and `logoutUrl`, and every entry of `allowedOrigins`. An entry without a path
- * (`https://api.example.com`) allows exactly that origin (scheme, host and port); an entry with a path
- * (`https://cdn.example.com/private/`, `/api/`) allows URLs under that prefix, on a path-segment boundary. Relative
- * entries and endpoints resolve against the page, which is read lazily (server-side rendering is safe).
+ * Builds the allowlist of URLs that may receive the access token: the page's own origin (`Environment.pageUrl`,
+ * never the `<base>` URL), the origins of `refreshUrl`, `loginUrl` and `logoutUrl`, and every entry of
+ * `allowedOrigins`. An entry without a path (`https://api.example.com`) allows exactly that origin (scheme, host and
+ * port); an entry with a path (`https://cdn.example.com/private/`) allows URLs under that prefix, on a path-segment
+ * boundary, after the URL parser's normalisation, and never a URL whose path holds an encoded `/` or `\`
+ * (`%2F`, `%5C`). A prefix is a convenience, not a security boundary: the unit of trust is the origin (a same-origin
+ * redirect keeps the `Authorization` header). Only `http:` and `https:` URLs match (a `blob:` URL's origin is its
+ * creator's, but nothing is sent over the network); a URL with credentials (`https://user@host/`) never matches:
+ * `fetch` refuses it anyway. The page is read lazily (server-side rendering is safe).
  *
- * @throws TypeError when an entry has a wildcard, no scheme, or does not parse.
+ * @throws TypeError when an entry is not an absolute http(s) origin or URL prefix (see {@link checkAllowedOrigins}).
  *
  * @example
  * ```ts
- * const policy = createOriginPolicy({
- *   refreshUrl: '/auth/refresh',
- *   loginUrl: undefined,
- *   logoutUrl: undefined,
- *   allowedOrigins: ['https://api.example.com', 'https://files.example.com/private/'],
- * })
+ * const policy = createOriginPolicy(
+ *   {
+ *     refreshUrl: 'https://app.example.com/auth/refresh',
+ *     loginUrl: undefined,
+ *     logoutUrl: undefined,
+ *     allowedOrigins: ['https://api.example.com', 'https://files.example.com/private/'],
+ *   },
+ *   createBrowserEnvironment(),
+ * )
  * policy.allows('https://api.example.com/users') // true
  * policy.allows('https://api.example.com.evil.test/users') // false
  * policy.allows('https://files.example.com/public/x') // false
  * ```
  */
-export function createOriginPolicy(
-  source: OriginPolicySource,
-  pageUrl: () => string | undefined = defaultPageUrl,
-): OriginPolicy {
+export function createOriginPolicy(source: OriginPolicySource, ports: OriginPolicyPorts): OriginPolicy {
   source.allowedOrigins.forEach(checkEntry)
   let builtFor: string | undefined
   let allowlist: Allowlist | undefined
@@ -117,12 +149,12 @@ export function createOriginPolicy(
   }
   return {
     allows(url) {
-      const page = pageUrl()
-      const parsed = parse(url, page)
-      if (parsed === undefined) return false
-      const { origins, prefixes } = current(page)
+      const parsed = parse(url, ports.baseUrl())
+      if (parsed === undefined || parsed.username !== '' || parsed.password !== '') return false
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false
+      const { origins, prefixes } = current(ports.pageUrl())
       if (origins.has(parsed.origin)) return true
-      if (prefixes.length === 0) return false
+      if (prefixes.length === 0 || encodedSeparator.test(parsed.pathname)) return false
       const href = parsed.href
       return prefixes.some((prefix) => matchesPrefix(href, prefix))
     },

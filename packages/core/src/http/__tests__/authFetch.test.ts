@@ -1,5 +1,6 @@
 import { HttpResponse } from 'msw'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FakeEnvironment } from '@tokenlife/test-utils'
+import { describe, expect, it } from 'vitest'
 import { isSessionEndedError } from '../../errors'
 import { API, bearer, EVIL, setupHttp } from './httpSetup'
 
@@ -18,10 +19,6 @@ const streamOf = (text: string) =>
   })
 
 describe('auth.fetch', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals()
-  })
-
   const bodies: [string, () => BodyInit][] = [
     ['a string', () => 'plain text ✓'],
     ['URLSearchParams', () => new URLSearchParams({ q: 'a b', page: '2' })],
@@ -105,8 +102,9 @@ describe('auth.fetch', () => {
   })
 
   it("gives relative URLs the page's origin, which is allowed by default", async () => {
-    vi.stubGlobal('location', new URL(`${API}/app/home`))
-    const { auth, api, token } = await setupHttp({ allowedOrigins: [] })
+    const env = new FakeEnvironment()
+    env.page = `${API}/app/home`
+    const { auth, api, token } = await setupHttp({ allowedOrigins: [], env })
     const response = await auth.fetch('/me')
     expect(response.status).toBe(200)
     expect(api.seen.map((seen) => [seen.url, bearer(seen)])).toEqual([[`${API}/me`, token()]])
