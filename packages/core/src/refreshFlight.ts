@@ -109,26 +109,29 @@ export class RefreshFlight {
 
   /**
    * Everything a flight does holding the lock; the outcome goes to `answer`. The lock is held until the answer has
-   * been read and published, but not past `lockTimeoutMs` (a server that never answers must not wedge every tab;
-   * its answer, should it come, is still reconciled).
+   * been read and published, but not past `lockTimeoutMs` after the request left (a server that never answers
+   * must not wedge every tab; its answer, should it come, is still reconciled).
    */
   async #underLock(origin: Origin, contended: boolean, answer: Answer): Promise<void> {
+    let released: () => void = () => {}
+    const bounded = new Promise<void>((resolve) => {
+      released = resolve
+    })
     const work = (async () => {
       try {
         this.#host.assertUsable()
         const shared = await this.#siblingsNews(origin.base, { contended, afterRefusal: false })
-        answer.resolve(shared ?? (await this.#exchange(origin, answer, true)))
+        answer.resolve(shared ?? (await this.#exchange(origin, answer, true, () => this.#boundHold(released))))
       } catch (error) {
         answer.reject(await this.#failure(error, answer))
       }
     })()
-    const env = this.#options.environment
-    let bound: unknown
-    const held = new Promise<void>((resolve) => {
-      bound = env.setTimeout(resolve, this.#options.timing.lockTimeoutMs)
-    })
-    await Promise.race([work, held])
-    env.clearTimeout(bound)
+    await Promise.race([work, bounded])
+  }
+
+  /** Starts the clock on how long a request on the wire may keep the lock. */
+  #boundHold(release: () => void): void {
+    this.#options.environment.setTimeout(release, this.#options.timing.lockTimeoutMs)
   }
 
   /**
@@ -150,7 +153,7 @@ export class RefreshFlight {
     // The newest session a live tab published (lock state: never late, unlike messages and marks).
     const newest = await this.#lock.newest()
     if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true
-    const news = await holder.tabs.newsSince(base, { ...reason, hint })
+    const news = await holder.tabs.newsSince(base, { ...reason, hint, newest })
     if (news?.type === 'ended') {
       holder.learnEnd(news.end)
       throw handledError(new SessionEndedError(news.end.reason))
@@ -167,8 +170,9 @@ export class RefreshFlight {
   }
 
   /** One request to the refresh endpoint; its answer is read and reconciled whether or not callers still wait. */
-  async #exchange(origin: Origin, answer: Answer, mayRescue: boolean): Promise<AuthenticatedState> {
+  async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
     const sent = await this.#send(origin)
+    onSent()
     const { timing, refreshUrl, wireFormat } = this.#options
     const env = this.#options.environment
     const deadline = env.setTimeout(() => {
@@ -183,7 +187,7 @@ export class RefreshFlight {
       exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh')
     } catch (error) {
       if (!mayRescue || !isSessionEndedError(error)) throw error
-      return this.#rescue(origin, sent, answer, error)
+      return this.#rescue(origin, sent, answer, error, onSent)
     } finally {
       env.clearTimeout(deadline)
     }
@@ -245,14 +249,14 @@ export class RefreshFlight {
    * adopted meanwhile, a sibling that rotated first (storage mode: a newer refresh token in storage), or a logout
    * elsewhere. Otherwise it is a revocation.
    */
-  async #rescue(origin: Origin, sent: SentRefresh, answer: Answer, refusal: SessionEndedError): Promise<AuthenticatedState> {
+  async #rescue(origin: Origin, sent: SentRefresh, answer: Answer, refusal: SessionEndedError, onSent: () => void): Promise<AuthenticatedState> {
     const holder = this.#holder
     const current = holder.session
     if (current && current.startedAt > sent.startedAt) return this.#state()
     const shared = await this.#siblingsNews(origin.base, { contended: false, afterRefusal: true })
     if (shared) return shared
     if (this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken) {
-      return this.#exchange(origin, answer, false)
+      return this.#exchange(origin, answer, false, onSent)
     }
     throw refusal
   }

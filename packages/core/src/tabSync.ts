@@ -110,14 +110,19 @@ export class TabSync {
    */
   async newsSince(
     base: SessionStamp | undefined,
-    reason: { contended: boolean; hint: boolean; afterRefusal: boolean },
+    reason: { contended: boolean; hint: boolean; afterRefusal: boolean; newest?: SessionStamp | undefined },
   ): Promise<SiblingNews | undefined> {
     const ended = this.#endedNews()
     if (ended) return ended
     const mark = this.#marks.readActive()
     const markIsNewer = mark !== undefined && mark.id !== this.#host.session()?.id && isNewerSession(mark, base)
     if (base !== undefined && !markIsNewer && !reason.contended && !reason.hint && !reason.afterRefusal) return undefined
-    const shared = await this.askForSession((candidate) => isNewerSession(candidate, base))
+    // When a live tab published a newer session, wait for that one (a sibling that has not heard of it answers too).
+    const { newest } = reason
+    const atLeast = newest && isNewerSession(newest, base) ? newest : undefined
+    const shared = await this.askForSession(
+      (candidate) => isNewerSession(candidate, base) && (!atLeast || !isNewerSession(atLeast, candidate)),
+    )
     if (shared) return { type: 'session', session: shared }
     // Look at the end mark once more: a logout elsewhere may be why, and its mark may only now be visible.
     return this.#endedNews()
