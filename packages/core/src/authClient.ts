@@ -65,7 +65,15 @@ export class AuthClient {
         this.#waitingForOnline = false
         this.#scheduler.cancel()
       },
+      holdsRefreshLock: () => this.#flight.holding,
+      sessionElsewhere: () => {
+        if (this.#destroyed || this.getState().status === 'authenticated') return
+        this.#flight.run('start').catch(() => {
+          // The state says what happened.
+        })
+      },
     })
+    this.#lock.probeHolderWith(() => this.#holder.tabs.holderAlive())
     this.#flight = new RefreshFlight(this.#options, this.#holder, this.#lock, {
       failed: (error) => this.#scheduleRetry(error),
       revoke: (captured) => void this.#revoke(captured),

@@ -59,12 +59,18 @@ export class RefreshFlight {
   readonly #lock: RefreshLock
   readonly #host: RefreshFlightHost
   #inFlight: Promise<AuthenticatedState> | undefined
+  #holding = 0
 
   constructor(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock, host: RefreshFlightHost) {
     this.#options = options
     this.#holder = holder
     this.#lock = lock
     this.#host = host
+  }
+
+  /** Whether this tab holds the refresh lock now. */
+  get holding(): boolean {
+    return this.#holding > 0
   }
 
   /** The refresh in progress, or a new one. */
@@ -109,29 +115,41 @@ export class RefreshFlight {
 
   /**
    * Everything a flight does holding the lock; the outcome goes to `answer`. The lock is held until the answer has
-   * been read and published, but not past `lockTimeoutMs` after the request left (a server that never answers
-   * must not wedge every tab; its answer, should it come, is still reconciled).
+   * been read and published — siblings that ask are told the holder is alive — but not past 4 × `lockTimeoutMs`
+   * after the request left (a server that never answers must not wedge every tab; its answer, should it come, is
+   * still reconciled).
    */
   async #underLock(origin: Origin, contended: boolean, answer: Answer): Promise<void> {
-    let released: () => void = () => {}
+    this.#holding++
+    try {
+      await this.#holdWhileWorking(origin, contended, answer)
+    } finally {
+      this.#holding--
+    }
+  }
+
+  async #holdWhileWorking(origin: Origin, contended: boolean, answer: Answer): Promise<void> {
+    const env = this.#options.environment
+    let bound: unknown
+    let release: () => void = () => {}
     const bounded = new Promise<void>((resolve) => {
-      released = resolve
+      release = resolve
     })
+    // Starts the clock on how long a request on the wire may keep the lock.
+    const onSent = () => {
+      bound ??= env.setTimeout(release, 4 * this.#options.timing.lockTimeoutMs)
+    }
     const work = (async () => {
       try {
         this.#host.assertUsable()
         const shared = await this.#siblingsNews(origin.base, { contended, afterRefusal: false })
-        answer.resolve(shared ?? (await this.#exchange(origin, answer, true, () => this.#boundHold(released))))
+        answer.resolve(shared ?? (await this.#exchange(origin, answer, true, onSent)))
       } catch (error) {
         answer.reject(await this.#failure(error, answer))
       }
     })()
     await Promise.race([work, bounded])
-  }
-
-  /** Starts the clock on how long a request on the wire may keep the lock. */
-  #boundHold(release: () => void): void {
-    this.#options.environment.setTimeout(release, this.#options.timing.lockTimeoutMs)
+    if (bound !== undefined) env.clearTimeout(bound)
   }
 
   /**

@@ -22,6 +22,8 @@ export class RefreshLock {
   /** Releases the lock that names this tab's newest session. */
   #releaseNewest: (() => void) | undefined
   #publishing: Promise<unknown> = Promise.resolve()
+  /** Asks whether the tab holding the lock is alive; a live holder is never taken over. */
+  #holderAlive: () => Promise<boolean> = () => Promise.resolve(false)
   /** This tab's own queue: one holder at a time even where there is no cross-tab lock. */
   #queue: Promise<unknown> = Promise.resolve()
   #waiting = 0
@@ -82,6 +84,11 @@ export class RefreshLock {
     return newest
   }
 
+  /** Sets how to tell a live holder (slow server) from a hung or frozen one before taking the lock over. */
+  probeHolderWith(probe: () => Promise<boolean>): void {
+    this.#holderAlive = probe
+  }
+
   /** Lets go of the published session (the tab is going away). */
   close(): void {
     this.#releaseNewest?.()
@@ -116,21 +123,24 @@ export class RefreshLock {
       lock ? task(false) : busy,
     )
     if (uncontended !== busy) return uncontended as T
-    const waiting = new AbortController()
-    const timer = this.#env.setTimeout(() => waiting.abort(), this.#timeoutMs)
-    try {
-      return await locks.request(this.#name, { signal: waiting.signal }, () => {
+    // Wait; every `timeoutMs` ask whether the holder is alive (a slow answer on the wire must not be pre-empted:
+    // its rotated token would be presented twice). Only a holder that does not answer is taken over.
+    for (;;) {
+      const waiting = new AbortController()
+      const timer = this.#env.setTimeout(() => waiting.abort(), this.#timeoutMs)
+      try {
+        return await locks.request(this.#name, { signal: waiting.signal }, () => {
+          this.#env.clearTimeout(timer)
+          return task(true)
+        })
+      } catch (error) {
+        if (!waiting.signal.aborted || (error as { name?: unknown })?.name !== 'AbortError') throw error
+      } finally {
         this.#env.clearTimeout(timer)
-        return task(true)
-      })
-    } catch (error) {
-      if (!waiting.signal.aborted || (error as { name?: unknown })?.name !== 'AbortError') throw error
-      this.#env.warn(
-        `another tab held the refresh lock for over ${this.#timeoutMs} ms (hung or frozen); taking it over`,
-      )
+      }
+      if (await this.#holderAlive()) continue
+      this.#env.warn(`the tab holding the refresh lock for over ${this.#timeoutMs} ms does not answer (hung or frozen); taking it over`)
       return locks.request(this.#name, { steal: true }, () => task(true))
-    } finally {
-      this.#env.clearTimeout(timer)
     }
   }
 

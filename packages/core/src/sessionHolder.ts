@@ -30,6 +30,10 @@ export interface Candidate {
 export interface SessionHolderHooks {
   adopted(session: LocalSession, source: SessionSource): void
   ended(): void
+  /** Whether this tab holds the refresh lock now (its siblings may ask before taking it over). */
+  holdsRefreshLock(): boolean
+  /** A sibling has a session this tab cannot be given (the channel carries no tokens) and this tab has none. */
+  sessionElsewhere(): void
 }
 
 /**
@@ -67,6 +71,7 @@ export class SessionHolder {
       clockOffsetMs: () => this.#clockOffsetMs,
       adopt: (shared) => void this.adoptShared(shared),
       learnEnd: (end) => this.learnEnd(end),
+      holdsRefreshLock: () => hooks.holdsRefreshLock(),
     })
   }
 
@@ -137,7 +142,11 @@ export class SessionHolder {
    * has one (through the clock offset), never from the message alone.
    */
   adoptShared(shared: SharedSession): AuthenticatedState | undefined {
-    if (shared.accessToken === undefined) return undefined
+    if (shared.accessToken === undefined) {
+      // Only a signal: a tab without a session asks the server for it (under the lock).
+      if (!this.#session && !this.isEnded(shared.startedAt)) this.#hooks.sessionElsewhere()
+      return undefined
+    }
     let claims
     try {
       claims = decodeClaims(shared.accessToken)

@@ -17,6 +17,7 @@ export class TabChannel {
   readonly #clientId: string
   readonly #onMessage: (message: TabMessage & { from: string }) => void
   readonly #queries = new Map<string, { accept: (session: SharedSession) => boolean; finish: (session: SharedSession | undefined) => void }>()
+  readonly #probes = new Map<string, (alive: boolean) => void>()
   #port: ChannelPort | undefined
   #unsubscribe: (() => void) | undefined
 
@@ -75,6 +76,22 @@ export class TabChannel {
     })
   }
 
+  /** Asks whether some tab holds the refresh lock and is alive: `true` on its answer within `timeoutMs`. */
+  probeHolder(timeoutMs: number): Promise<boolean> {
+    if (!this.#port) return Promise.resolve(false)
+    const id = randomId()
+    return new Promise((resolve) => {
+      const finish = (alive: boolean) => {
+        this.#env.clearTimeout(timer)
+        this.#probes.delete(id)
+        resolve(alive)
+      }
+      const timer = this.#env.setTimeout(() => finish(false), timeoutMs)
+      this.#probes.set(id, finish)
+      this.post({ type: 'holder?', id })
+    })
+  }
+
   /** Closes the channel and answers every pending query with `undefined`. */
   close(): void {
     this.#unsubscribe?.()
@@ -88,11 +105,16 @@ export class TabChannel {
       // Already closed.
     }
     for (const { finish } of [...this.#queries.values()]) finish(undefined)
+    for (const finish of [...this.#probes.values()]) finish(false)
   }
 
   #receive(raw: unknown): void {
     const message = parseTabMessage(raw, this.#clientId, this.tabId)
     if (!message) return
+    if (message.type === 'holding') {
+      this.#probes.get(message.id)?.(true)
+      return
+    }
     if (message.type === 'answer') {
       const query = this.#queries.get(message.id)
       if (query?.accept(message.session)) query.finish(message.session)

@@ -37,6 +37,10 @@ export type TabMessage =
   | { type: 'query'; id: string }
   /** A sibling's answer to a query. */
   | { type: 'answer'; id: string; session: SharedSession }
+  /** A tab that waited long for the refresh lock asks whether its holder is alive (not frozen, not hung). */
+  | { type: 'holder?'; id: string }
+  /** The holder's answer: alive, with a request on the wire; do not take the lock over. */
+  | { type: 'holding'; id: string }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
@@ -75,7 +79,9 @@ export function parseTabMessage(raw: unknown, namespace: string, ownTabId: strin
     case 'ended':
       return isEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
     case 'query':
-      return isText(raw.id) ? { type: 'query', id: raw.id, from } : undefined
+    case 'holder?':
+    case 'holding':
+      return isText(raw.id) ? { type: raw.type, id: raw.id, from } : undefined
     case 'answer': {
       const session = readSession(raw.session)
       return isText(raw.id) && session ? { type: 'answer', id: raw.id, session, from } : undefined

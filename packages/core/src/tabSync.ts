@@ -25,6 +25,8 @@ export interface TabSyncHost {
   adopt(session: SharedSession): void
   /** A session ended somewhere at `end.at`: end ours if it started at or before then, and remember it. */
   learnEnd(end: EndedMark): void
+  /** Whether this tab holds the refresh lock now, alive (its request may be on the wire). */
+  holdsRefreshLock(): boolean
 }
 
 /** What the other tabs know that this one may not: a newer session, or that the session ended. */
@@ -75,6 +77,11 @@ export class TabSync {
     const { id, startedAt, requestedAt } = session
     this.#marks.writeActive({ id, startedAt, requestedAt, expiresAt: session.token.expiresAt })
     this.#channel.post({ type: 'session', session: this.#shareable(session) })
+  }
+
+  /** Whether the tab holding the refresh lock is alive (answers within `timing.tabQueryTimeoutMs`). */
+  holderAlive(): Promise<boolean> {
+    return this.#channel.probeHolder(this.#timing.tabQueryTimeoutMs)
   }
 
   /** This tab took a sibling's session: answer the questions it could not answer before. */
@@ -154,12 +161,13 @@ export class TabSync {
   #receive(message: TabMessage): void {
     switch (message.type) {
       case 'session':
-        if (message.session.accessToken !== undefined && isNewerSession(message.session, this.#host.session())) {
-          this.#host.adopt(message.session)
-        }
+        if (isNewerSession(message.session, this.#host.session())) this.#host.adopt(message.session)
         return
       case 'ended':
         this.#host.learnEnd({ reason: message.reason, at: message.at })
+        return
+      case 'holder?':
+        if (this.#host.holdsRefreshLock()) this.#channel.post({ type: 'holding', id: message.id })
         return
       case 'query': {
         const local = this.#host.session()

@@ -90,7 +90,7 @@ describe('destroy()', () => {
     expect(states).toHaveLength(1)
   })
 
-  it('abandons a refresh in flight: its callers get an error, its timeout timer is released, its response ignored', async () => {
+  it('a refresh on the wire at destroy: its callers get an error, its answer is read but not adopted, no timer is left', async () => {
     const { env, server, auth, states } = setup()
     server.issueSession()
     await auth.start()

@@ -54,6 +54,8 @@ export interface SimBrowserOptions {
   maxMessageDelayMs?: number
   /** Upper bound of each network leg, ms. Default 150. */
   maxLatencyMs?: number
+  /** A fixed latency for each network leg instead, ms. */
+  latencyMs?: number
 }
 
 /**
@@ -71,7 +73,9 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const maxLatency = options.maxLatencyMs ?? 150
   const clock = new FakeEnvironment()
   const server = createFakeAuthServer({ now: () => clock.now(), accessTokenLifetime: lifetimeSeconds, cookies: 'headers' })
-  const network = new SimNetwork(server, clock, { latency: () => 1 + Math.floor(random() * maxLatency) })
+  const fixedLatency = { ms: options.latencyMs }
+  const latency = () => fixedLatency.ms ?? 1 + Math.floor(random() * maxLatency)
+  const network = new SimNetwork(server, clock, { latency })
   const hub = new FakeChannelHub({ delay: () => Math.floor(random() * maxDelay) })
   const marks = new DelayedSharedMarks(() => Math.floor(random() * maxDelay))
   const locks = new FakeLockManager()
@@ -152,6 +156,10 @@ export function createSimBrowser(options: SimBrowserOptions) {
       return openTab(tab.sessionValues)
     },
     random,
+    /** From now on every network leg takes `ms` (or, with `undefined`, a random latency again). */
+    setLatency: (ms: number | undefined) => {
+      fixedLatency.ms = ms
+    },
   }
 }
 

@@ -1,0 +1,235 @@
+import { flush, mintAccessToken, runFor, settle, spyStorage } from '@tokenlife/test-utils'
+import { describe, expect, it } from 'vitest'
+import { TAB_PROTOCOL_VERSION } from '../tabMessages'
+import { setup } from './setup'
+import { createSimBrowser, type SimBrowser } from './simBrowser'
+
+/** Runs the simulated browser until `promise` settles (swallowing its rejection). */
+const quietly = (sim: SimBrowser, promise: Promise<unknown>) => settle(sim.clock, promise.catch(() => {}), { maxMs: 60_000 })
+
+/** A browser with `count` tabs, signed in from the first one. */
+async function signedIn(
+  mode: 'cookie' | 'storage',
+  count: number,
+  options: { persistAccessToken?: boolean; seed?: number; latencyMs?: number } = {},
+) {
+  const sim = createSimBrowser({ mode, seed: options.seed ?? 7, persistAccessToken: options.persistAccessToken ?? false, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }) })
+  for (let i = 0; i < count; i++) sim.openTab()
+  await quietly(sim, sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
+  await sim.clock.run(1_000)
+  return sim
+}
+
+describe('invariant 1: a refresh request that was sent is never aborted; its answer is read and reconciled', () => {
+  it.each(['cookie', 'storage'] as const)('%s mode: a logout while a refresh is on the wire revokes what it brings; no tab adopts it', async (mode) => {
+    const sim = await signedIn(mode, 3, { latencyMs: 100 })
+    const [a, b] = sim.open
+    const refreshing = a!.auth.refresh()
+    // The server has acted; its answer is 100 ms away.
+    for (let waited = 0; sim.server.stats.refreshRequests === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+    expect(sim.server.stats.refreshRequests).toBe(1)
+    await quietly(sim, b!.auth.logout())
+    await quietly(sim, refreshing)
+    await sim.clock.run(2_000)
+
+    expect(sim.network.abortedInFlight).toEqual([])
+    for (const each of sim.open) expect(each.auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    // The refresh was answered after the logout: its new tokens were revoked at the server.
+    const rotated = sim.server.stats.issued.at(-1)!
+    expect(sim.network.requestedAt.get(rotated)?.tab).toBe(a!.id)
+    expect(sim.server.stats.logouts.length).toBeGreaterThanOrEqual(2)
+    if (mode === 'storage') {
+      const revokedTokens = sim.server.stats.logouts.map((logout) => logout.body.get('token'))
+      const newest = sim.server.stats.presented.at(-1)
+      expect(revokedTokens).toContain(`rt-1-${Number(newest!.split('-')[2]) + 1}`)
+    }
+    expect(sim.server.stats.reuseDetected).toBe(0)
+  })
+
+  it.each(['cookie', 'storage'] as const)(
+    '%s mode: callers that gave up (timeout) still get the answer adopted later; the lock waits for it, so no token is presented twice',
+    async (mode) => {
+      const sim = await signedIn(mode, 2)
+      // 8 s each way: the answer comes after the callers' 10 s deadline.
+      sim.setLatency(8_000)
+      const [a, b] = sim.open
+      const refreshing = a!.auth.refresh()
+      refreshing.catch(() => {})
+      await sim.clock.run(10_001)
+      await expect(refreshing).rejects.toMatchObject({ name: 'NetworkError', timedOut: true })
+      expect(a!.auth.getState().error).toMatchObject({ timedOut: true })
+      // Meanwhile the sibling wants a refresh too: it waits for the lock instead of presenting the same token.
+      const sibling = b!.auth.refresh()
+      await quietly(sim, sibling)
+      await sim.clock.run(1_000)
+      const rotated = [...sim.network.requestedAt.entries()].find(([, request]) => request.tab === a!.id)![0]
+      expect(sim.server.stats.reuseDetected).toBe(0)
+      expect(sim.network.abortedInFlight).toEqual([])
+      expect(a!.auth.getState().error).toBeUndefined()
+      expect(a!.auth.getState().status).toBe('authenticated')
+      expect(sim.server.stats.issued).toContain(rotated)
+      expect(b!.auth.getState().accessToken).toBe(sim.server.stats.issued.at(-1))
+    },
+  )
+})
+
+describe('invariant 2: the lock holder publishes before it releases', () => {
+  it.each(['cookie', 'storage'] as const)('%s mode: refresh() in every tab at once sends one request, whatever the message delays', async (mode) => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const sim = await signedIn(mode, 5, { seed })
+      const before = sim.server.stats.refreshRequests
+      for (let round = 0; round < 5; round++) {
+        await quietly(sim, Promise.all(sim.open.map((each) => each.auth.refresh())))
+        await sim.clock.run(500)
+      }
+      expect(sim.server.stats.refreshRequests - before).toBe(5)
+      expect(sim.server.stats.reuseDetected).toBe(0)
+      const tokens = new Set(sim.open.map((each) => each.auth.getState().accessToken))
+      expect([...tokens]).toEqual([sim.server.stats.issued.at(-1)])
+    }
+  })
+})
+
+describe('invariant 3: a logout is final', () => {
+  it.each(['cookie', 'storage'] as const)('%s mode: a tab restored with its sessionStorage after a logout stays signed out, and so does every tab', async (mode) => {
+    const sim = await signedIn(mode, 2, { persistAccessToken: true })
+    const [a, b] = sim.open
+    expect(a!.sessionValues.size).toBe(1)
+    sim.closeTab(a!)
+    await quietly(sim, b!.auth.logout())
+    const restored = sim.restoreTab()!
+    const newcomer = sim.openTab()
+    await quietly(sim, Promise.all([restored.auth.start(), newcomer.auth.start()]))
+    await sim.clock.run(5_000)
+    for (const each of sim.open) expect(each.auth.getState().status).toBe('unauthenticated')
+    // The restored tab dropped the token it had kept.
+    expect(restored.sessionValues.size).toBe(0)
+  })
+
+  it('an "ended" message that arrives late does not end a session that started after it; a current one does', async () => {
+    const sim = await signedIn('cookie', 1)
+    const [tab] = sim.open
+    const session = tab!.auth.getState()
+    const ended = (at: number) => ({ tokenlife: TAB_PROTOCOL_VERSION, clientId: 'default', from: 'elsewhere', type: 'ended', reason: 'logout', at })
+    sim.hub.inject('tokenlife:default', ended(sim.clock.now() - 60_000))
+    await sim.clock.run(100)
+    expect(tab!.auth.getState()).toBe(session)
+    sim.hub.inject('tokenlife:default', ended(sim.clock.now()))
+    await sim.clock.run(100)
+    expect(tab!.auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+  })
+
+  it('a login that was on the wire during a logout is revoked, not adopted', async () => {
+    const sim = await signedIn('storage', 2)
+    const [a, b] = sim.open
+    const loggingIn = a!.auth.login({ username: 'u', password: 'secret' })
+    await sim.clock.run(1)
+    await quietly(sim, b!.auth.logout())
+    await quietly(sim, loggingIn)
+    await sim.clock.run(2_000)
+    await expect(loggingIn).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'logout' })
+    for (const each of sim.open) expect(each.auth.getState().status).toBe('unauthenticated')
+  })
+})
+
+describe('invariant 4: listeners run after the change is complete', () => {
+  it('a subscriber that logs out during setTokens(): no throw, and nothing is written back after the logout cleared storage', async () => {
+    const storage = spyStorage()
+    const { env, auth } = setup({ refreshToken: 'storage', storage })
+    await runFor(env, 1_000)
+    const seen: string[] = []
+    auth.subscribe((state) => {
+      seen.push(`${state.status}:${auth.getState().status}`)
+      if (state.status === 'authenticated') void auth.logout()
+    })
+    const state = auth.setTokens({ accessToken: mintAccessToken(env.now(), 60), refreshToken: 'rt-app' })
+    expect(state.status).toBe('authenticated')
+    await runFor(env, 1_000)
+    expect(auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    // Each listener saw the state it was called with as the current one.
+    expect(seen[0]).toBe('authenticated:authenticated')
+    expect(await storage.get('tokenlife:default:refresh_token')).toBeUndefined()
+  })
+
+  it('a throwing debug callback or listener never breaks the client', async () => {
+    const { env, auth } = setup({
+      debug: () => {
+        throw new Error('debug broke')
+      },
+    })
+    auth.subscribe(() => {
+      throw new Error('listener broke')
+    })
+    const state = auth.setTokens({ accessToken: mintAccessToken(env.now(), 60) })
+    expect(state.status).toBe('authenticated')
+    expect(auth.getState()).toBe(state)
+    expect(env.warnings.some((warning) => warning.includes('debug broke'))).toBe(true)
+    expect(env.warnings.some((warning) => warning.includes('listener broke'))).toBe(true)
+  })
+
+  it('a subscriber may call setTokens() or refresh() from inside its callback', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    await auth.start()
+    const replacement = mintAccessToken(env.now(), 120, { jti: 'replacement' })
+    let once = true
+    auth.subscribe(() => {
+      if (!once) return
+      once = false
+      auth.setTokens({ accessToken: replacement })
+    })
+    auth.setTokens({ accessToken: mintAccessToken(env.now(), 60, { jti: 'first' }) })
+    expect(auth.getState().accessToken).toBe(replacement)
+    let refreshed: Promise<unknown> | undefined
+    const unsubscribe = auth.subscribe(() => {
+      refreshed ??= auth.refresh()
+    })
+    auth.setTokens({ accessToken: mintAccessToken(env.now(), 60, { jti: 'third' }) })
+    unsubscribe()
+    const result = await refreshed
+    expect(result).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+    expect(auth.getState()).toBe(result)
+  })
+})
+
+describe('invariant 5: a tab trusts a sibling only as far as the token says', () => {
+  it("takes an adopted JWT's expiry from its exp, not from the message", async () => {
+    const sim = await signedIn('cookie', 1)
+    const [tab] = sim.open
+    await quietly(sim, tab!.auth.logout())
+    await sim.clock.run(10)
+    const accessToken = mintAccessToken(sim.clock.now(), 60, { jti: 'sibling' })
+    const now = sim.clock.now()
+    sim.hub.inject('tokenlife:default', {
+      tokenlife: TAB_PROTOCOL_VERSION,
+      clientId: 'default',
+      from: 'sibling',
+      type: 'session',
+      session: { id: 'x', startedAt: now, requestedAt: now, expiresAt: now + 86_400_000, lifetimeMs: 86_400_000, accessToken },
+    })
+    await sim.clock.run(100)
+    const state = tab!.auth.getState()
+    expect(state.accessToken).toBe(accessToken)
+    expect(state.expiresAt).toBeLessThanOrEqual(Math.floor(now / 1000) * 1000 + 61_000)
+  })
+
+  it('over a channel that may persist messages, no token is sent, and tabs still refresh once each without reuse', async () => {
+    const sim = createSimBrowser({ mode: 'storage', seed: 3 })
+    const openChannel = sim.hub.connect.bind(sim.hub)
+    sim.hub.connect = (env) => {
+      const link = openChannel(env)
+      const open = link.openChannel
+      return { ...link, openChannel: (name) => ({ ...open(name), confidential: false }) }
+    }
+    for (let i = 0; i < 3; i++) sim.openTab()
+    await quietly(sim, sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
+    await quietly(sim, Promise.all(sim.open.map((each) => each.auth.getAccessToken())))
+    await sim.clock.run(120_000)
+    const carried = JSON.stringify(sim.hub.posted)
+    for (const token of sim.server.stats.issued) expect(carried).not.toContain(token)
+    expect(carried).not.toContain('rt-')
+    expect(sim.server.stats.reuseDetected).toBe(0)
+    for (const each of sim.open) expect(each.auth.getState().status).toBe('authenticated')
+  })
+})
+
