@@ -1,4 +1,4 @@
-import { flush, mintAccessToken, runFor, settle, spyStorage } from '@tokenlife/test-utils'
+import { mintAccessToken, runFor, settle, spyStorage } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { TAB_PROTOCOL_VERSION } from '../tabMessages'
 import { setup } from './setup'
