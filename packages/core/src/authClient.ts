@@ -3,7 +3,7 @@ import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
 import type { AuthenticatedState, AuthState, UnauthenticatedReason } from './authState'
 import type { Environment, WakeCause } from './environment'
-import { isSessionEndedError, SessionEndedError, TokenlifeError } from './errors'
+import { isConfigurationError, isSessionEndedError, SessionEndedError, TokenlifeError } from './errors'
 import { createAuthFetch } from './http/authFetch'
 import { createAuthHttp } from './http/createAuthHttp'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
@@ -64,13 +64,13 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
-    const { environment, clientId, timing, debug } = this.#options
+    const { environment, namespace, timing, debug } = this.#options
     this.#env = environment
     this.#state = new StateStore(environment.warn, debug)
     this.#store = new SessionStore(this.#options)
     this.#scheduler = new RefreshScheduler(environment, (cause) => this.#onDue(cause))
-    this.#lock = new RefreshLock(environment, clientId, timing.lockTimeoutMs)
-    this.#tabs = new TabSync(environment, clientId, timing, {
+    this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
+    this.#tabs = new TabSync(environment, namespace, timing, {
       session: () => this.#session,
       refreshToken: () => (this.#options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
       adopt: (session) => void this.#adoptShared(session),
@@ -191,7 +191,7 @@ export class AuthClient {
     const state = this.getState()
     if (state.status === 'unauthenticated') throw new SessionEndedError(state.reason)
     if (this.#session && this.#isFresh(this.#session.token)) return this.#session.token.accessToken
-    if (state.error && this.#env.now() < this.#retryNotBefore) throw state.error
+    if (state.error && (this.#env.now() < this.#retryNotBefore || isConfigurationError(state.error))) throw state.error
     return (await abortable(this.#refreshOnce('demand'), options.signal)).accessToken
   }
 
@@ -319,6 +319,14 @@ export class AuthClient {
       })
     } catch (error) {
       if (generation !== this.#generation) return this.#supersededResult()
+      if (isConfigurationError(error)) {
+        // The client is misconfigured: no retry would help. Keep the session (it is fine once the setup is fixed),
+        // say so once and schedule nothing; an explicit refresh() tries again.
+        this.#env.error(error.message)
+        this.#state.dispatch({ type: 'failed', error })
+        this.#state.emit({ type: 'configuration-error', error })
+        throw error
+      }
       if (isSessionEndedError(error)) {
         const state = this.getState()
         const reason = state.status === 'authenticated' ? 'revoked' : (state.reason ?? 'no_session')
@@ -335,14 +343,14 @@ export class AuthClient {
 
   /** One request to the refresh endpoint; success adopts the tokens (and waits until they are stored). */
   async #exchangeRefreshToken(generation: number, signal: AbortSignal): Promise<AuthenticatedState> {
-    const { refreshUrl, refreshTokenMode, wireFormat, timing } = this.#options
+    const { refreshUrl, refreshTokenMode, wireFormat, timing, oauthClientId } = this.#options
     if (refreshTokenMode === 'storage') {
       this.#refreshToken ??= await this.#queueStorage(() => this.#store.readRefreshToken())
       if (this.#refreshToken === undefined) throw new SessionEndedError('no_session')
     }
-    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken: this.#refreshToken })
+    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken: this.#refreshToken, clientId: oauthClientId })
     const response = await send(this.#env, request, { timeoutMs: timing.requestTimeoutMs, signal })
-    const exchange = await readTokenResponse(this.#env, wireFormat, refreshUrl, response, 'refresh')
+    const exchange = await readTokenResponse(this.#env, wireFormat, refreshUrl, response, 'refresh', refreshTokenMode)
     if (generation !== this.#generation) return this.#supersededResult()
     const state = this.#acceptExchange(exchange, 'refresh')
     // Hold the lock until the rotated refresh token is stored, so the next holder reads the new one.

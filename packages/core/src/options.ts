@@ -29,10 +29,21 @@ export interface AuthClientOptions {
    */
   persistAccessToken?: StorageAdapter
   /**
-   * Names this client's storage keys and cross-tab channel; apps with several auth servers give each its own.
-   * Default `'default'`.
+   * The OAuth 2.0 `client_id` of this app at the authorization server. When set, it is sent as the form parameter
+   * `client_id` on every refresh and revocation request, as RFC 6749 §3.2.1 requires of public clients. Leave it
+   * unset when a backend of yours (cookie mode) talks to the authorization server.
+   *
+   * @example
+   * ```ts
+   * createAuthClient({ refreshUrl: 'https://id.example.com/token', refreshToken: 'storage', oauthClientId: 'my-spa' })
+   * ```
    */
-  clientId?: string
+  oauthClientId?: string
+  /**
+   * Names this client's storage keys, refresh lock and cross-tab channel (it is not the OAuth `client_id`: see
+   * {@link AuthClientOptions.oauthClientId}); apps with several auth servers give each its own. Default `'default'`.
+   */
+  namespace?: string
   /** Refresh timing, retry and timeouts (all optional). */
   timing?: Partial<RefreshTiming>
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
@@ -55,7 +66,8 @@ export interface NormalizedOptions {
   refreshTokenMode: 'cookie' | 'storage'
   storage: StorageAdapter | undefined
   persistAccessToken: StorageAdapter | undefined
-  clientId: string
+  oauthClientId: string | undefined
+  namespace: string
   timing: RefreshTiming
   logoutTimeoutMs: number
   allowedOrigins: readonly string[]
@@ -118,9 +130,19 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (timing.marginRatio >= 1) fail('timing.marginRatio', 'must be below 1')
   if (timing.retryBaseMs === 0) fail('timing.retryBaseMs', 'must be above 0 (a zero delay would retry in a loop)')
 
-  const clientId = options.clientId ?? 'default'
-  if (typeof clientId !== 'string' || !/^[\w.-]{1,64}$/.test(clientId)) {
-    fail('clientId', 'must be 1-64 letters, digits, "_", "-" or "."')
+  if ('clientId' in options) {
+    fail(
+      'clientId',
+      'was renamed: use `namespace` for what names storage keys and the cross-tab channel, and `oauthClientId` for the OAuth client_id sent to the server',
+    )
+  }
+  const namespace = options.namespace ?? 'default'
+  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) {
+    fail('namespace', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(namespace)}`)
+  }
+  const oauthClientId = options.oauthClientId
+  if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
+    fail('oauthClientId', `must be the non-empty OAuth client_id string registered at the server, got ${describe(oauthClientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
@@ -147,7 +169,8 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     refreshTokenMode: mode,
     storage: checkStorage('storage', options.storage),
     persistAccessToken: checkStorage('persistAccessToken', options.persistAccessToken),
-    clientId,
+    oauthClientId,
+    namespace,
     timing,
     logoutTimeoutMs,
     allowedOrigins,

@@ -1,4 +1,4 @@
-import type { Environment } from './environment'
+import { hasTabs, type Environment } from './environment'
 
 /**
  * Mutual exclusion for refreshes across every tab of one origin, so a rotating refresh token is never presented
@@ -13,16 +13,16 @@ export class RefreshLock {
   readonly #name: string
   readonly #timeoutMs: number
 
-  constructor(env: Environment, clientId: string, timeoutMs: number) {
+  constructor(env: Environment, namespace: string, timeoutMs: number) {
     this.#env = env
-    this.#name = `tokenlife:${clientId}:refresh`
+    this.#name = `tokenlife:${namespace}:refresh`
     this.#timeoutMs = timeoutMs
   }
 
   /** Runs `task` while holding the lock. */
   run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#env.locks) return this.#runWithWebLock(task)
-    if (typeof window !== 'undefined') return this.#runWithElection(task)
+    if (hasTabs()) return this.#runWithElection(task)
     return task()
   }
 

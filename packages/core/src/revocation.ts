@@ -9,22 +9,43 @@ export interface RevocationRequest {
 }
 
 /**
- * Asks the server to revoke a session (RFC 7009-style, via `wireFormat.buildLogoutRequest`), bounded by
- * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything.
+ * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by
+ * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything. With `debug` on, a
+ * failure is also printed through `environment.warn`, since it may leave the refresh token valid at the server.
  */
 export async function revokeSession(options: NormalizedOptions, captured: RevocationRequest): Promise<unknown> {
-  const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment } = options
+  const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment, oauthClientId } = options
   if (logoutUrl === undefined) return undefined
   const request = wireFormat.buildLogoutRequest({
     url: logoutUrl,
     refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
     accessToken: captured.accessToken,
+    clientId: oauthClientId,
     everywhere: captured.everywhere,
   })
+  let failure: unknown
   try {
     const response = await send(environment, request, { timeoutMs: logoutTimeoutMs })
-    return response.ok ? undefined : new Error(`HTTP ${response.status}`)
+    if (!response.ok) failure = new Error(`HTTP ${response.status}${await describeErrorBody(response, wireFormat)}`)
   } catch (error) {
-    return error
+    failure = error
+  }
+  if (failure !== undefined && options.debug !== undefined) {
+    environment.warn(
+      `logout could not revoke the session at ${logoutUrl} (${failure instanceof Error ? failure.message : String(failure)}); ` +
+        'the refresh token may still be valid at the server. Check `logoutUrl` (the revocation endpoint) and `oauthClientId`.',
+    )
+  }
+  return failure
+}
+
+/** `' invalid_client: client authentication failed'` from an OAuth error body, or `''`. */
+async function describeErrorBody(response: Response, wireFormat: NormalizedOptions['wireFormat']): Promise<string> {
+  try {
+    const { error, description } = wireFormat.parseErrorResponse(JSON.parse(await response.text()))
+    if (error === undefined) return ''
+    return description ? ` ${error}: ${description}` : ` ${error}`
+  } catch {
+    return ''
   }
 }

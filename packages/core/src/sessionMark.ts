@@ -13,9 +13,9 @@ export class SessionMarks {
   readonly #port: SharedMarksPort | undefined
   readonly #key: string
 
-  constructor(port: SharedMarksPort | undefined, clientId: string) {
+  constructor(port: SharedMarksPort | undefined, namespace: string) {
     this.#port = port
-    this.#key = `tokenlife:${clientId}:mark`
+    this.#key = `tokenlife:${namespace}:mark`
   }
 
   read(): SessionMark | undefined {

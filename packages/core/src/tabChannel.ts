@@ -14,15 +14,15 @@ export class TabChannel {
   /** This tab's id on the channel. */
   readonly tabId = randomId()
   readonly #env: Environment
-  readonly #clientId: string
+  readonly #namespace: string
   readonly #onMessage: (message: TabMessage & { from: string }) => void
   readonly #queries = new Map<string, (session: SharedSession | undefined) => void>()
   #port: ChannelPort | undefined
   #unsubscribe: (() => void) | undefined
 
-  constructor(env: Environment, clientId: string, onMessage: (message: TabMessage & { from: string }) => void) {
+  constructor(env: Environment, namespace: string, onMessage: (message: TabMessage & { from: string }) => void) {
     this.#env = env
-    this.#clientId = clientId
+    this.#namespace = namespace
     this.#onMessage = onMessage
   }
 
@@ -35,7 +35,7 @@ export class TabChannel {
   open(): void {
     if (this.#port) return
     try {
-      this.#port = this.#env.openChannel(`tokenlife:${this.#clientId}`)
+      this.#port = this.#env.openChannel(`tokenlife:${this.#namespace}`)
     } catch (error) {
       this.#env.warn(`could not open the cross-tab channel (${String(error)}); this tab will not share its session`)
     }
@@ -46,7 +46,7 @@ export class TabChannel {
   post(message: TabMessage): void {
     if (!this.#port) return
     try {
-      const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, clientId: this.#clientId, from: this.tabId })
+      const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, namespace: this.#namespace, from: this.tabId })
       if (sent instanceof Promise) sent.catch(() => {})
     } catch (error) {
       this.#env.warn(`could not post to the cross-tab channel: ${String(error)}`)
@@ -85,7 +85,7 @@ export class TabChannel {
   }
 
   #receive(raw: unknown): void {
-    const message = parseTabMessage(raw, this.#clientId, this.tabId)
+    const message = parseTabMessage(raw, this.#namespace, this.tabId)
     if (!message) return
     if (message.type === 'answer') {
       this.#queries.get(message.id)?.(message.session)

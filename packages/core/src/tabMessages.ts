@@ -26,7 +26,7 @@ export type TabMessage =
   | { type: 'answer'; id: string; session: SharedSession }
 
 /** A message on the wire: the tokenlife marker, protocol version, client id and sending tab. */
-export type TabEnvelope = TabMessage & { tokenlife: typeof TAB_PROTOCOL_VERSION; clientId: string; from: string }
+export type TabEnvelope = TabMessage & { tokenlife: typeof TAB_PROTOCOL_VERSION; namespace: string; from: string }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
@@ -45,11 +45,11 @@ function readSession(value: unknown): SharedSession | undefined {
 
 /**
  * Validates a message from the channel. Returns the message when it is a well-formed tokenlife message of this
- * protocol version for `clientId` from another tab; anything else (other apps, other versions, garbage) gives
+ * protocol version for `namespace` from another tab; anything else (other apps, other versions, garbage) gives
  * `undefined`, never a throw.
  */
-export function parseTabMessage(raw: unknown, clientId: string, ownTabId: string): (TabMessage & { from: string }) | undefined {
-  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.clientId !== clientId) return undefined
+export function parseTabMessage(raw: unknown, namespace: string, ownTabId: string): (TabMessage & { from: string }) | undefined {
+  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.namespace !== namespace) return undefined
   const from = raw.from
   if (typeof from !== 'string' || from === '' || from === ownTabId) return undefined
   switch (raw.type) {

@@ -40,12 +40,12 @@ export class TabSync {
   readonly #channel: TabChannel
   readonly #marks: SessionMarks
 
-  constructor(env: Environment, clientId: string, timing: RefreshTiming, host: TabSyncHost) {
+  constructor(env: Environment, namespace: string, timing: RefreshTiming, host: TabSyncHost) {
     this.#env = env
     this.#timing = timing
     this.#host = host
-    this.#channel = new TabChannel(env, clientId, (message) => this.#receive(message))
-    this.#marks = new SessionMarks(env.sharedMarks, clientId)
+    this.#channel = new TabChannel(env, namespace, (message) => this.#receive(message))
+    this.#marks = new SessionMarks(env.sharedMarks, namespace)
   }
 
   open(): void {

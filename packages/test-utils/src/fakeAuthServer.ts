@@ -12,6 +12,12 @@ export interface FakeAuthServerOptions {
   expiresIn?: boolean
   /** Send a `Date` header. Default true. */
   dateHeader?: boolean
+  /**
+   * Act as a standard server for a public client with this `client_id`: refresh and revocation requests must carry
+   * it as the form parameter `client_id` (missing: `400 invalid_request`; another one: `401 invalid_client`).
+   * Default: no client identity is checked.
+   */
+  clientId?: string
 }
 
 export interface FakeAuthServerStats {
@@ -81,6 +87,22 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
       { headers: headers() },
     )
 
+  /** A refusal of the client (not of the grant), or `undefined` when `options.clientId` is unset or matches. */
+  const clientRefusal = (body: URLSearchParams): Response | undefined => {
+    if (options.clientId === undefined) return undefined
+    const sent = body.get('client_id')
+    if (sent === null) {
+      return HttpResponse.json(
+        { error: 'invalid_request', error_description: 'no client authentication mechanism provided' },
+        { status: 400, headers: headers() },
+      )
+    }
+    if (sent !== options.clientId) {
+      return HttpResponse.json({ error: 'invalid_client', error_description: 'client authentication failed' }, { status: 401, headers: headers() })
+    }
+    return undefined
+  }
+
   const invalidGrant = (description: string) =>
     HttpResponse.json({ error: 'invalid_grant', error_description: description }, { status: 400, headers: headers() })
 
@@ -117,6 +139,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     if (body.get('grant_type') !== 'refresh_token') {
       return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
     }
+    const refusedClient = clientRefusal(body)
+    if (refusedClient) return refusedClient
     const presented = body.get('refresh_token') ?? cookieJar
     if (!presented) return invalidGrant('no refresh token')
     stats.presented.push(presented)
@@ -132,6 +156,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   }
 
   async function logout(body: URLSearchParams): Promise<Response> {
+    const refusedClient = clientRefusal(body)
+    if (refusedClient) return refusedClient
     const token = body.get('token') ?? cookieJar
     const record = token ? tokens.get(token) : undefined
     if (record) revokedFamilies.add(record.family)
