@@ -76,6 +76,13 @@ const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded', Accep
 
 const readString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
+/**
+ * Cookies go along only when a cookie carries the refresh token (cookie mode: the request has none in its body).
+ * A request that carries the token itself needs no cookie, and an OAuth server on another origin answers CORS
+ * without `Access-Control-Allow-Credentials`, which would make a credentialed request fail in the browser.
+ */
+const credentialsFor = (refreshToken: string | undefined): RequestCredentials => (refreshToken === undefined ? 'include' : 'same-origin')
+
 /** The OAuth 2.0 wire format tokenlife uses unless told otherwise. */
 export const oauthWireFormat: WireFormat = {
   buildRefreshRequest: ({ url, refreshToken, clientId }) => {
@@ -83,7 +90,7 @@ export const oauthWireFormat: WireFormat = {
     if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
     // RFC 6749 §3.2.1 and §6: a public client identifies itself with client_id.
     if (clientId !== undefined) body.set('client_id', clientId)
-    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: 'include' } }
+    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: credentialsFor(refreshToken) } }
   },
   buildLoginRequest: ({ url, credentials, refreshTokenMode }) => ({
     url,
@@ -106,7 +113,7 @@ export const oauthWireFormat: WireFormat = {
     body.set('token_type_hint', 'refresh_token')
     if (clientId !== undefined) body.set('client_id', clientId)
     if (everywhere) body.set('everywhere', 'true')
-    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: 'include' } }
+    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: credentialsFor(refreshToken) } }
   },
   parseTokenResponse: (body) => {
     if (typeof body !== 'object' || body === null) throw new Error('body is not a JSON object')

@@ -4,6 +4,7 @@ import { createFakeAuthServer, FakeEnvironment, runFor, spyStorage } from '@toke
 import { HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError, isConfigurationError } from '../errors'
+import { oauthWireFormat } from '../wireFormat'
 import { mswServer, setup } from './setup'
 
 const minute = 60_000
@@ -57,6 +58,19 @@ describe('oauthClientId: the public client identifies itself', () => {
     mswServer.events.removeAllListeners()
     expect(server.stats.refreshRequests).toBeGreaterThan(0)
     expect(bodies.every((body) => !body.has('client_id'))).toBe(true)
+  })
+})
+
+describe('cookies go along only when a cookie carries the refresh token', () => {
+  it('storage mode sends no credentials cross-origin (an OAuth server answers CORS without Allow-Credentials)', () => {
+    const url = 'https://id.test/token'
+    const withToken = { url, refreshToken: 'rt', clientId: 'spa' }
+    const cookieMode = { url, refreshToken: undefined, clientId: 'spa' }
+    expect(oauthWireFormat.buildRefreshRequest(withToken).init.credentials).toBe('same-origin')
+    expect(oauthWireFormat.buildRefreshRequest(cookieMode).init.credentials).toBe('include')
+    const logout = { accessToken: 'at', everywhere: false }
+    expect(oauthWireFormat.buildLogoutRequest({ ...withToken, ...logout }).init.credentials).toBe('same-origin')
+    expect(oauthWireFormat.buildLogoutRequest({ ...cookieMode, ...logout }).init.credentials).toBe('include')
   })
 })
 
