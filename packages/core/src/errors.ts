@@ -119,13 +119,11 @@ export type ConfigurationErrorCode =
   | 'invalid_scope'
 
 const likelyCauses: Record<ConfigurationErrorCode, string> = {
-  invalid_client:
-    'missing or wrong `oauthClientId`, or the client is not registered as a public client (token endpoint auth method `none`); a confidential client belongs behind a backend (cookie mode)',
-  invalid_request:
-    'missing or wrong `oauthClientId` (a public client must send `client_id`), or `refreshUrl` is not the token endpoint',
-  unauthorized_client: 'the client may not use the `refresh_token` grant: allow it for this client at the server',
-  unsupported_grant_type: '`refreshUrl` is not a token endpoint that supports `grant_type=refresh_token`',
-  invalid_scope: 'the refresh asks for a scope this client may not have (check the client\'s allowed scopes)',
+  invalid_client: 'missing or wrong `oauthClientId`, or the client is not registered as public (auth method `none`)',
+  invalid_request: 'missing or wrong `oauthClientId` (a public client must send client_id), or `refreshUrl` is not the token endpoint',
+  unauthorized_client: 'the client may not use the refresh_token grant',
+  unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
+  invalid_scope: 'a scope this client may not have',
 }
 
 /**
@@ -162,11 +160,7 @@ export class ConfigurationError extends TokenlifeError {
   ) {
     const likelyCause = likelyCauses[error]
     const detail = options.description ? `${error}: ${options.description}` : error
-    super(
-      `tokenlife: ${url} refused the refresh request as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}. ` +
-        'No retry is scheduled; fix the configuration (an explicit refresh() tries again).',
-      options,
-    )
+    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}. No retry is scheduled.`, options)
     this.url = url
     this.status = status
     this.error = error

@@ -31,10 +31,8 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     failure = error
   }
   if (failure !== undefined && options.debug !== undefined) {
-    environment.warn(
-      `logout could not revoke the session at ${logoutUrl} (${failure instanceof Error ? failure.message : String(failure)}); ` +
-        'the refresh token may still be valid at the server. Check `logoutUrl` (the revocation endpoint) and `oauthClientId`.',
-    )
+    const why = failure instanceof Error ? failure.message : String(failure)
+    environment.warn(`logout could not revoke the session at ${logoutUrl} (${why}): the refresh token may still be valid there`)
   }
   return failure
 }

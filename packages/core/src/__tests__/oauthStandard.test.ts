@@ -115,7 +115,7 @@ describe('RFC 7009 revocation by default', () => {
     const failed = debugged.events.find((event) => event.type === 'revocation-failed')
     expect(failed).toMatchObject({ error: { message: 'HTTP 400 invalid_request: no client authentication mechanism provided' } })
     expect(debugged.env.warnings).toEqual([
-      expect.stringMatching(/^logout could not revoke the session at https:\/\/auth\.test\/auth\/logout \(HTTP 400 invalid_request.*may still be valid.*`oauthClientId`/),
+      expect.stringMatching(/^logout could not revoke the session at https:\/\/auth\.test\/auth\/logout \(HTTP 400 invalid_request.*may still be valid/),
     ])
 
     const quiet = await signedIn()

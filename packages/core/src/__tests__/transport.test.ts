@@ -115,8 +115,8 @@ describe('readTokenResponse', () => {
     ['invalid_client', 401, 'missing or wrong `oauthClientId`'],
     ['invalid_client', 400, 'missing or wrong `oauthClientId`'],
     ['invalid_request', 400, 'missing or wrong `oauthClientId`'],
-    ['unauthorized_client', 400, 'may not use the `refresh_token` grant'],
-    ['unsupported_grant_type', 400, 'supports `grant_type=refresh_token`'],
+    ['unauthorized_client', 400, 'may not use the refresh_token grant'],
+    ['unsupported_grant_type', 400, 'grant_type=refresh_token'],
     ['invalid_scope', 400, 'scope'],
   ] as const)('classifies a refresh refused with %s (HTTP %i) as a ConfigurationError, not a revocation', async (code, status, cause) => {
     const refusal = await read(json({ error: code, error_description: 'said the server' }, { status })).catch((caught: unknown) => caught)
