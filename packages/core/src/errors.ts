@@ -119,8 +119,8 @@ export type ConfigurationErrorCode =
   | 'invalid_scope'
 
 const likelyCauses: Record<ConfigurationErrorCode, string> = {
-  invalid_client: 'missing or wrong `oauthClientId`, or the client is not registered as public (auth method `none`)',
-  invalid_request: 'missing or wrong `oauthClientId` (a public client must send client_id), or `refreshUrl` is not the token endpoint',
+  invalid_client: 'missing or wrong `oauthClientId`, or the client is not public (auth method `none`)',
+  invalid_request: 'missing or wrong `oauthClientId` (a public client sends client_id), or `refreshUrl` is not the token endpoint',
   unauthorized_client: 'the client may not use the refresh_token grant',
   unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
   invalid_scope: 'a scope this client may not have',
@@ -160,7 +160,7 @@ export class ConfigurationError extends TokenlifeError {
   ) {
     const likelyCause = likelyCauses[error]
     const detail = options.description ? `${error}: ${options.description}` : error
-    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}. No retry is scheduled.`, options)
+    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}; not retried.`, options)
     this.url = url
     this.status = status
     this.error = error
@@ -171,7 +171,7 @@ export class ConfigurationError extends TokenlifeError {
 
 /** Whether `code` is one of the {@link ConfigurationErrorCode}s. */
 export const isConfigurationErrorCode = (code: string | undefined): code is ConfigurationErrorCode =>
-  code !== undefined && Object.prototype.hasOwnProperty.call(likelyCauses, code)
+  code !== undefined && Object.hasOwn(likelyCauses, code)
 
 /** Compares `name` (not the prototype) so guards work across realms; `transient` tells ours from DOM errors. */
 function hasName(error: unknown, name: string): boolean {

@@ -131,10 +131,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (timing.retryBaseMs === 0) fail('timing.retryBaseMs', 'must be above 0 (a zero delay would retry in a loop)')
 
   if ('clientId' in options) {
-    fail(
-      'clientId',
-      'was renamed: use `namespace` for what names storage keys and the cross-tab channel, and `oauthClientId` for the OAuth client_id sent to the server',
-    )
+    fail('clientId', 'was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)')
   }
   const namespace = options.namespace ?? 'default'
   if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) {
@@ -142,7 +139,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   }
   const oauthClientId = options.oauthClientId
   if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
-    fail('oauthClientId', `must be the non-empty OAuth client_id string registered at the server, got ${describe(oauthClientId)}`)
+    fail('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describe(oauthClientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {

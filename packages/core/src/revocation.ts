@@ -26,7 +26,17 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
   let failure: unknown
   try {
     const response = await send(environment, request, { timeoutMs: logoutTimeoutMs })
-    if (!response.ok) failure = new Error(`HTTP ${response.status}${await describeErrorBody(response, wireFormat)}`)
+    if (!response.ok) {
+      // The OAuth error, when the body has one: `HTTP 400 invalid_client: client authentication failed`.
+      let detail = ''
+      try {
+        const { error, description } = wireFormat.parseErrorResponse(JSON.parse(await response.text()))
+        if (error) detail = ` ${error}${description ? `: ${description}` : ''}`
+      } catch {
+        // Not JSON: the status says it all.
+      }
+      failure = new Error(`HTTP ${response.status}${detail}`)
+    }
   } catch (error) {
     failure = error
   }
@@ -35,15 +45,4 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     environment.warn(`logout could not revoke the session at ${logoutUrl} (${why}): the refresh token may still be valid there`)
   }
   return failure
-}
-
-/** `' invalid_client: client authentication failed'` from an OAuth error body, or `''`. */
-async function describeErrorBody(response: Response, wireFormat: NormalizedOptions['wireFormat']): Promise<string> {
-  try {
-    const { error, description } = wireFormat.parseErrorResponse(JSON.parse(await response.text()))
-    if (error === undefined) return ''
-    return description ? ` ${error}: ${description}` : ` ${error}`
-  } catch {
-    return ''
-  }
 }
