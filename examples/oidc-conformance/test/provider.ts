@@ -46,8 +46,11 @@ export interface RunningProvider {
   close(): Promise<void>
 }
 
-/** Starts the provider on 127.0.0.1 (a free port). */
-export async function startProvider(): Promise<RunningProvider> {
+/**
+ * Starts the provider on 127.0.0.1 (a free port). `appOrigin`: the origin of a page that calls the provider from a
+ * browser; its callback is registered, so the provider's CORS lets the page in (as for a real SPA).
+ */
+export async function startProvider({ appOrigin }: { appOrigin?: string } = {}): Promise<RunningProvider> {
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -62,7 +65,7 @@ export async function startProvider(): Promise<RunningProvider> {
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: appOrigin ? [REDIRECT_URI, `${appOrigin}/callback`] : [REDIRECT_URI],
       },
     ],
     pkce: { required: () => true },
