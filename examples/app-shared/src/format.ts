@@ -78,6 +78,8 @@ export function describeEvent(event: AuthEvent): { title: string; detail: string
       const retry = event.retryInMs === undefined ? '' : `; retrying in ${Math.ceil(event.retryInMs / 1000)} s`
       return { title: 'Refresh failed', detail: `${event.error.message}${retry}`, tone: 'bad' }
     }
+    case 'configuration-error':
+      return { title: 'Misconfigured', detail: event.error.likelyCause, tone: 'bad' }
     case 'wake':
       return { title: 'Woke up', detail: `cause: ${event.cause}`, tone: 'info' }
     case 'revocation-failed':

@@ -3,7 +3,7 @@ import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause } from './authEvents'
 import type { AuthenticatedState, AuthState } from './authState'
 import type { Environment, WakeCause } from './environment'
-import { SessionEndedError, TokenlifeError } from './errors'
+import { isConfigurationError, SessionEndedError, TokenlifeError } from './errors'
 import { createAuthFetch } from './http/authFetch'
 import { createAuthHttp } from './http/createAuthHttp'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
@@ -45,10 +45,10 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
-    const { environment, clientId, timing } = this.#options
+    const { environment, namespace, timing } = this.#options
     this.#env = environment
     this.#retry = new RetryPolicy(timing, environment)
-    this.#lock = new RefreshLock(environment, clientId, timing.lockTimeoutMs)
+    this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
     this.#scheduler = new RefreshScheduler(environment, (cause) => this.#onDue(cause))
     this.#holder = new SessionHolder(this.#options, {
       adopted: (session, source) => {
@@ -76,6 +76,16 @@ export class AuthClient {
     this.#lock.probeHolderWith(() => this.#holder.tabs.holderAlive())
     this.#flight = new RefreshFlight(this.#options, this.#holder, this.#lock, {
       failed: (error) => this.#scheduleRetry(error),
+      misconfigured: (error) => {
+        // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
+        // nothing; an explicit refresh() tries again.
+        this.#env.error(error.message)
+        const state = this.#holder.state
+        state.batch(() => {
+          state.dispatch({ type: 'failed', error })
+          state.emit({ type: 'configuration-error', error })
+        })
+      },
       revoke: (captured) => void this.#revoke(captured),
       assertUsable: () => this.#assertUsable(),
     })
@@ -198,7 +208,8 @@ export class AuthClient {
     if (state.status === 'unauthenticated') throw new SessionEndedError(state.reason)
     const session = this.#holder.session
     if (session && this.#isFresh(session.token)) return session.token.accessToken
-    if (state.error && this.#retry.holdingOff) throw state.error
+    // A misconfigured client (see ConfigurationError) asks the server again only on an explicit refresh().
+    if (state.error && (this.#retry.holdingOff || isConfigurationError(state.error))) throw state.error
     return (await abortable(this.#flight.run('demand'), options.signal)).accessToken
   }
 

@@ -1,6 +1,6 @@
 import type { UnauthenticatedReason } from './authState'
 import type { WakeCause } from './environment'
-import type { SessionEndedError } from './errors'
+import type { ConfigurationError, SessionEndedError } from './errors'
 
 /** How a session began. `'tab'` means another tab of this browser shared it. */
 export type SessionSource = 'login' | 'refresh' | 'restore' | 'setTokens' | 'tab'
@@ -20,6 +20,8 @@ export type AuthEvent =
   | { type: 'refresh-started'; cause: RefreshCause }
   | { type: 'refresh-succeeded'; expiresAt: number }
   | { type: 'refresh-failed'; error: Error; retryInMs: number }
+  /** The refresh endpoint says the client is misconfigured; the session is kept and no retry is scheduled. */
+  | { type: 'configuration-error'; error: ConfigurationError }
   | { type: 'wake'; cause: WakeCause }
   | { type: 'revocation-failed'; error: unknown }
   | { type: 'cleanup-failed'; error: unknown }

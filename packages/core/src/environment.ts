@@ -83,9 +83,34 @@ export interface Environment {
   baseUrl(): string | undefined
   /** Prints a developer warning. */
   warn(message: string): void
+  /**
+   * Prints an error a developer must act on: today a `ConfigurationError` (the refresh endpoint says the
+   * client is misconfigured). Default `console.error('[tokenlife] …')`.
+   */
+  error(message: string): void
 }
 
-/** Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). */
+/**
+ * Whether this is a page, which may have sibling tabs: a `window` and a `document`. Node (20+ has a native
+ * `BroadcastChannel`), Deno, Bun and workers have neither, and there clients of one process must not share
+ * sessions: one process may serve many users. Read lazily, at the moment a cross-tab feature is used.
+ */
+export const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
+
+/** Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone). */
+function tabLocks(locks: LockManagerPort): LockManagerPort {
+  return {
+    request: (name, options, callback) => hasTabs() ? locks.request(name, options, callback) : new Promise((resolve) => resolve(callback(null))),
+  }
+}
+
+/**
+ * Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). Cross-tab
+ * features (the channel, the shared marks, Web Locks and the lock fallback) are on only in a page (`window` and
+ * `document` present): elsewhere the channel is `undefined`, the marks read nothing and the lock runs at once, so
+ * two clients in one Node process never adopt each other's session. Pass `environment.openChannel` (and
+ * `sharedMarks`, `locks`) explicitly to connect clients outside a page.
+ */
 export function createBrowserEnvironment(): Environment {
   return {
     now: () => Date.now(),
@@ -116,11 +141,12 @@ export function createBrowserEnvironment(): Environment {
         window.removeEventListener('online', onOnline)
       }
     },
-    locks: typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks as LockManagerPort) : undefined,
+    locks: typeof navigator !== 'undefined' && navigator.locks ? tabLocks(navigator.locks as LockManagerPort) : undefined,
     openChannel: (name) => {
+      if (!hasTabs()) return undefined
       if (typeof BroadcastChannel === 'undefined') {
         // Older browsers: the broadcast-channel library talks through IndexedDB or localStorage instead.
-        return typeof window === 'undefined' ? undefined : openLibraryChannel(name)
+        return openLibraryChannel(name)
       }
       const channel = new BroadcastChannel(name)
       return {
@@ -134,8 +160,11 @@ export function createBrowserEnvironment(): Environment {
       }
     },
     sharedMarks: {
-      // localStorage may be missing or throw (private mode, disabled storage): then tabs rely on the channel alone.
+      // Outside a page there are no tabs to leave marks for (a Node 22+ localStorage would be shared by every client
+      // of the process). localStorage may be missing or throw (private mode, disabled storage): then tabs rely on the
+      // channel alone.
       get: (key) => {
+        if (!hasTabs()) return null
         try {
           return globalThis.localStorage?.getItem(key) ?? null
         } catch {
@@ -143,6 +172,7 @@ export function createBrowserEnvironment(): Environment {
         }
       },
       set: (key, value) => {
+        if (!hasTabs()) return
         try {
           globalThis.localStorage?.setItem(key, value)
         } catch {
@@ -150,6 +180,7 @@ export function createBrowserEnvironment(): Environment {
         }
       },
       remove: (key) => {
+        if (!hasTabs()) return
         try {
           globalThis.localStorage?.removeItem(key)
         } catch {
@@ -165,5 +196,6 @@ export function createBrowserEnvironment(): Environment {
       return (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? page
     },
     warn: (message) => console.warn(`[tokenlife] ${message}`),
+    error: (message) => console.error(`[tokenlife] ${message}`),
   }
 }

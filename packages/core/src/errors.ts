@@ -110,6 +110,69 @@ export class LoginError extends TokenlifeError {
   }
 }
 
+/** The OAuth 2.0 error codes (RFC 6749 §5.2) that mean the client, not the session, is wrong. */
+export type ConfigurationErrorCode =
+  | 'invalid_client'
+  | 'unauthorized_client'
+  | 'invalid_request'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+
+const likelyCauses: Record<ConfigurationErrorCode, string> = {
+  invalid_client: 'missing or wrong `oauthClientId`, or the client is not public (auth method `none`)',
+  invalid_request: 'missing or wrong `oauthClientId` (a public client sends client_id), or `refreshUrl` is not the token endpoint',
+  unauthorized_client: 'the client may not use the refresh_token grant',
+  unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
+  invalid_scope: 'a scope this client may not have',
+}
+
+/**
+ * The refresh endpoint refused the request because of how the client is configured, not because the session is
+ * over (RFC 6749 §5.2: `invalid_client`, `unauthorized_client`, `invalid_request`, `unsupported_grant_type`,
+ * `invalid_scope`). No retry would help: tokenlife keeps the session and its refresh token, sets `state.error` to
+ * this error, logs it once through `environment.error`, and schedules nothing; an explicit `refresh()` tries again.
+ *
+ * @example
+ * ```ts
+ * auth.subscribe((state) => {
+ *   if (isConfigurationError(state.error)) showBanner(`Sign-in is misconfigured: ${state.error.likelyCause}`)
+ * })
+ * ```
+ */
+export class ConfigurationError extends TokenlifeError {
+  override readonly name = 'ConfigurationError' as const
+  /** The endpoint that refused the request. */
+  readonly url: string
+  /** The HTTP status (400 or 401). */
+  readonly status: number
+  /** The OAuth `error` code. */
+  readonly error: ConfigurationErrorCode
+  /** The server's `error_description`, when there was one. */
+  readonly description: string | undefined
+  /** What is most likely wrong, in words a developer can act on. */
+  readonly likelyCause: string
+
+  constructor(
+    url: string,
+    status: number,
+    error: ConfigurationErrorCode,
+    options: TokenlifeErrorOptions & { description?: string } = {},
+  ) {
+    const likelyCause = likelyCauses[error]
+    const detail = options.description ? `${error}: ${options.description}` : error
+    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}; not retried.`, options)
+    this.url = url
+    this.status = status
+    this.error = error
+    this.description = options.description
+    this.likelyCause = likelyCause
+  }
+}
+
+/** Whether `code` is one of the {@link ConfigurationErrorCode}s. */
+export const isConfigurationErrorCode = (code: string | undefined): code is ConfigurationErrorCode =>
+  code !== undefined && Object.hasOwn(likelyCauses, code)
+
 /** Compares `name` (not the prototype) so guards work across realms; `transient` tells ours from DOM errors. */
 function hasName(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && 'transient' in error && (error as { name?: unknown }).name === name
@@ -122,6 +185,7 @@ const tokenlifeErrorNames = new Set([
   'InvalidResponseError',
   'SessionEndedError',
   'LoginError',
+  'ConfigurationError',
 ])
 
 /** Whether `error` is any tokenlife error (works across realms). */
@@ -138,3 +202,5 @@ export const isInvalidResponseError = (error: unknown): error is InvalidResponse
 export const isSessionEndedError = (error: unknown): error is SessionEndedError => hasName(error, 'SessionEndedError')
 /** Whether `error` is a {@link LoginError}. */
 export const isLoginError = (error: unknown): error is LoginError => hasName(error, 'LoginError')
+/** Whether `error` is a {@link ConfigurationError} (works across realms). */
+export const isConfigurationError = (error: unknown): error is ConfigurationError => hasName(error, 'ConfigurationError')

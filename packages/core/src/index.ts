@@ -33,12 +33,15 @@ export {
   InvalidResponseError,
   SessionEndedError,
   LoginError,
+  ConfigurationError,
   isTokenlifeError,
   isNetworkError,
   isServerError,
   isInvalidResponseError,
   isSessionEndedError,
   isLoginError,
+  isConfigurationError,
+  type ConfigurationErrorCode,
 } from './errors'
 export type { StorageAdapter } from './storage/storageAdapter'
 export { memoryStorage } from './storage/memoryStorage'

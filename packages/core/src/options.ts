@@ -33,10 +33,21 @@ export interface AuthClientOptions {
    */
   persistAccessToken?: StorageAdapter
   /**
-   * Names this client's storage keys and cross-tab channel; apps with several auth servers give each its own.
-   * Default `'default'`.
+   * The OAuth 2.0 `client_id` of this app at the authorization server. When set, it is sent as the form parameter
+   * `client_id` on every refresh and revocation request, as RFC 6749 §3.2.1 requires of public clients. Leave it
+   * unset when a backend of yours (cookie mode) talks to the authorization server.
+   *
+   * @example
+   * ```ts
+   * createAuthClient({ refreshUrl: 'https://id.example.com/token', refreshToken: 'storage', oauthClientId: 'my-spa' })
+   * ```
    */
-  clientId?: string
+  oauthClientId?: string
+  /**
+   * Names this client's storage keys, refresh lock and cross-tab channel (it is not the OAuth `client_id`: see
+   * {@link AuthClientOptions.oauthClientId}); apps with several auth servers give each its own. Default `'default'`.
+   */
+  namespace?: string
   /** Refresh timing, retry and timeouts (all optional). */
   timing?: Partial<RefreshTiming>
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
@@ -63,7 +74,8 @@ export interface NormalizedOptions {
   refreshTokenMode: 'cookie' | 'storage'
   storage: StorageAdapter | undefined
   persistAccessToken: StorageAdapter | undefined
-  clientId: string
+  oauthClientId: string | undefined
+  namespace: string
   timing: RefreshTiming
   logoutTimeoutMs: number
   allowedOrigins: readonly string[]
@@ -80,7 +92,8 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   refreshToken: true,
   storage: true,
   persistAccessToken: true,
-  clientId: true,
+  namespace: true,
+  oauthClientId: true,
   timing: true,
   logoutTimeoutMs: true,
   allowedOrigins: true,
@@ -179,6 +192,9 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('tokenlife: createAuthClient(options) needs an options object with at least `refreshUrl`')
   }
+  if ('clientId' in options) {
+    fail('clientId', 'was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)')
+  }
   const names = Object.keys(optionNames)
   for (const [key, value] of Object.entries(options)) {
     if (!(key in optionNames)) unknown(key, value, names)
@@ -195,9 +211,13 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
 
   const timing = checkTiming(options.timing)
 
-  const clientId = options.clientId ?? 'default'
-  if (typeof clientId !== 'string' || !/^[\w.-]{1,64}$/.test(clientId)) {
-    fail('clientId', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(clientId)}`)
+  const namespace = options.namespace ?? 'default'
+  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) {
+    fail('namespace', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(namespace)}`)
+  }
+  const oauthClientId = options.oauthClientId
+  if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
+    fail('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describe(oauthClientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
@@ -230,7 +250,8 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     refreshTokenMode: mode,
     storage: checkStorage('storage', options.storage),
     persistAccessToken: checkStorage('persistAccessToken', options.persistAccessToken),
-    clientId,
+    oauthClientId,
+    namespace,
     timing,
     logoutTimeoutMs,
     allowedOrigins,

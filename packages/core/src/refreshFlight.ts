@@ -1,6 +1,6 @@
 import type { RefreshCause } from './authEvents'
 import type { AuthenticatedState } from './authState'
-import { isSessionEndedError, NetworkError, SessionEndedError } from './errors'
+import { isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, TokenlifeError, type ConfigurationError } from './errors'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
@@ -13,6 +13,8 @@ import { readTokenResponse, sendToCompletion, type TokenExchange } from './trans
 export interface RefreshFlightHost {
   /** A transient failure the callers were told of: keep the session, schedule a retry. */
   failed(error: Error): void
+  /** The server says the client is misconfigured (see {@link ConfigurationError}): report it, never retry. */
+  misconfigured(error: ConfigurationError): void
   /** Revokes tokens that arrived for a session that was logged out meanwhile. */
   revoke(captured: RevocationRequest): void
   /** Throws when the client was destroyed. */
@@ -31,6 +33,8 @@ interface SentRefresh {
 interface Origin {
   base: SessionStamp | undefined
   lineage: number
+  /** Whether the flight still holds the refresh lock (a frozen tab may find it taken over when it thaws). */
+  stillHeld: () => boolean
 }
 
 /** The callers' side of a flight: settled once, by the answer or by their deadline, whichever comes first. */
@@ -108,7 +112,7 @@ export class RefreshFlight {
         },
       }
       this.#lock
-        .run((contended) => this.#underLock({ base, lineage }, contended, answer))
+        .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld }, contended, answer))
         .catch((error: unknown) => answer.reject(error))
     })
   }
@@ -191,7 +195,7 @@ export class RefreshFlight {
   async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
     const sent = await this.#send(origin)
     onSent()
-    const { timing, refreshUrl, wireFormat } = this.#options
+    const { timing, refreshUrl, wireFormat, refreshTokenMode } = this.#options
     const env = this.#options.environment
     const deadline = env.setTimeout(() => {
       if (answer.settled) return
@@ -202,7 +206,7 @@ export class RefreshFlight {
     let exchange: TokenExchange
     try {
       const response = await sent.response
-      exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh')
+      exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh', refreshTokenMode)
     } catch (error) {
       if (!mayRescue || !isSessionEndedError(error)) throw error
       return this.#rescue(origin, sent, answer, error, onSent)
@@ -218,14 +222,16 @@ export class RefreshFlight {
     // The session this refresh would continue ended while the flight waited: nothing to refresh.
     const startedAt = holder.session?.startedAt ?? origin.lineage
     if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
-    const { refreshUrl, refreshTokenMode, wireFormat, environment } = this.#options
+    const { refreshUrl, refreshTokenMode, wireFormat, environment, oauthClientId } = this.#options
     let refreshToken: string | undefined
     if (refreshTokenMode === 'storage') {
       refreshToken = holder.refreshToken ?? (await holder.queueStorage(() => holder.store.readRefreshToken()))
       if (refreshToken === undefined) throw new SessionEndedError('no_session')
       this.#host.assertUsable()
     }
-    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken })
+    // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
+    if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
+    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
     const requestedAt = holder.stamp()
     return { response: sendToCompletion(environment, request), refreshToken, startedAt, requestedAt }
   }
@@ -286,6 +292,10 @@ export class RefreshFlight {
       if (isSessionEndedError(error) && this.#holder.state.getState().status === 'initializing') {
         await this.#holder.end(error.reason, 'another-tab')
       }
+      return error
+    }
+    if (isConfigurationError(error)) {
+      this.#host.misconfigured(error)
       return error
     }
     if (isSessionEndedError(error)) {

@@ -1,4 +1,4 @@
-import type { Environment } from './environment'
+import { hasTabs, type Environment } from './environment'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
 /** The newest session a tab obtained, as its lock name tells it. */
@@ -28,10 +28,10 @@ export class RefreshLock {
   #queue: Promise<unknown> = Promise.resolve()
   #waiting = 0
 
-  constructor(env: Environment, clientId: string, timeoutMs: number) {
+  constructor(env: Environment, namespace: string, timeoutMs: number) {
     this.#env = env
-    this.#name = `tokenlife:${clientId}:refresh`
-    this.#newestPrefix = `tokenlife:${clientId}:newest:`
+    this.#name = `tokenlife:${namespace}:refresh`
+    this.#newestPrefix = `tokenlife:${namespace}:newest:`
     this.#timeoutMs = timeoutMs
   }
 
@@ -99,10 +99,12 @@ export class RefreshLock {
    * Runs `task` while holding the lock. `task` learns whether it had to wait (`contended`): then another tab held
    * the lock just before and may have done the work already, even if its news has not arrived yet.
    */
-  run<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
+  run<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
     const waitedHere = this.#waiting > 0
     this.#waiting++
-    const run = this.#queue.then(() => this.#acrossTabs((contended) => task(contended || waitedHere)))
+    const run = this.#queue.then(() =>
+      this.#acrossTabs((contended, stillHeld) => task(contended || waitedHere, stillHeld)),
+    )
     const done = () => {
       this.#waiting--
     }
@@ -110,17 +112,17 @@ export class RefreshLock {
     return run
   }
 
-  #acrossTabs<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
+  #acrossTabs<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
+    const always = () => true
     if (this.#env.locks) return this.#runWithWebLock(task)
-    if (typeof window !== 'undefined') return this.#runWithElection(() => task(true))
-    return task(false)
+    if (hasTabs()) return this.#runWithElection(() => task(true, always))
+    return task(false, always)
   }
 
-  async #runWithWebLock<T>(task: (contended: boolean) => Promise<T>): Promise<T> {
-    const locks = this.#env.locks!
+  async #runWithWebLock<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
     const busy = { busy: true } as const
-    const uncontended = await locks.request<T | typeof busy>(this.#name, { ifAvailable: true }, (lock) =>
-      lock ? task(false) : busy,
+    const uncontended = await this.#hold<T | typeof busy>({ ifAvailable: true }, (lock, stillHeld) =>
+      lock ? task(false, stillHeld) : Promise.resolve(busy),
     )
     if (uncontended !== busy) return uncontended as T
     // Wait; every `timeoutMs` ask whether the holder is alive (a slow answer on the wire must not be pre-empted:
@@ -129,9 +131,9 @@ export class RefreshLock {
       const waiting = new AbortController()
       const timer = this.#env.setTimeout(() => waiting.abort(), this.#timeoutMs)
       try {
-        return await locks.request(this.#name, { signal: waiting.signal }, () => {
+        return await this.#hold({ signal: waiting.signal }, (_lock, stillHeld) => {
           this.#env.clearTimeout(timer)
-          return task(true)
+          return task(true, stillHeld)
         })
       } catch (error) {
         if (!waiting.signal.aborted || (error as { name?: unknown })?.name !== 'AbortError') throw error
@@ -140,8 +142,29 @@ export class RefreshLock {
       }
       if (await this.#holderAlive()) continue
       this.#env.warn(`the tab holding the refresh lock for over ${this.#timeoutMs} ms does not answer (hung or frozen); taking it over`)
-      return locks.request(this.#name, { steal: true }, () => task(true))
+      return this.#hold({ steal: true }, (_lock, stillHeld) => task(true, stillHeld))
     }
+  }
+
+  /**
+   * One Web Lock request. If the lock is taken over while `task` runs (this tab was frozen or hung), the request
+   * rejects but the task goes on: it learns through `stillHeld()` that it must not start anything that needs the
+   * lock (a refresh), and its result is still returned.
+   */
+  #hold<T>(
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
+    task: (lock: unknown, stillHeld: () => boolean) => Promise<T>,
+  ): Promise<T> {
+    let running: Promise<T> | undefined
+    let held = true
+    return this.#env.locks!.request(this.#name, options, (lock) => {
+      running = task(lock, () => held)
+      return running
+    }).catch((error: unknown) => {
+      if (running === undefined) throw error
+      held = false
+      return running
+    })
   }
 
   async #runWithElection<T>(task: () => Promise<T>): Promise<T> {

@@ -9,22 +9,40 @@ export interface RevocationRequest {
 }
 
 /**
- * Asks the server to revoke a session (RFC 7009-style, via `wireFormat.buildLogoutRequest`), bounded by
- * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything.
+ * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by
+ * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything. With `debug` on, a
+ * failure is also printed through `environment.warn`, since it may leave the refresh token valid at the server.
  */
 export async function revokeSession(options: NormalizedOptions, captured: RevocationRequest): Promise<unknown> {
-  const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment } = options
+  const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment, oauthClientId } = options
   if (logoutUrl === undefined) return undefined
   const request = wireFormat.buildLogoutRequest({
     url: logoutUrl,
     refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
     accessToken: captured.accessToken,
+    clientId: oauthClientId,
     everywhere: captured.everywhere,
   })
+  let failure: unknown
   try {
     const response = await send(environment, request, { timeoutMs: logoutTimeoutMs })
-    return response.ok ? undefined : new Error(`HTTP ${response.status}`)
+    if (!response.ok) {
+      // The OAuth error, when the body has one: `HTTP 400 invalid_client: client authentication failed`.
+      let detail = ''
+      try {
+        const { error, description } = wireFormat.parseErrorResponse(JSON.parse(await response.text()))
+        if (error) detail = ` ${error}${description ? `: ${description}` : ''}`
+      } catch {
+        // Not JSON: the status says it all.
+      }
+      failure = new Error(`HTTP ${response.status}${detail}`)
+    }
   } catch (error) {
-    return error
+    failure = error
   }
+  if (failure !== undefined && options.debug !== undefined) {
+    const why = failure instanceof Error ? failure.message : String(failure)
+    environment.warn(`logout could not revoke the session at ${logoutUrl} (${why}): the refresh token may still be valid there`)
+  }
+  return failure
 }

@@ -65,7 +65,7 @@ export class SessionHolder {
     this.#hooks = hooks
     this.state = new StateStore(this.#env.warn, options.debug)
     this.#store = new SessionStore(options)
-    this.tabs = new TabSync(this.#env, options.clientId, options.timing, {
+    this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
       refreshToken: () => (options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
       clockOffsetMs: () => this.#clockOffsetMs,

@@ -26,8 +26,8 @@ export class SessionStore {
       options.refreshTokenMode === 'storage' ? (options.storage ?? indexedDbStorage()) : undefined
     this.#refreshTokens = refreshStorage && withMemoryFallback(refreshStorage, warn)
     this.#accessTokens = options.persistAccessToken && withMemoryFallback(options.persistAccessToken, warn)
-    this.#refreshTokenKey = `tokenlife:${options.clientId}:refresh_token`
-    this.#accessTokenKey = `tokenlife:${options.clientId}:access_token`
+    this.#refreshTokenKey = `tokenlife:${options.namespace}:refresh_token`
+    this.#accessTokenKey = `tokenlife:${options.namespace}:access_token`
   }
 
   async readRefreshToken(): Promise<string | undefined> {

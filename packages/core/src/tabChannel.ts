@@ -14,16 +14,16 @@ export class TabChannel {
   /** This tab's id on the channel. */
   readonly tabId = randomId()
   readonly #env: Environment
-  readonly #clientId: string
+  readonly #namespace: string
   readonly #onMessage: (message: TabMessage & { from: string }) => void
   readonly #queries = new Map<string, { accept: (session: SharedSession) => boolean; finish: (session: SharedSession | undefined) => void }>()
   readonly #probes = new Map<string, (alive: boolean) => void>()
   #port: ChannelPort | undefined
   #unsubscribe: (() => void) | undefined
 
-  constructor(env: Environment, clientId: string, onMessage: (message: TabMessage & { from: string }) => void) {
+  constructor(env: Environment, namespace: string, onMessage: (message: TabMessage & { from: string }) => void) {
     this.#env = env
-    this.#clientId = clientId
+    this.#namespace = namespace
     this.#onMessage = onMessage
   }
 
@@ -39,7 +39,7 @@ export class TabChannel {
   open(): void {
     if (this.#port) return
     try {
-      this.#port = this.#env.openChannel(`tokenlife:${this.#clientId}`)
+      this.#port = this.#env.openChannel(`tokenlife:${this.#namespace}`)
     } catch (error) {
       this.#env.warn(`could not open the cross-tab channel (${String(error)}); this tab will not share its session`)
     }
@@ -50,7 +50,7 @@ export class TabChannel {
   post(message: TabMessage): void {
     if (!this.#port) return
     try {
-      const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, clientId: this.#clientId, from: this.tabId })
+      const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, namespace: this.#namespace, from: this.tabId })
       if (sent instanceof Promise) sent.catch(() => {})
     } catch (error) {
       this.#env.warn(`could not post to the cross-tab channel: ${String(error)}`)
@@ -109,7 +109,7 @@ export class TabChannel {
   }
 
   #receive(raw: unknown): void {
-    const message = parseTabMessage(raw, this.#clientId, this.tabId)
+    const message = parseTabMessage(raw, this.#namespace, this.tabId)
     if (!message) return
     if (message.type === 'holding') {
       this.#probes.get(message.id)?.(true)

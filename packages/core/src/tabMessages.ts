@@ -68,7 +68,7 @@ function readSession(value: unknown): SharedSession | undefined {
  * `undefined`, never a throw.
  */
 export function parseTabMessage(raw: unknown, namespace: string, ownTabId: string): (TabMessage & { from: string }) | undefined {
-  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.clientId !== namespace) return undefined
+  if (!isRecord(raw) || raw.tokenlife !== TAB_PROTOCOL_VERSION || raw.namespace !== namespace) return undefined
   const from = raw.from
   if (!isText(from) || from === ownTabId) return undefined
   switch (raw.type) {

@@ -1,7 +1,16 @@
 import type { TokenClaims } from './authState'
 import type { Environment } from './environment'
-import { readBoundedResponse, MAX_TOKEN_RESPONSE_BYTES } from './boundedBody'
-import { InvalidResponseError, isInvalidResponseError, LoginError, NetworkError, ServerError, SessionEndedError } from './errors'
+import { MAX_TOKEN_RESPONSE_BYTES, readBoundedResponse } from './boundedBody'
+import {
+  ConfigurationError,
+  InvalidResponseError,
+  isConfigurationErrorCode,
+  isInvalidResponseError,
+  LoginError,
+  NetworkError,
+  ServerError,
+  SessionEndedError,
+} from './errors'
 import { MAX_TIMER_MS } from './refreshScheduler'
 import { decodeClaims, type TokenResponse } from './tokens'
 import type { WireFormat, WireRequest } from './wireFormat'
@@ -97,8 +106,11 @@ export function parseRetryAfter(response: Response, now: number): number | undef
 
 /**
  * Reads a token endpoint's answer. A usable success resolves; everything else rejects with the error that says
- * what to do about it: {@link SessionEndedError} (refresh refused), {@link LoginError} (login refused),
- * {@link ServerError} (try later) or {@link InvalidResponseError} (malformed success).
+ * what to do about it: {@link SessionEndedError} (refresh refused), {@link ConfigurationError} (refresh refused
+ * because the client is misconfigured), {@link LoginError} (login refused), {@link ServerError} (try later) or
+ * {@link InvalidResponseError} (malformed success). `refreshTokenMode` matters for one code: in cookie mode an
+ * `invalid_request` most often means the backend found no refresh cookie, so it ends the session like
+ * `invalid_grant`; in storage mode the request carried a refresh token, so it is a configuration error.
  */
 export async function readTokenResponse(
   env: Environment,
@@ -106,6 +118,7 @@ export async function readTokenResponse(
   url: string,
   response: Response,
   kind: 'refresh' | 'login',
+  refreshTokenMode: 'cookie' | 'storage' = 'cookie',
 ): Promise<TokenExchange> {
   const receivedAt = env.now()
   let body: { text: string; json: unknown }
@@ -119,8 +132,15 @@ export async function readTokenResponse(
   const { error, description } = body.json === undefined ? {} : wire.parseErrorResponse(body.json)
   const { status } = response
   if (kind === 'refresh') {
-    // RFC 6749 §5.2: a 400/401 with an OAuth error code (invalid_grant above all) is a refusal that no retry
-    // will change; so is a bare 401. Anything else may pass.
+    // RFC 6749 §5.2: a 400/401 with an OAuth error code is a refusal that no retry will change; so is a bare 401.
+    // Some codes blame the client's configuration rather than the grant: the session is not over, the setup is wrong.
+    // Every other code (invalid_grant above all, and codes of non-standard servers) ends the session. Anything else
+    // may pass.
+    const misconfigured =
+      (status === 400 || status === 401) &&
+      isConfigurationErrorCode(error) &&
+      !(error === 'invalid_request' && refreshTokenMode === 'cookie')
+    if (misconfigured) throw new ConfigurationError(url, status, error, { description })
     const refused = (status === 400 || status === 401) && (error !== undefined || (status === 401 && body.text.trim() === ''))
     if (refused) throw new SessionEndedError('revoked', { status, error, description })
   } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {

@@ -11,6 +11,8 @@ export interface RefreshRequestContext {
   url: string
   /** The stored refresh token (storage mode); `undefined` in cookie mode, where the browser sends the cookie. */
   refreshToken: string | undefined
+  /** The OAuth `client_id` (option `oauthClientId`), or `undefined` when it is not set. */
+  clientId: string | undefined
 }
 
 /** What a login request is built from. */
@@ -25,8 +27,12 @@ export interface LoginRequestContext {
 /** What a logout (revocation) request is built from. */
 export interface LogoutRequestContext {
   url: string
+  /** The refresh token to revoke (storage mode); `undefined` in cookie mode, where the backend holds it. */
   refreshToken: string | undefined
+  /** The access token of the session that ended. The default format does not send it (add a header if you need). */
   accessToken: string | undefined
+  /** The OAuth `client_id` (option `oauthClientId`), or `undefined` when it is not set. */
+  clientId: string | undefined
   /** Whether to revoke every session of the user. */
   everywhere: boolean
 }
@@ -38,8 +44,9 @@ export interface ErrorBody {
 }
 
 /**
- * How tokenlife talks to the auth server. The default speaks OAuth 2.0 (RFC 6749 refresh grant, RFC 7009-style
- * revocation); replace any part to fit another server.
+ * How tokenlife talks to the auth server. The default speaks OAuth 2.0 for a public client: the RFC 6749 refresh
+ * grant and RFC 7009 revocation, each with `client_id` when `oauthClientId` is set, and no `Authorization` header.
+ * Replace any part to fit another server.
  *
  * @example
  * ```ts
@@ -69,12 +76,21 @@ const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded', Accep
 
 const readString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
+/**
+ * Cookies go along only when a cookie carries the refresh token (cookie mode: the request has none in its body).
+ * A request that carries the token itself needs no cookie, and an OAuth server on another origin answers CORS
+ * without `Access-Control-Allow-Credentials`, which would make a credentialed request fail in the browser.
+ */
+const credentialsFor = (refreshToken: string | undefined): RequestCredentials => (refreshToken === undefined ? 'include' : 'same-origin')
+
 /** The OAuth 2.0 wire format tokenlife uses unless told otherwise. */
 export const oauthWireFormat: WireFormat = {
-  buildRefreshRequest: ({ url, refreshToken }) => {
+  buildRefreshRequest: ({ url, refreshToken, clientId }) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token' })
     if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
-    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: 'include' } }
+    // RFC 6749 §3.2.1 and §6: a public client identifies itself with client_id.
+    if (clientId !== undefined) body.set('client_id', clientId)
+    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: credentialsFor(refreshToken) } }
   },
   buildLoginRequest: ({ url, credentials, refreshTokenMode }) => ({
     url,
@@ -89,16 +105,15 @@ export const oauthWireFormat: WireFormat = {
       credentials: 'include',
     },
   }),
-  buildLogoutRequest: ({ url, refreshToken, accessToken, everywhere }) => {
+  // RFC 7009: `token` (the refresh token; in cookie mode the backend revokes the cookie it holds), a hint, and the
+  // public client's client_id. No bearer header: a standard server reads one as client authentication and refuses.
+  buildLogoutRequest: ({ url, refreshToken, clientId, everywhere }) => {
     const body = new URLSearchParams()
-    if (refreshToken !== undefined) {
-      body.set('token', refreshToken)
-      body.set('token_type_hint', 'refresh_token')
-    }
+    if (refreshToken !== undefined) body.set('token', refreshToken)
+    body.set('token_type_hint', 'refresh_token')
+    if (clientId !== undefined) body.set('client_id', clientId)
     if (everywhere) body.set('everywhere', 'true')
-    const headers: Record<string, string> = { ...formHeaders }
-    if (accessToken !== undefined) headers.Authorization = `Bearer ${accessToken}`
-    return { url, init: { method: 'POST', headers, body, credentials: 'include' } }
+    return { url, init: { method: 'POST', headers: formHeaders, body, credentials: credentialsFor(refreshToken) } }
   },
   parseTokenResponse: (body) => {
     if (typeof body !== 'object' || body === null) throw new Error('body is not a JSON object')

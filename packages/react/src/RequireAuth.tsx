@@ -1,5 +1,5 @@
 'use client'
-import type { AuthState } from '@tokenlife/core'
+import { isConfigurationError, type AuthState } from '@tokenlife/core'
 import type { ReactNode } from 'react'
 import { useAuthState } from './useAuthState'
 
@@ -15,13 +15,18 @@ import { useAuthState } from './useAuthState'
 export interface RequireAuthProps {
   /** Rendered when there is a session. */
   children?: ReactNode
-  /** Rendered when there is no session: a sign-in form, or a redirect such as `<Navigate to="/login" />`. */
+  /**
+   * Rendered when there is no session: a sign-in form, or a redirect such as `<Navigate to="/login" />`. Also when
+   * `start()` met a `ConfigurationError` (the client will not retry on its own, so `loading` would stay forever).
+   */
   fallback?: ReactNode
   /** Rendered while the client does not know yet (and on the server). Default: nothing. */
   loading?: ReactNode
 }
 
-const selectStatus = (state: AuthState) => state.status
+/** The status, except that a start stuck on a configuration error counts as no session (nothing will change it). */
+const selectStatus = (state: AuthState) =>
+  state.status === 'initializing' && isConfigurationError(state.error) ? 'unauthenticated' : state.status
 
 /**
  * Renders `children` only for a signed-in user, `fallback` otherwise, and `loading` until the client knows, so a

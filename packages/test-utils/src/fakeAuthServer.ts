@@ -18,6 +18,12 @@ export interface FakeAuthServerOptions {
    * {@link SimNetwork} decides when the browser's jar changes (only when a response is received).
    */
   cookies?: 'server' | 'headers'
+  /**
+   * Act as a standard server for a public client with this `client_id`: refresh and revocation requests must carry
+   * it as the form parameter `client_id` (missing: `400 invalid_request`; another one: `401 invalid_client`).
+   * Default: no client identity is checked.
+   */
+  clientId?: string
 }
 
 export interface FakeAuthServerStats {
@@ -120,6 +126,22 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   const cookieOf = (request: Request) =>
     headerCookies ? /(?:^|;\s*)rt=([^;]+)/.exec(request.headers.get('Cookie') ?? '')?.[1] : cookieJar
 
+  /** A refusal of the client (not of the grant), or `undefined` when `options.clientId` is unset or matches. */
+  const clientRefusal = (body: URLSearchParams): Response | undefined => {
+    if (options.clientId === undefined) return undefined
+    const sent = body.get('client_id')
+    if (sent === null) {
+      return HttpResponse.json(
+        { error: 'invalid_request', error_description: 'no client authentication mechanism provided' },
+        { status: 400, headers: headers() },
+      )
+    }
+    if (sent !== options.clientId) {
+      return HttpResponse.json({ error: 'invalid_client', error_description: 'client authentication failed' }, { status: 401, headers: headers() })
+    }
+    return undefined
+  }
+
   const invalidGrant = (description: string) =>
     HttpResponse.json({ error: 'invalid_grant', error_description: description }, { status: 400, headers: headers() })
 
@@ -182,6 +204,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     if (body.get('grant_type') !== 'refresh_token') {
       return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 })
     }
+    const refusedClient = clientRefusal(body)
+    if (refusedClient) return refusedClient
     const presented = body.get('refresh_token') ?? cookieOf(request)
     if (!presented) return invalidGrant('no refresh token')
     stats.presented.push(presented)
@@ -198,6 +222,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   }
 
   async function logout(body: URLSearchParams, cookie: string | undefined): Promise<Response> {
+    const refusedClient = clientRefusal(body)
+    if (refusedClient) return refusedClient
     const token = body.get('token') ?? cookie
     const record = token ? tokens.get(token) : undefined
     if (record) revoke(record.family, 'logout')

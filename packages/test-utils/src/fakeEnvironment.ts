@@ -83,6 +83,11 @@ export class FakeEnvironment implements Environment {
   warn = (message: string): void => {
     this.warnings.push(message)
   }
+  /** Messages passed to {@link FakeEnvironment.error}, in order. */
+  errors: string[] = []
+  error = (message: string): void => {
+    this.errors.push(message)
+  }
 
   /** Number of pending timers (across every fork). */
   get pendingTimers(): number {

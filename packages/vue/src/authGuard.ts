@@ -1,4 +1,4 @@
-import type { AuthClient, AuthState } from '@tokenlife/core'
+import { isConfigurationError, type AuthClient, type AuthState } from '@tokenlife/core'
 
 /**
  * The parts of a vue-router route the guard reads. vue-router's routes fit, so `vue-router` stays optional.
@@ -33,12 +33,15 @@ export interface AuthGuardOptions<R> {
   requiresAuth?: (to: GuardedRoute) => boolean
 }
 
-/** Resolves with the first state that is not `initializing` (a transient failure keeps it while the client retries). */
+/**
+ * Resolves with the first state that is not `initializing` (a transient failure keeps it while the client retries),
+ * or that carries a `ConfigurationError` (the client will not retry on its own, so waiting would hang the router).
+ */
 function settled(client: AuthClient): Promise<AuthState> {
   void client.start()
   return new Promise((resolve) => {
     const check = (state: AuthState) => {
-      if (state.status === 'initializing') return
+      if (state.status === 'initializing' && !isConfigurationError(state.error)) return
       unsubscribe()
       resolve(state)
     }

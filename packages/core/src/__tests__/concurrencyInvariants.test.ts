@@ -110,7 +110,7 @@ describe('invariant 3: a logout is final', () => {
     const sim = await signedIn('cookie', 1)
     const [tab] = sim.open
     const session = tab!.auth.getState()
-    const ended = (at: number) => ({ tokenlife: TAB_PROTOCOL_VERSION, clientId: 'default', from: 'elsewhere', type: 'ended', reason: 'logout', at })
+    const ended = (at: number) => ({ tokenlife: TAB_PROTOCOL_VERSION, namespace: 'default', from: 'elsewhere', type: 'ended', reason: 'logout', at })
     sim.hub.inject('tokenlife:default', ended(sim.clock.now() - 60_000))
     await sim.clock.run(100)
     expect(tab!.auth.getState()).toBe(session)
@@ -202,7 +202,7 @@ describe('invariant 5: a tab trusts a sibling only as far as the token says', ()
     const now = sim.clock.now()
     sim.hub.inject('tokenlife:default', {
       tokenlife: TAB_PROTOCOL_VERSION,
-      clientId: 'default',
+      namespace: 'default',
       from: 'sibling',
       type: 'session',
       session: { id: 'x', startedAt: now, requestedAt: now, expiresAt: now + 86_400_000, lifetimeMs: 86_400_000, accessToken },

@@ -126,11 +126,11 @@ describe('cross-tab coordination', () => {
       42,
       'logout',
       { type: 'ended', reason: 'logout' },
-      { tokenlife: 2, clientId: 'default', from: 'x', type: 'ended', reason: 'logout' },
-      { tokenlife: 1, clientId: 'other', from: 'x', type: 'ended', reason: 'logout' },
-      { tokenlife: 1, clientId: 'default', from: 'x', type: 'ended', reason: 'nope' },
-      { tokenlife: 1, clientId: 'default', from: 'x', type: 'session', session: { accessToken: 5 } },
-      { tokenlife: 1, clientId: 'default', from: 'x', type: 'session', session: { accessToken: 'a.b.c', expiresAt: 9e15, lifetimeMs: 1 } },
+      { tokenlife: 2, namespace: 'default', from: 'x', type: 'ended', reason: 'logout' },
+      { tokenlife: 1, namespace: 'other', from: 'x', type: 'ended', reason: 'logout' },
+      { tokenlife: 1, namespace: 'default', from: 'x', type: 'ended', reason: 'nope' },
+      { tokenlife: 1, namespace: 'default', from: 'x', type: 'session', session: { accessToken: 5 } },
+      { tokenlife: 1, namespace: 'default', from: 'x', type: 'session', session: { accessToken: 'a.b.c', expiresAt: 9e15, lifetimeMs: 1 } },
     ]
     for (const message of garbage) browser.hub.inject('tokenlife:default', message)
     await flush()

@@ -53,15 +53,15 @@ describe('logout', () => {
     expect(server.stats.logouts).toHaveLength(1)
   })
 
-  it('revokes with what it held: the refresh token in the body, the access token as Bearer', async () => {
+  it('revokes as RFC 7009 says: the refresh token in the body with its hint, no bearer header', async () => {
     const { server, auth } = await signedIn()
-    const accessToken = auth.getState().accessToken
     await auth.logout()
     const [revocation] = server.stats.logouts
     expect(revocation?.body.get('token')).toBe('rt-1-1')
     expect(revocation?.body.get('token_type_hint')).toBe('refresh_token')
     expect(revocation?.body.has('everywhere')).toBe(false)
-    expect(revocation?.authorization).toBe(`Bearer ${accessToken}`)
+    expect(revocation?.body.has('client_id')).toBe(false)
+    expect(revocation?.authorization).toBeNull()
   })
 
   it('everywhere: true asks the server to end every session', async () => {

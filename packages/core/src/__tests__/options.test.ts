@@ -25,8 +25,11 @@ describe('options', () => {
     ['storage without methods', { refreshUrl, refreshToken: 'storage', storage: {} }, 'storage'],
     ['storage missing remove', { refreshUrl, storage: { get() {}, set() {} } }, 'storage'],
     ['persistAccessToken not an adapter', { refreshUrl, persistAccessToken: 'sessionStorage' }, 'persistAccessToken'],
-    ['clientId with spaces', { refreshUrl, clientId: 'my app' }, 'clientId'],
-    ['clientId empty', { refreshUrl, clientId: '' }, 'clientId'],
+    ['namespace with spaces', { refreshUrl, namespace: 'my app' }, 'namespace'],
+    ['namespace empty', { refreshUrl, namespace: '' }, 'namespace'],
+    ['clientId (renamed)', { refreshUrl, clientId: 'my-app' }, 'clientId'],
+    ['oauthClientId empty', { refreshUrl, oauthClientId: ' ' }, 'oauthClientId'],
+    ['oauthClientId not a string', { refreshUrl, oauthClientId: 42 }, 'oauthClientId'],
     ['logoutTimeoutMs negative', { refreshUrl, logoutTimeoutMs: -5 }, 'logoutTimeoutMs'],
     ['allowedOrigins not an array', { refreshUrl, allowedOrigins: 'https://api.test' }, 'allowedOrigins'],
     ['allowedOrigins with a wildcard', { refreshUrl, allowedOrigins: ['https://*.example.com'] }, 'allowedOrigins'],
@@ -54,6 +57,10 @@ describe('options', () => {
     }
   })
 
+  it('says what the renamed clientId became: namespace for names, oauthClientId for the OAuth client_id', () => {
+    expect(() => create({ refreshUrl, clientId: 'my-app' } as never)).toThrow(/`clientId` was renamed: use `namespace`.*`oauthClientId`/)
+  })
+
   it('accepts the minimal options and every option set correctly', () => {
     expect(() => create({ refreshUrl })).not.toThrow()
     const client = create({
@@ -63,7 +70,8 @@ describe('options', () => {
       refreshToken: 'storage',
       storage: memoryStorage(),
       persistAccessToken: memoryStorage(),
-      clientId: 'my-app.v2',
+      namespace: 'my-app.v2',
+      oauthClientId: 'spa-client',
       timing: { marginRatio: 0.5, requestTimeoutMs: 1, retryMaxMs: 120_000 },
       logoutTimeoutMs: 0,
       allowedOrigins: ['https://api.test'],
@@ -72,7 +80,8 @@ describe('options', () => {
     })
     expect(client.options).toMatchObject({
       refreshTokenMode: 'storage',
-      clientId: 'my-app.v2',
+      namespace: 'my-app.v2',
+      oauthClientId: 'spa-client',
       timing: { marginRatio: 0.5, requestTimeoutMs: 1, retryMaxMs: 120_000, retryBaseMs: 1_000 },
     })
     expect(client.getState()).toEqual({ status: 'initializing' })

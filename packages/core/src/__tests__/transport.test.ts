@@ -1,6 +1,6 @@
 import { FakeEnvironment, flush, mintAccessToken, mintJwt } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
-import { LoginError, SessionEndedError } from '../errors'
+import { ConfigurationError, LoginError, SessionEndedError } from '../errors'
 import { MAX_TIMER_MS } from '../refreshScheduler'
 import { parseRetryAfter, readTokenResponse, send } from '../transport'
 import { oauthWireFormat } from '../wireFormat'
@@ -72,8 +72,8 @@ describe('send', () => {
 
 describe('readTokenResponse', () => {
   const env = new FakeEnvironment()
-  const read = (response: Response, kind: 'refresh' | 'login' = 'refresh') =>
-    readTokenResponse(env, oauthWireFormat, url, response, kind)
+  const read = (response: Response, kind: 'refresh' | 'login' = 'refresh', mode: 'cookie' | 'storage' = 'storage') =>
+    readTokenResponse(env, oauthWireFormat, url, response, kind, mode)
 
   it('accepts a token with expires_in, or a JWT with exp', async () => {
     const jwt = mintAccessToken(env.now(), 60)
@@ -101,12 +101,41 @@ describe('readTokenResponse', () => {
 
   it.each([
     ['400 invalid_grant', json({ error: 'invalid_grant', error_description: 'reused' }, { status: 400 }), 400, 'invalid_grant'],
-    ['401 invalid_client', json({ error: 'invalid_client' }, { status: 401 }), 401, 'invalid_client'],
+    ['401 invalid_grant', json({ error: 'invalid_grant' }, { status: 401 }), 401, 'invalid_grant'],
     ['401 without a body', new Response(null, { status: 401 }), 401, undefined],
+    // A code no standard defines: a non-standard server refusing the session (the documented choice).
+    ['400 with an unknown code', json({ error: 'session_expired' }, { status: 400 }), 400, 'session_expired'],
   ])('classifies a refresh refusal (%s) as SessionEndedError', async (_label, response, status, error) => {
     const refusal = await read(response).catch((caught: unknown) => caught)
     expect(refusal).toBeInstanceOf(SessionEndedError)
     expect(refusal).toMatchObject({ reason: 'revoked', status, error, transient: false })
+  })
+
+  it.each([
+    ['invalid_client', 401, 'missing or wrong `oauthClientId`'],
+    ['invalid_client', 400, 'missing or wrong `oauthClientId`'],
+    ['invalid_request', 400, 'missing or wrong `oauthClientId`'],
+    ['unauthorized_client', 400, 'may not use the refresh_token grant'],
+    ['unsupported_grant_type', 400, 'grant_type=refresh_token'],
+    ['invalid_scope', 400, 'scope'],
+  ] as const)('classifies a refresh refused with %s (HTTP %i) as a ConfigurationError, not a revocation', async (code, status, cause) => {
+    const refusal = await read(json({ error: code, error_description: 'said the server' }, { status })).catch((caught: unknown) => caught)
+    expect(refusal).toBeInstanceOf(ConfigurationError)
+    expect(refusal).toMatchObject({ name: 'ConfigurationError', url, status, error: code, description: 'said the server', transient: false })
+    expect((refusal as ConfigurationError).likelyCause).toContain(cause)
+    expect((refusal as ConfigurationError).message).toContain(`HTTP ${status} ${code}: said the server`)
+  })
+
+  it('in cookie mode reads invalid_request as a refusal (a backend that found no refresh cookie), other codes as configuration', async () => {
+    const noCookie = await read(json({ error: 'invalid_request', error_description: 'no refresh token' }, { status: 400 }), 'refresh', 'cookie').catch(
+      (caught: unknown) => caught,
+    )
+    expect(noCookie).toBeInstanceOf(SessionEndedError)
+    expect(noCookie).toMatchObject({ reason: 'revoked', error: 'invalid_request' })
+    await expect(read(json({ error: 'invalid_client' }, { status: 401 }), 'refresh', 'cookie')).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      error: 'invalid_client',
+    })
   })
 
   it.each([

@@ -25,6 +25,17 @@ describe('<RequireAuth>', () => {
     expect(shown()).toBe('dashboard')
   })
 
+  it('shows the fallback, not `loading` forever, when start() meets a ConfigurationError', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    server.respondNextRefresh(() => Response.json({ error: 'invalid_client' }, { status: 401 }))
+    render(<App auth={auth} />)
+    await passTime(env)
+    expect(auth.getState()).toMatchObject({ status: 'initializing', error: { name: 'ConfigurationError' } })
+    expect(shown()).toBe('please sign in')
+    expect(server.stats.refreshRequests).toBe(1)
+  })
+
   it('shows the fallback when there is no session, and switches on sign-in and logout', async () => {
     const { env, auth } = setup()
     render(<App auth={auth} />)

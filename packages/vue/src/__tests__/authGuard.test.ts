@@ -49,6 +49,20 @@ describe('authGuard()', () => {
     app.unmount()
   })
 
+  it('does not wait forever on a misconfigured client (ConfigurationError at start): it redirects', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    server.respondNextRefresh(() => Response.json({ error: 'invalid_client' }, { status: 401 }))
+    const { app, router, path } = createRouterApp(auth)
+    const navigation = router.push('/account/settings')
+    await passTime(env)
+    await navigation
+    expect(auth.getState()).toMatchObject({ status: 'initializing', error: { name: 'ConfigurationError' } })
+    expect(path()).toBe('/login?redirect=/account/settings')
+    expect(server.stats.refreshRequests).toBe(1)
+    app.unmount()
+  })
+
   it('redirects a user without a session, carrying where they wanted to go', async () => {
     const { env, auth } = setup()
     const { app, router, path } = createRouterApp(auth)
