@@ -143,7 +143,9 @@ describe('an injected <base href> in real Chromium', () => {
     const toServer = everything.filter((seen) => seen.url.startsWith(`${server.origin}/auth/`))
     expect(toServer.some((seen) => seen.body?.includes(`refresh_token=${refreshToken}`))).toBe(true)
     expect(toServer.some((seen) => seen.body?.includes(PASSWORD))).toBe(true)
-    expect(toServer.some((seen) => seen.headers.authorization === `Bearer ${accessToken}`)).toBe(true)
+    // (logout revokes per RFC 7009: the refresh token in the body, no bearer header)
+    expect(toServer.some((seen) => seen.url.endsWith('/auth/logout') && /(^|&)token=/.test(seen.body ?? ''))).toBe(true)
+    expect(accessToken).toBeDefined()
     // ...and the foreign origin saw none of them: no auth endpoint, no body, no Authorization header.
     for (const seen of atEvil) {
       expect(new URL(seen.url).pathname.startsWith('/auth')).toBe(false)

@@ -57,7 +57,7 @@ beforeAll(async () => {
   await page.evaluate((cdn) => {
     const auth = window.tokenlife.createAuthClient({
       refreshUrl: '/auth/refresh',
-      clientId: 'redirects',
+      namespace: 'redirects',
       allowedOrigins: [`${cdn}/private/`],
     })
     auth.setTokens({ accessToken: 'opaque-access-token', expiresIn: 3_600 })
