@@ -24,6 +24,7 @@ const page = `<!doctype html>
     logoutUrl: '/auth/logout',
     refreshToken: params.get('mode') ?? 'cookie',
     timing,
+    ...(params.get('persist') === 'session' ? { persistAccessToken: tokenlife.webStorage('session') } : {}),
   })
   window.auth = auth
   window.tokenlife = tokenlife
@@ -33,16 +34,23 @@ const page = `<!doctype html>
 </script>`
 
 /**
- * Starts the loopback server. `lifetimeSeconds` is the access-token lifetime it issues.
- * @param {{ lifetimeSeconds?: number }} [options]
+ * Starts the loopback server. `lifetimeSeconds` is the access-token lifetime it issues; `refreshDelayMs` how long
+ * it takes to answer a refresh (it rotates at once, answers later), settable later through `setRefreshDelay`.
+ * `GET /api/me` is a protected resource: it answers 401 (`invalid_token`) for a token it does not know or one
+ * issued before `rejectIssuedTokens()` (a 401 wave).
+ * @param {{ lifetimeSeconds?: number, refreshDelayMs?: number }} [options]
  */
-export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
+export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 } = {}) {
+  let refreshDelay = refreshDelayMs
+  const accessTokens = new Set()
+  let rejectedBefore = 0
   const bundle = await build({ entryPoints: [coreDist], bundle: true, format: 'esm', write: false, minify: true })
   const script = bundle.outputFiles[0].text
   const families = new Map() // refresh token -> { family, used }
   const revoked = new Set()
-  const stats = { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [] }
+  const stats = { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }
   let familyCount = 0
+  const issuedAt = new Map()
   let lastIssuedAt = 0
 
   const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -52,6 +60,8 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
     families.set(refreshToken, { family, used: false })
     const now = Math.floor(Date.now() / 1000)
     const accessToken = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'demo', iat: now, exp: now + lifetimeSeconds, jti: refreshToken.slice(0, 8) })}.sig`
+    accessTokens.add(accessToken)
+    issuedAt.set(accessToken, Date.now())
     return { accessToken, refreshToken }
   }
   const readBody = (request) =>
@@ -83,6 +93,16 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
       response.writeHead(200, { 'Content-Type': 'text/javascript' })
       return response.end(script)
     }
+    if (request.method === 'GET' && url.pathname === '/api/me') {
+      stats.apiRequests++
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
+      const issued = token && issuedAt.get(token)
+      if (!issued || issued <= rejectedBefore) {
+        stats.apiRefusals++
+        return send(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+      }
+      return send(response, 200, { sub: 'demo' })
+    }
     if (request.method !== 'POST') return send(response, 404, { error: 'not_found' })
     const body = await readBody(request)
     if (url.pathname === '/auth/login') {
@@ -92,6 +112,7 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
       stats.refreshRequests++
       const form = new URLSearchParams(body)
       const presented = form.get('refresh_token') ?? cookieOf(request)
+      if (presented) stats.presented.push(presented)
       const record = presented && families.get(presented)
       if (!record || revoked.has(record.family)) return send(response, 400, { error: 'invalid_grant' })
       if (record.used) {
@@ -102,7 +123,10 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
       record.used = true
       stats.refreshes++
       stats.refreshLog.push({ at: Date.now(), newestIssuedAt: lastIssuedAt })
-      return tokens(response, issue(record.family), form.has('refresh_token'))
+      // Rotated now; the answer comes later (a slow server): a request aborted meanwhile loses the new token.
+      const pair = issue(record.family)
+      if (refreshDelay > 0) await new Promise((resolve) => setTimeout(resolve, refreshDelay))
+      return tokens(response, pair, form.has('refresh_token'))
     }
     if (url.pathname === '/auth/logout') {
       stats.logouts++
@@ -118,7 +142,16 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
   return {
     origin: `http://127.0.0.1:${port}`,
     stats,
-    resetStats: () => Object.assign(stats, { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [] }),
+    resetStats: () =>
+      Object.assign(stats, { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }),
+    /** How long the server takes to answer a refresh from now on, ms. */
+    setRefreshDelay: (ms) => {
+      refreshDelay = ms
+    },
+    /** The protected resource refuses every access token issued so far (a 401 wave). */
+    rejectIssuedTokens: () => {
+      rejectedBefore = Date.now()
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   }
 }
@@ -128,10 +161,15 @@ export async function startTabsServer({ lifetimeSeconds = 3 } = {}) {
  * @param {import('playwright').BrowserContext} context
  * @param {string} origin
  * @param {number} count
- * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', channel?: 'native' | 'library', timing?: object }} [options]
+ * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', channel?: 'native' | 'library', timing?: object, persist?: 'session', sessionStorage?: Record<string, string> }} [options]
  */
-export async function openTabs(context, origin, count, { mode = 'cookie', locks = 'on', channel = 'native', timing = {} } = {}) {
-  const query = new URLSearchParams({ mode, timing: JSON.stringify(timing) })
+export async function openTabs(
+  context,
+  origin,
+  count,
+  { mode = 'cookie', locks = 'on', channel = 'native', timing = {}, persist, sessionStorage } = {},
+) {
+  const query = new URLSearchParams({ mode, timing: JSON.stringify(timing), ...(persist ? { persist } : {}) })
   const pages = []
   for (let i = 0; i < count; i++) {
     const tab = await context.newPage()
@@ -139,6 +177,14 @@ export async function openTabs(context, origin, count, { mode = 'cookie', locks 
     if (locks === 'off') await tab.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }))
     // A browser without a native BroadcastChannel either: tokenlife must talk through the broadcast-channel library.
     if (channel === 'library') await tab.addInitScript(() => delete window.BroadcastChannel)
+    // A tab the browser restores (reopen closed tab, a discarded tab reloaded) gets its sessionStorage back.
+    if (sessionStorage) {
+      await tab.addInitScript((saved) => {
+        if (sessionStorage.getItem('restored-once')) return
+        for (const [key, value] of Object.entries(saved)) sessionStorage.setItem(key, value)
+        sessionStorage.setItem('restored-once', '1')
+      }, sessionStorage)
+    }
     await tab.goto(`${origin}/tab.html?${query}`)
     await tab.waitForFunction(() => window.ready !== undefined)
     await tab.evaluate(() => window.ready)

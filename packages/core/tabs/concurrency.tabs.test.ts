@@ -1,0 +1,148 @@
+import type { AuthClient } from '../src/index'
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
+
+declare global {
+  interface Window {
+    auth: AuthClient
+    ready: Promise<void>
+  }
+}
+
+// Long-lived tokens: nothing refreshes on its own during these tests; every request is one the test caused.
+const LIFETIME_S = 600
+let server: Awaited<ReturnType<typeof startTabsServer>>
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startTabsServer({ lifetimeSeconds: LIFETIME_S })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+const stateOf = (page: Page) => page.evaluate(() => window.auth.getState())
+const everyTab = async (tabs: Page[], status: string) => {
+  for (const tab of tabs) {
+    await tab.waitForFunction((wanted) => window.auth.getState().status === wanted, status, { timeout: 5_000 })
+  }
+}
+const sameToken = async (tabs: Page[]) =>
+  expect
+    .poll(async () => new Set((await Promise.all(tabs.map(stateOf))).map((state) => state.accessToken)).size, { timeout: 5_000 })
+    .toBe(1)
+/** The rotated refresh tokens the server saw more than once (each one a reuse it punished). */
+const presentedTwice = () => server.stats.presented.filter((token, index) => server.stats.presented.indexOf(token) !== index)
+
+describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode, a strict rotating server', (mode) => {
+  let context: BrowserContext
+  let tabs: Page[]
+
+  beforeAll(async () => {
+    context = await browser.newContext()
+    tabs = await openTabs(context, server.origin, 5, { mode, persist: 'session' })
+    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
+    await everyTab(tabs, 'authenticated')
+  }, 60_000)
+  afterAll(async () => {
+    server.setRefreshDelay(0)
+    await context?.close()
+  })
+
+  it('refresh storm: refresh() in every tab at once, 20 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
+    server.resetStats()
+    server.setRefreshDelay(250)
+    const perRound: number[] = []
+    for (let round = 0; round < 20; round++) {
+      const before = server.stats.refreshRequests
+      const outcomes = await Promise.all(
+        tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
+      )
+      expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
+      perRound.push(server.stats.refreshRequests - before)
+      await sameToken(tabs)
+    }
+    expect(perRound).toEqual(perRound.map(() => 1))
+    expect(server.stats.reuseDetected).toBe(0)
+    expect(presentedTwice()).toEqual([])
+  }, 120_000)
+
+  it('401 wave: the API refuses the current token, every tab calls auth.fetch at once: all succeed after one refresh, no reuse', async () => {
+    server.resetStats()
+    server.setRefreshDelay(250)
+    server.rejectIssuedTokens()
+    const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.auth.fetch('/api/me').then((response) => response.status))))
+    expect(statuses).toEqual(tabs.map(() => 200))
+    expect(server.stats.apiRefusals).toBeGreaterThanOrEqual(1)
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(server.stats.reuseDetected).toBe(0)
+    await sameToken(tabs)
+  }, 60_000)
+
+  it('a tab restored with its sessionStorage after a logout elsewhere stays signed out, and so does every tab', async () => {
+    server.setRefreshDelay(0)
+    const closing = tabs.pop()!
+    const saved = await closing.evaluate(() =>
+      Object.fromEntries(Object.keys(sessionStorage).filter((key) => key.startsWith('tokenlife:')).map((key) => [key, sessionStorage.getItem(key)!])),
+    )
+    expect(Object.keys(saved).length).toBe(1)
+    await closing.close()
+    await tabs[0]!.evaluate(() => window.auth.logout())
+    await everyTab(tabs, 'unauthenticated')
+
+    const [restored] = await openTabs(context, server.origin, 1, { mode, persist: 'session', sessionStorage: saved })
+    tabs.push(restored!)
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    for (const tab of tabs) expect((await stateOf(tab)).status).toBe('unauthenticated')
+    expect(await restored!.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith('tokenlife:')))).toEqual([])
+  }, 60_000)
+})
+
+describe('listeners that call back into the client, in real Chromium', () => {
+  let context: BrowserContext
+  let tab: Page
+
+  beforeAll(async () => {
+    context = await browser.newContext()
+    ;[tab] = await openTabs(context, server.origin, 1, { mode: 'storage' })
+  }, 60_000)
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('a subscriber that logs out during setTokens(): setTokens returns, the state ends signed out, no refresh token is left in IndexedDB', async () => {
+    const outcome = await tab!.evaluate(async () => {
+      const b64 = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+      const now = Math.floor(Date.now() / 1000)
+      const accessToken = `${b64({ alg: 'none' })}.${b64({ sub: 'app', iat: now, exp: now + 600 })}.sig`
+      const unsubscribe = window.auth.subscribe((state) => {
+        if (state.status === 'authenticated') void window.auth.logout()
+      })
+      let returned: string
+      try {
+        returned = window.auth.setTokens({ accessToken, refreshToken: 'rt-from-the-app' }).status
+      } catch (error) {
+        returned = `threw ${String(error)}`
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      unsubscribe()
+      const stored = await new Promise<unknown[]>((resolve) => {
+        const open = indexedDB.open('tokenlife')
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('session')) return resolve([])
+          const all = db.transaction('session').objectStore('session').getAll()
+          all.onsuccess = () => resolve(all.result)
+        }
+        open.onerror = () => resolve(['cannot open'])
+      })
+      return { returned, state: window.auth.getState(), stored }
+    })
+    expect(outcome.returned).toBe('authenticated')
+    expect(outcome.state).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(outcome.stored).toEqual([])
+  }, 30_000)
+})
