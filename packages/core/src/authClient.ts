@@ -291,7 +291,11 @@ export class AuthClient {
       const claims = safeClaims(persisted.accessToken)
       const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt } = persisted
       const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }
-      if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) return
+      if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) {
+        // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
+        holder.tabs.catchUp()
+        return
+      }
     }
     if (this.#options.refreshTokenMode === 'storage' && refreshToken === undefined) {
       // Nothing stored here (memory-only storage, a new tab): another tab may still hold the session.

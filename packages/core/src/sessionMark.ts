@@ -1,6 +1,6 @@
 import type { SessionEndReason } from './authState'
 import type { SharedMarksPort } from './environment'
-import type { SessionStamp } from './sessionOrder'
+import { isNewerSession, type SessionStamp } from './sessionOrder'
 
 /** The newest token any tab announced: its id and stamp, never the token. */
 export interface ActiveMark extends SessionStamp {
@@ -44,8 +44,10 @@ export class SessionMarks {
     return { reason: mark.reason, at: mark.at }
   }
 
+  /** Records the newest token's stamp, unless the mark already names a newer one (a restored tab's older token). */
   writeActive(mark: ActiveMark): void {
-    this.#write(this.#activeKey, mark)
+    const known = this.readActive()
+    if (!known || !isNewerSession(known, mark)) this.#write(this.#activeKey, mark)
   }
 
   /** Records an end, unless a later one is already recorded; the active mark goes. */

@@ -46,10 +46,10 @@ export class TabSync {
   readonly #channel: TabChannel
   readonly #marks: SessionMarks
   /**
-   * Questions this tab could not answer yet (it had no session), with when they came: a session that arrives
-   * while the asker still waits is sent to it then (a message can overtake another on its way).
+   * Questions asked recently, with when they came: a session that arrives while the asker still waits is sent to
+   * it then, whether this tab had nothing to answer or an older session (a message can overtake another).
    */
-  readonly #unanswered = new Map<string, number>()
+  readonly #recentQueries = new Map<string, number>()
 
   constructor(env: Environment, namespace: string, timing: RefreshTiming, host: TabSyncHost) {
     this.#env = env
@@ -84,14 +84,15 @@ export class TabSync {
     return this.#channel.probeHolder(this.#timing.tabQueryTimeoutMs)
   }
 
-  /** This tab took a sibling's session: answer the questions it could not answer before. */
+  /** This tab took a sibling's session: answer again the questions of tabs that may still be waiting. */
   adopted(session: LocalSession): void {
-    for (const [id, askedAt] of this.#unanswered) {
+    for (const [id, askedAt] of this.#recentQueries) {
       if (this.#env.now() - askedAt <= this.#timing.tabQueryTimeoutMs) {
         this.#channel.post({ type: 'answer', id, session: this.#shareable(session) })
+      } else {
+        this.#recentQueries.delete(id)
       }
     }
-    this.#unanswered.clear()
   }
 
   /** Tells every tab that sessions started at or before `end.at` are over, before anything else happens. */
@@ -174,12 +175,11 @@ export class TabSync {
         if (!this.#channel.confidential) return
         if (local && this.#isFresh(local.token)) {
           this.#channel.post({ type: 'answer', id: message.id, session: this.#shareable(local) })
-        } else {
-          for (const [id, askedAt] of this.#unanswered) {
-            if (this.#env.now() - askedAt > this.#timing.tabQueryTimeoutMs) this.#unanswered.delete(id)
-          }
-          this.#unanswered.set(message.id, this.#env.now())
         }
+        for (const [id, askedAt] of this.#recentQueries) {
+          if (this.#env.now() - askedAt > this.#timing.tabQueryTimeoutMs) this.#recentQueries.delete(id)
+        }
+        this.#recentQueries.set(message.id, this.#env.now())
         return
       }
     }

@@ -88,6 +88,37 @@ describe('invariant 2: the lock holder publishes before it releases', () => {
       expect([...tokens]).toEqual([sim.server.stats.issued.at(-1)])
     }
   })
+
+  it.each(['cookie', 'storage'] as const)(
+    "%s mode: a tab that takes the lock just after it was released, before the holder's news arrives, learns of the new token from the lock and asks for it",
+    async (mode) => {
+      let extra = 0
+      let played = 0
+      for (let seed = 1; seed <= 24; seed++) {
+        // Messages and localStorage take up to 40 ms to reach another tab; the lock moves on at once.
+        const sim = createSimBrowser({ mode, seed, maxMessageDelayMs: 40 })
+        const [a, b] = [sim.openTab(), sim.openTab()]
+        await quietly(sim, a.auth.login({ username: 'u', password: 'secret' }))
+        await sim.clock.run(1_000)
+        const before = sim.server.stats.refreshRequests
+        let done = false
+        void a.auth.refresh().finally(() => {
+          done = true
+        })
+        for (let waited = 0; !done && waited < 5_000; waited++) await sim.clock.run(1)
+        // B has not heard of A's new token yet, and asks for "a refresh" right after A let go of the lock.
+        if (b.auth.getState().accessToken === sim.server.stats.issued.at(-1)) continue
+        played++
+        await quietly(sim, b.auth.refresh())
+        await sim.clock.run(1_000)
+        extra += sim.server.stats.refreshRequests - before - 1
+        expect(b.auth.getState().accessToken).toBe(sim.server.stats.issued.at(-1))
+        expect(sim.server.stats.reuseDetected).toBe(0)
+      }
+      expect(played).toBeGreaterThan(5)
+      expect(extra).toBe(0)
+    },
+  )
 })
 
 describe('invariant 3: a logout is final', () => {
