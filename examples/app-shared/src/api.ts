@@ -1,7 +1,12 @@
-// Calls to the example server through `auth.http` (ky with the bearer token and one refresh-and-retry on 401).
-// Framework-free; shared by the React and Vue examples.
+// Calls to the example server through `createAuthHttp(auth)` from `@tokenlife/core/ky` (ky with the bearer token
+// and one refresh-and-retry on 401). Framework-free; shared by the React and Vue examples.
 import { isSessionEndedError, type AuthClient } from '@tokenlife/core'
+import { createAuthHttp } from '@tokenlife/core/ky'
 import { errorText } from './format'
+
+/** One ky instance per client, made on first use. */
+const instances = new WeakMap<AuthClient, ReturnType<typeof createAuthHttp>>()
+const httpOf = (auth: AuthClient) => instances.get(auth) ?? instances.set(auth, createAuthHttp(auth)).get(auth)!
 
 export interface ApiResult {
   /** HTTP status, or `undefined` when no response came back. */
@@ -24,7 +29,7 @@ export async function fetchData(auth: AuthClient): Promise<ApiResult> {
     durationMs: Math.round(performance.now() - started),
   })
   try {
-    const response = await auth.http.get('/api/data', { throwHttpErrors: false })
+    const response = await httpOf(auth).get('/api/data', { throwHttpErrors: false })
     return done(response.status, response.ok, await response.json().catch(() => null))
   } catch (error) {
     if (isSessionEndedError(error)) return done(undefined, false, { error: 'session_ended', reason: error.reason })
@@ -44,7 +49,7 @@ interface TokenBody {
  * refresh) and answers with a fresh pair for this one, which the client adopts with `setTokens()`.
  */
 export async function changePassword(auth: AuthClient, currentPassword: string, newPassword: string): Promise<void> {
-  const response = await auth.http.post('/auth/change-password', {
+  const response = await httpOf(auth).post('/auth/change-password', {
     json: { currentPassword, newPassword },
     throwHttpErrors: false,
     retry: 0,

@@ -25,7 +25,7 @@ describe.each(APPS)('$name app', (app) => {
     const signedInAt = Date.now()
     const firstExpiry = await tokenExpiresAt(page)
 
-    // Use the API through `auth.http` (button) on top of the app's own 5-second poll, for a bit over two lifetimes.
+    // Use the API through `createAuthHttp(auth)` (`@tokenlife/core/ky`) (button) on top of the app's own 5-second poll, for a bit over two lifetimes.
     const until = signedInAt + 2.5 * TTL_MS
     while (Date.now() < until) {
       await Promise.all([

@@ -1,11 +1,9 @@
-import type { KyInstance } from 'ky'
 import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause } from './authEvents'
 import type { AuthenticatedState, AuthState } from './authState'
-import type { Environment, WakeCause } from './environment'
+import type { Environment, WakeCause } from './ports'
 import { isConfigurationError, SessionEndedError, TokenlifeError } from './errors'
-import { createAuthFetch } from './http/authFetch'
-import { createAuthHttp } from './http/createAuthHttp'
+import { createOriginPolicy, type OriginPolicy } from './http/originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
@@ -40,8 +38,7 @@ export class AuthClient {
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
   #destroyed = false
-  #http: KyInstance | undefined
-  #fetch: typeof fetch | undefined
+  #originPolicy: OriginPolicy | undefined
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
@@ -91,36 +88,18 @@ export class AuthClient {
     })
   }
 
-  /** The options after validation and defaults (read-only). Used by the HTTP helpers. */
-  get options(): Readonly<NormalizedOptions> {
-    return this.#options
-  }
 
   /**
-   * A ky instance that attaches the access token to requests to allowed origins (the page, the auth endpoints,
-   * `allowedOrigins`), waits for a valid token first, and answers a 401 with one refresh shared by every request
-   * refused at the same time and one retry. Built on first use. See {@link createAuthHttp} and {@link authHooks}.
-   *
-   * @example
-   * ```ts
-   * const orders = await auth.http.get('https://api.example.com/orders').json<Order[]>()
-   * ```
+   * Whether a request to `url` may carry the access token: its origin is this page's, one of the endpoints', or in
+   * `allowedOrigins` (path prefixes there narrow it). A relative `url` is judged as `fetch` would resolve it,
+   * against the document's base URL now. The HTTP helpers ({@link createAuthFetch}, and `createAuthHttp` and
+   * `authHooks` from `@tokenlife/core/ky`) ask this before they attach the token.
    */
-  get http(): KyInstance {
-    return (this.#http ??= createAuthHttp(this))
-  }
+  allows = (url: string | URL): boolean => (this.#originPolicy ??= createOriginPolicy(this.#options, this.#env)).allows(url)
 
-  /**
-   * `fetch` with what {@link AuthClient.http} does, for code that uses plain `fetch`. Built on first use; bound, so
-   * it can be passed around. See {@link createAuthFetch}.
-   *
-   * @example
-   * ```ts
-   * const response = await auth.fetch('/api/me', { signal: AbortSignal.timeout(5_000) })
-   * ```
-   */
-  get fetch(): typeof fetch {
-    return (this.#fetch ??= createAuthFetch(this))
+  /** The `fetch` this client sends with and the base URL relative URLs resolve against (for the HTTP helpers). */
+  get ports(): Pick<Environment, 'fetch' | 'baseUrl'> {
+    return this.#env
   }
 
   /** The current state; the same object until the state changes. */

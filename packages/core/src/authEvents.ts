@@ -1,5 +1,5 @@
 import type { UnauthenticatedReason } from './authState'
-import type { WakeCause } from './environment'
+import type { WakeCause } from './ports'
 import type { ConfigurationError, SessionEndedError } from './errors'
 
 /** How a session began. `'tab'` means another tab of this browser shared it. */

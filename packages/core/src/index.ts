@@ -11,10 +11,10 @@ export type {
   TokenClaims,
 } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-export type { AuthClientOptions, NormalizedOptions } from './options'
+export type { AuthClientOptions } from './options'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
-export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './environment'
+export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
 export { createBrowserEnvironment } from './environment'
 export type {
   WireFormat,
@@ -47,7 +47,6 @@ export type { StorageAdapter } from './storage/storageAdapter'
 export { memoryStorage } from './storage/memoryStorage'
 export { webStorage } from './storage/webStorage'
 export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexedDbStorage'
-export { authHooks, type AuthHooks } from './http/authHooks'
-export { createAuthHttp } from './http/createAuthHttp'
 export { createAuthFetch } from './http/authFetch'
 export type { AuthHttpOptions } from './http/authorizeRequest'
+export type { AuthHost } from './http/authHost'

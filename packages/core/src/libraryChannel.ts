@@ -1,5 +1,5 @@
 import type { BroadcastChannel as LibraryChannel } from 'broadcast-channel'
-import type { ChannelPort } from './environment'
+import type { ChannelPort } from './ports'
 
 /**
  * A {@link ChannelPort} over the broadcast-channel library, for browsers without a native `BroadcastChannel`

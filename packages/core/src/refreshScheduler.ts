@@ -1,4 +1,4 @@
-import type { Environment, TimerHandle, WakeCause } from './environment'
+import type { Environment, TimerHandle, WakeCause } from './ports'
 
 /** The longest delay `setTimeout` accepts (2^31 - 1 ms); longer ones fire at once in browsers. */
 export const MAX_TIMER_MS = 2 ** 31 - 1

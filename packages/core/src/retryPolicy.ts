@@ -1,4 +1,4 @@
-import type { Environment } from './environment'
+import type { Environment } from './ports'
 import { cappedRetryAfter, retryDelay, type RefreshTiming } from './refreshTiming'
 
 /**

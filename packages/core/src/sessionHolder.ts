@@ -1,6 +1,6 @@
 import type { AuthEvent, SessionSource } from './authEvents'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
-import type { Environment } from './environment'
+import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
 import type { NormalizedOptions } from './options'
 import { estimateClockOffset } from './serverClock'

@@ -1,5 +1,5 @@
 import type { SessionEndReason } from './authState'
-import type { SharedMarksPort } from './environment'
+import type { SharedMarksPort } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
 /** The newest token any tab announced: its id and stamp, never the token. */

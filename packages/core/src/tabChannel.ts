@@ -1,4 +1,4 @@
-import type { ChannelPort, Environment } from './environment'
+import type { ChannelPort, Environment } from './ports'
 import { parseTabMessage, TAB_PROTOCOL_VERSION, type SharedSession, type TabMessage } from './tabMessages'
 
 /** A random id, unique enough to tell tabs (and sessions) apart. Not a secret. */

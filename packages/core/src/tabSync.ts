@@ -1,4 +1,4 @@
-import type { Environment } from './environment'
+import type { Environment } from './ports'
 import type { RefreshTiming } from './refreshTiming'
 import { SessionMarks, type EndedMark } from './sessionMark'
 import { isNewerSession, type SessionStamp } from './sessionOrder'

@@ -1,5 +1,5 @@
 import type { TokenClaims } from './authState'
-import type { Environment } from './environment'
+import type { Environment } from './ports'
 import { MAX_TOKEN_RESPONSE_BYTES, readBoundedResponse } from './boundedBody'
 import {
   ConfigurationError,

@@ -6,6 +6,7 @@ import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
 declare global {
   interface Window {
     auth: AuthClient
+    authFetch: typeof fetch
     ready: Promise<void>
   }
 }
@@ -74,7 +75,7 @@ describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode,
     server.resetStats()
     server.setRefreshDelay(250)
     server.rejectIssuedTokens()
-    const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.auth.fetch('/api/me').then((response) => response.status))))
+    const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.authFetch('/api/me').then((response) => response.status))))
     expect(statuses).toEqual(tabs.map(() => 200))
     expect(server.stats.apiRefusals).toBeGreaterThanOrEqual(1)
     expect(server.stats.refreshRequests).toBe(1)

@@ -61,7 +61,7 @@ beforeAll(async () => {
       allowedOrigins: [`${cdn}/private/`],
     })
     auth.setTokens({ accessToken: 'opaque-access-token', expiresIn: 3_600 })
-    ;(window as unknown as { prefixed: typeof auth }).prefixed = auth
+    ;(window as unknown as { prefixed: typeof fetch }).prefixed = window.tokenlife.createAuthFetch(auth)
   }, CDN)
 }, 60_000)
 afterAll(async () => {
@@ -73,8 +73,8 @@ afterAll(async () => {
 
 const fetchThrough = (url: string) =>
   page.evaluate(async (target) => {
-    const auth = (window as unknown as { prefixed: { fetch: typeof fetch } }).prefixed
-    const response = await auth.fetch(target)
+    const prefixedFetch = (window as unknown as { prefixed: typeof fetch }).prefixed
+    const response = await prefixedFetch(target)
     return response.status
   }, url)
 

@@ -10,6 +10,7 @@ import { launchChromium } from '@tokenlife/test-utils/chromium'
 export { launchChromium }
 
 const coreDist = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+const kyDist = fileURLToPath(new URL('../dist/ky.js', import.meta.url))
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -27,6 +28,8 @@ const page = `<!doctype html>
     ...(params.get('persist') === 'session' ? { persistAccessToken: tokenlife.webStorage('session') } : {}),
   })
   window.auth = auth
+  window.authFetch = tokenlife.createAuthFetch(auth)
+  window.authHttp = tokenlife.createAuthHttp(auth)
   window.tokenlife = tokenlife
   window.seen = []
   auth.subscribe((state) => window.seen.push({ status: state.status, at: performance.timeOrigin + performance.now() }))
@@ -44,7 +47,14 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
   let refreshDelay = refreshDelayMs
   const accessTokens = new Set()
   let rejectedBefore = 0
-  const bundle = await build({ entryPoints: [coreDist], bundle: true, format: 'esm', write: false, minify: true })
+  // The main entry and the ky entry (`@tokenlife/core/ky`) in one browser bundle.
+  const bundle = await build({
+    stdin: { contents: `export * from ${JSON.stringify(coreDist)}; export * from ${JSON.stringify(kyDist)}`, resolveDir: process.cwd() },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    minify: true,
+  })
   const script = bundle.outputFiles[0].text
   const families = new Map() // refresh token -> { family, used }
   const revoked = new Set()

@@ -93,6 +93,17 @@ export class FakeLockManager implements LockManagerPort {
     })
   }
 
+  /**
+   * The holder of `name` is gone (its tab was closed or discarded): the lock is free at once, as browsers free the
+   * locks of a page that goes away. The holder's callback, if it ever resumes, no longer holds anything.
+   */
+  forceRelease(name: string): void {
+    const holder = this.#held.get(name)
+    if (!holder) return
+    holder.steal()
+    this.#next(name)
+  }
+
   /** The locks held now, like `navigator.locks.query()`. */
   query = async (): Promise<{ held: { name: string }[] }> => ({ held: [...this.#held.keys()].map((name) => ({ name })) })
 

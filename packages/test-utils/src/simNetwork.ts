@@ -29,6 +29,8 @@ export class SimNetwork {
   readonly lost: { url: string; at: number; refreshToken: string | undefined }[] = []
   /** For every access token the server issued: when the request that obtained it left its tab, and which tab. */
   readonly requestedAt = new Map<string, { at: number; tab: string }>()
+  /** Requests on the wire, by tab, until their answer is delivered. */
+  readonly #inFlight = new Map<string, Set<{ url: string; refreshToken: string | undefined; dropped: boolean }>>()
   /** Requests aborted by their sender after they left (the server may have acted on them). */
   readonly abortedInFlight: { url: string; at: number }[] = []
 
@@ -47,6 +49,18 @@ export class SimNetwork {
   /** The next `count` responses are lost on the way back: the server acts, the tab sees a network error. */
   loseNextResponses(count = 1): void {
     this.#lose += count
+  }
+
+  /**
+   * The tab went away (closed, discarded) with requests on the wire: their answers are never received (the browser
+   * drops them with the page, cookie and all), so they count as lost.
+   */
+  dropTab(tabId: string): void {
+    for (const request of this.#inFlight.get(tabId) ?? []) {
+      request.dropped = true
+      this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken: request.refreshToken })
+    }
+    this.#inFlight.delete(tabId)
   }
 
   /** `fetch` for one tab: requests carry `x-test-tab: tabId` and the browser's cookie. */
@@ -73,8 +87,12 @@ export class SimNetwork {
           const outgoing = new Request(request.url, { method: request.method, headers, body: bytes })
           left = true
           const sentAt = this.#clock.now()
+          const pending = { url: request.url, refreshToken: cookieOrBodyToken(headers, bytes), dropped: false }
+          const tabRequests = this.#inFlight.get(tabId) ?? new Set()
+          tabRequests.add(pending)
+          this.#inFlight.set(tabId, tabRequests)
           this.#clock.setTimeout(() => {
-            const refreshToken = cookieOrBodyToken(headers, bytes)
+            const refreshToken = pending.refreshToken
             void this.#server.handle(outgoing).then(async (response) => {
               const lost = this.#lose > 0
               if (lost) {
@@ -93,7 +111,8 @@ export class SimNetwork {
                 headers,
               })
               tab.setTimeout(() => {
-                if (settled) return
+                tabRequests.delete(pending)
+                if (settled || pending.dropped) return
                 settled = true
                 signal?.removeEventListener('abort', onAbort)
                 if (lost) return reject(new TypeError('Failed to fetch'))

@@ -5,7 +5,7 @@ import { clock } from '@tokenlife/example-app-shared/format'
 
 const POLL_MS = 5_000
 
-/** Calls the protected API through `auth.http`, on a button and every 5 s, so refreshes happen during use. */
+/** Calls the protected API through `createAuthHttp(auth)` (`@tokenlife/core/ky`), on a button and every 5 s, so refreshes happen during use. */
 export function ApiCard() {
   const auth = useAuthClient()
   const [result, setResult] = useState<ApiResult>()

@@ -1,10 +1,14 @@
 import { FakeEnvironment } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { createAuthClient, memoryStorage, type AuthClientOptions } from '../index'
+import { normalizeOptions } from '../options'
 
 const refreshUrl = 'https://auth.test/auth/refresh'
 const create = (options: Record<string, unknown>) =>
   createAuthClient({ environment: { ...new FakeEnvironment() }, ...options } as unknown as AuthClientOptions)
+/** The options as the client holds them after validation and defaults. */
+const normalized = (options: Record<string, unknown>) =>
+  normalizeOptions({ environment: { ...new FakeEnvironment() }, ...options } as unknown as AuthClientOptions)
 
 describe('options', () => {
   it.each([
@@ -63,7 +67,7 @@ describe('options', () => {
 
   it('accepts the minimal options and every option set correctly', () => {
     expect(() => create({ refreshUrl })).not.toThrow()
-    const client = create({
+    const all = {
       refreshUrl,
       loginUrl: '/auth/login',
       logoutUrl: '/auth/logout',
@@ -77,8 +81,9 @@ describe('options', () => {
       allowedOrigins: ['https://api.test'],
       wireFormat: { parseTokenResponse: () => ({ accessToken: 'x', expiresIn: 60 }) },
       debug: () => {},
-    })
-    expect(client.options).toMatchObject({
+    }
+    const client = create(all)
+    expect(normalized(all)).toMatchObject({
       refreshTokenMode: 'storage',
       namespace: 'my-app.v2',
       oauthClientId: 'spa-client',
@@ -148,9 +153,9 @@ describe('options that used to be silently wrong', () => {
     const env = new FakeEnvironment()
     env.randomValue = 0.999_999
     const { refreshDueAt } = await import('../refreshTiming')
-    const client = create({ refreshUrl, timing: { jitterRatio: 0.49, marginRatio: 0.9, maxMarginMs: 1e9, maxJitterMs: 1e9 } })
+    const options = normalized({ refreshUrl, timing: { jitterRatio: 0.49, marginRatio: 0.9, maxMarginMs: 1e9, maxJitterMs: 1e9 } })
     const lifetimeMs = 60_000
-    const due = refreshDueAt(client.options.timing, env.now() + lifetimeMs, lifetimeMs, env.now(), env.random())
+    const due = refreshDueAt(options.timing, env.now() + lifetimeMs, lifetimeMs, env.now(), env.random())
     expect(due).toBeGreaterThan(env.now())
   })
 })
@@ -159,23 +164,22 @@ describe('endpoint URLs', () => {
   it("are made absolute against the document's base URL when the client is created, and stay put", () => {
     const env = new FakeEnvironment()
     env.page = 'https://app.test/dash/1'
-    const client = createAuthClient({
+    const options = normalizeOptions({
       refreshUrl: '/auth/refresh',
       loginUrl: 'auth/login',
       logoutUrl: 'https://sso.test/logout',
       environment: env,
     })
-    expect(client.options).toMatchObject({
+    expect(options).toMatchObject({
       refreshUrl: 'https://app.test/auth/refresh',
       loginUrl: 'https://app.test/dash/auth/login',
       logoutUrl: 'https://sso.test/logout',
     })
     env.base = 'https://evil.example/' // a <base> injected later changes nothing
-    expect(client.options.refreshUrl).toBe('https://app.test/auth/refresh')
+    expect(options.refreshUrl).toBe('https://app.test/auth/refresh')
   })
 
   it('are kept as given where there is no document (server-side rendering)', () => {
-    const client = create({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })
-    expect(client.options).toMatchObject({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })
+    expect(normalized({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })).toMatchObject({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login' })
   })
 })

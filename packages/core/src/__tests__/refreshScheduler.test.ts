@@ -1,6 +1,6 @@
 import { FakeEnvironment, flush, runFor } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
-import type { WakeCause } from '../environment'
+import type { WakeCause } from '../ports'
 import { MAX_TIMER_MS, RefreshScheduler } from '../refreshScheduler'
 import { expiryOf, setup } from './setup'
 

@@ -36,6 +36,8 @@ export interface SimTab {
   id: string
   /** How many Web Locks this tab holds now (a browser does not freeze a page that holds one). */
   locksHeld(): number
+  /** The page goes away for good (closed, discarded): see {@link createSimBrowser}. */
+  kill(): void
   auth: AuthClient
   env: FakeEnvironment
   /** This tab's sessionStorage, as the browser would save it with the tab. */
@@ -87,16 +89,19 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const openTab = (sessionValues = new Map<string, string>()): SimTab => {
     const env = clock.fork()
     let held = 0
+    const heldNames = new Map<string, number>()
     const tabLocks: LockManagerPort = {
       request: (name, lockOptions, callback) =>
         locks.request(name, lockOptions, async (lock) => {
           // Locks that name a session are held for the life of the tab: only the refresh lock counts here.
           const counts = lock !== null && name.endsWith(':refresh')
           if (counts) held++
+          if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 0) + 1)
           try {
             return await callback(lock)
           } finally {
             if (counts) held--
+            if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 1) - 1)
           }
         }),
       query: () => locks.query(),
@@ -118,7 +123,20 @@ export function createSimBrowser(options: SimBrowserOptions) {
         sharedMarks: marks.portFor(env),
       },
     })
-    const tab: SimTab = { id, auth, env, sessionValues, events: [], locksHeld: () => held }
+    const tab: SimTab = {
+      id,
+      auth,
+      env,
+      sessionValues,
+      events: [],
+      locksHeld: () => held,
+      kill: () => {
+        // The page is gone: nothing of it runs again, its locks are free, its answers on the wire are dropped.
+        env.freeze()
+        for (const [name, count] of heldNames) if (count > 0) locks.forceRelease(name)
+        network.dropTab(id)
+      },
+    }
     auth.onEvent((event) => {
       tab.events.push({ ...event, at: clock.now() })
       if (process.env.TOKENLIFE_SIM_LOG) process.stdout.write(`${clock.now() - Date.UTC(2026, 0, 1)} tab ${id} ${JSON.stringify(event)}\n`)
@@ -128,9 +146,12 @@ export function createSimBrowser(options: SimBrowserOptions) {
     return tab
   }
 
-  /** The tab goes away without a logout (its storage is kept for a restore). */
+  /**
+   * The tab goes away without a logout (its storage is kept for a restore). As in a browser, the page simply stops:
+   * no cleanup runs, its locks are freed, and answers still on the wire are dropped with it.
+   */
   const closeTab = (tab: SimTab, keepForRestore = true): void => {
-    tab.auth.destroy()
+    tab.kill()
     marks.forget(tab.env)
     open.splice(open.indexOf(tab), 1)
     if (keepForRestore) closed.push(new Map(tab.sessionValues))

@@ -1,4 +1,4 @@
-import type { AuthClient } from '../authClient'
+import type { AuthHost } from './authHost'
 import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
 import { resolveRequestUrl } from './originPolicy'
 
@@ -53,7 +53,7 @@ const discard = (body: ReadableStream | null | undefined): void => {
  *
  * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
  */
-export function createAuthFetch(auth: AuthClient, options: AuthHttpOptions = {}): typeof fetch {
+export function createAuthFetch(auth: AuthHost, options: AuthHttpOptions = {}): typeof fetch {
   return authorizedFetch(auth, options, false)
 }
 
@@ -62,12 +62,12 @@ export function createAuthFetch(auth: AuthClient, options: AuthHttpOptions = {})
  * it never sends again), the header is set on that `Request` instead of a copy, which keeps `auth.http` as fast as
  * plain ky. A caller's `Request` is never changed.
  */
-export function authorizedFetch(auth: AuthClient, options: AuthHttpOptions, ownsRequests: boolean): typeof fetch {
+export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, ownsRequests: boolean): typeof fetch {
   const authorizer = createRequestAuthorizer(auth, options)
-  const send = (input: RequestInfo | URL, init?: RequestInit) => auth.options.environment.fetch(input, init)
+  const send = (input: RequestInfo | URL, init?: RequestInit) => auth.ports.fetch(input, init)
 
   return async function authFetch(given: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const input = resolveInput(given, auth.options.environment.baseUrl())
+    const input = resolveInput(given, auth.ports.baseUrl())
     if (!authorizer.allows(input instanceof Request ? input.url : input)) return send(input, init)
     const owned = ownsRequests && input instanceof Request && init?.headers === undefined ? input : undefined
     // Copied as entries: msw's Node interceptor loses headers when a `set()` Headers is copied.

@@ -1,5 +1,5 @@
 import ky, { TimeoutError, type Hooks, type KyRequest, type NormalizedOptions, type Options } from 'ky'
-import type { AuthClient } from '../authClient'
+import type { AuthHost } from './authHost'
 import { isTokenlifeError } from '../errors'
 import { bearerToken, createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
 
@@ -57,7 +57,7 @@ function withinTimeout<T>(wait: Promise<T>, options: HookOptions, request: Reque
  *
  * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
  */
-export function authHooks(auth: AuthClient, options: AuthHttpOptions = {}): AuthHooks {
+export function authHooks(auth: AuthHost, options: AuthHttpOptions = {}): AuthHooks {
   const authorizer = createRequestAuthorizer(auth, options)
   return {
     beforeRequest: [

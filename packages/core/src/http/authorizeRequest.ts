@@ -1,7 +1,6 @@
 import { abortable } from '../abortable'
-import type { AuthClient } from '../authClient'
+import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
-import { createOriginPolicy } from './originPolicy'
 import { parseBearerChallenge } from './wwwAuthenticate'
 
 /** Options of the HTTP helpers ({@link authHooks}, {@link createAuthHttp}, {@link createAuthFetch}). */
@@ -68,9 +67,8 @@ function checkOptions(options: AuthHttpOptions): Required<AuthHttpOptions> {
  *
  * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
  */
-export function createRequestAuthorizer(auth: AuthClient, options: AuthHttpOptions = {}): RequestAuthorizer {
+export function createRequestAuthorizer(auth: AuthHost, options: AuthHttpOptions = {}): RequestAuthorizer {
   const { refreshOn } = checkOptions(options)
-  const policy = createOriginPolicy(auth.options, auth.options.environment)
   const recent: string[] = []
   const remember = (token: string): string => {
     if (recent[0] !== token) {
@@ -82,7 +80,7 @@ export function createRequestAuthorizer(auth: AuthClient, options: AuthHttpOptio
   const currentToken = async (signal: AbortSignal | undefined) => remember(await auth.getAccessToken({ signal }))
 
   return {
-    allows: (url) => policy.allows(url),
+    allows: (url) => auth.allows(url),
 
     async tokenFor(signal) {
       let state = auth.getState()

@@ -1,5 +1,5 @@
 import ky, { type KyInstance } from 'ky'
-import type { AuthClient } from '../authClient'
+import type { AuthHost } from './authHost'
 import { isTokenlifeError } from '../errors'
 import { authorizedFetch } from './authFetch'
 import type { AuthHttpOptions } from './authorizeRequest'
@@ -19,7 +19,7 @@ import type { AuthHttpOptions } from './authorizeRequest'
  *
  * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
  */
-export function createAuthHttp(auth: AuthClient, options: AuthHttpOptions = {}): KyInstance {
+export function createAuthHttp(auth: AuthHost, options: AuthHttpOptions = {}): KyInstance {
   return ky.create({
     fetch: authorizedFetch(auth, options, true),
     retry: { shouldRetry: ({ error }) => (isTokenlifeError(error) ? false : undefined) },

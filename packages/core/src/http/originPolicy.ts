@@ -1,5 +1,4 @@
-import type { NormalizedOptions } from '../options'
-import type { Environment } from '../environment'
+import type { Environment } from '../ports'
 
 /** Decides which request URLs may carry the access token. Built by {@link createOriginPolicy}. */
 export interface OriginPolicy {
@@ -11,8 +10,13 @@ export interface OriginPolicy {
   allows(url: string | URL): boolean
 }
 
-/** The parts of the client's options the policy is built from. */
-export type OriginPolicySource = Pick<NormalizedOptions, 'allowedOrigins' | 'refreshUrl' | 'loginUrl' | 'logoutUrl'>
+/** The parts of the client's options the policy is built from (the endpoints' origins are trusted too). */
+export interface OriginPolicySource {
+  allowedOrigins: readonly string[]
+  refreshUrl: string
+  loginUrl: string | undefined
+  logoutUrl: string | undefined
+}
 
 /** The environment ports the policy reads: the page's own URL (trusted) and the base URL (for resolving). */
 export type OriginPolicyPorts = Pick<Environment, 'pageUrl' | 'baseUrl'>

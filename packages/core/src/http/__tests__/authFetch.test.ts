@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw'
 import { FakeEnvironment } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { isSessionEndedError } from '../../errors'
-import { API, bearer, EVIL, setupHttp } from './httpSetup'
+import { API, bearer, EVIL, setupHttp, fetchOf } from './httpSetup'
 
 /** Replaces the multipart boundary (new on every send) so two sends of one FormData compare equal. */
 const normalizeMultipart = (body: string, contentType: string | null) => {
@@ -39,7 +39,7 @@ describe('auth.fetch', () => {
   it.each(bodies)('re-sends %s intact on the retry', async (_name, makeBody) => {
     const { auth, api, token } = await setupHttp()
     api.refused.add(token())
-    const response = await auth.fetch(`${API}/upload`, { method: 'POST', body: makeBody() })
+    const response = await fetchOf(auth)(`${API}/upload`, { method: 'POST', body: makeBody() })
     expect(response.status).toBe(200)
     const [first, retry] = api.seen
     expect(api.seen).toHaveLength(2)
@@ -57,7 +57,7 @@ describe('auth.fetch', () => {
       body: JSON.stringify({ id: 1 }),
       headers: { 'Content-Type': 'application/json', 'X-Trace': 't-1' },
     })
-    expect((await auth.fetch(request)).status).toBe(200)
+    expect((await fetchOf(auth)(request)).status).toBe(200)
     expect(api.seen.map((seen) => [seen.method, seen.contentType, seen.headers['x-trace'], seen.body])).toEqual([
       ['PUT', 'application/json', 't-1', '{"id":1}'],
       ['PUT', 'application/json', 't-1', '{"id":1}'],
@@ -67,7 +67,7 @@ describe('auth.fetch', () => {
 
   it('refuses a ReadableStream body to an allowed origin up front, with a TypeError that says what to do', async () => {
     const { auth, api } = await setupHttp()
-    const sending = auth.fetch(`${API}/upload`, { method: 'POST', body: streamOf('x'), duplex: 'half' } as RequestInit)
+    const sending = fetchOf(auth)(`${API}/upload`, { method: 'POST', body: streamOf('x'), duplex: 'half' } as RequestInit)
     await expect(sending).rejects.toThrow(TypeError)
     await expect(sending).rejects.toThrow(/ReadableStream.*Blob/)
     expect(api.seen).toHaveLength(0)
@@ -75,7 +75,7 @@ describe('auth.fetch', () => {
 
   it('passes a ReadableStream body to another origin through untouched', async () => {
     const { auth, api } = await setupHttp()
-    const response = await auth.fetch(`${EVIL}/upload`, { method: 'POST', body: streamOf('streamed'), duplex: 'half' } as RequestInit)
+    const response = await fetchOf(auth)(`${EVIL}/upload`, { method: 'POST', body: streamOf('streamed'), duplex: 'half' } as RequestInit)
     expect(response.status).toBe(200)
     expect(api.seen.map((seen) => [seen.authorization, seen.body])).toEqual([[null, 'streamed']])
   })
@@ -85,7 +85,7 @@ describe('auth.fetch', () => {
     api.refused.add(token())
     server.respondNextRefresh(() => new Promise<Response>(() => {})) // never answers
     const controller = new AbortController()
-    const pending = auth.fetch(new Request(`${API}/me`, { signal: controller.signal }))
+    const pending = fetchOf(auth)(new Request(`${API}/me`, { signal: controller.signal }))
     await expect.poll(() => server.stats.refreshRequests).toBe(2)
     controller.abort(new DOMException('stop', 'AbortError'))
     await expect(pending).rejects.toThrow('stop')
@@ -96,7 +96,7 @@ describe('auth.fetch', () => {
     const { auth, api, server, token } = await setupHttp()
     api.refused.add(token())
     server.respondNextRefresh(() => new Promise<Response>(() => {}))
-    const error = await auth.fetch(`${API}/me`, { signal: AbortSignal.timeout(100) }).catch((caught: unknown) => caught)
+    const error = await fetchOf(auth)(`${API}/me`, { signal: AbortSignal.timeout(100) }).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ name: 'TimeoutError' })
     expect(api.seen).toHaveLength(1)
   })
@@ -105,7 +105,7 @@ describe('auth.fetch', () => {
     const env = new FakeEnvironment()
     env.page = `${API}/app/home`
     const { auth, api, token } = await setupHttp({ allowedOrigins: [], env })
-    const response = await auth.fetch('/me')
+    const response = await fetchOf(auth)('/me')
     expect(response.status).toBe(200)
     expect(api.seen.map((seen) => [seen.url, bearer(seen)])).toEqual([[`${API}/me`, token()]])
   })
@@ -117,7 +117,7 @@ describe('auth.fetch', () => {
       seen.push(request.headers.get('Authorization'))
       return HttpResponse.json({})
     })
-    await auth.fetch(`${server.origin}/auth/logout`, { method: 'POST', body: 'token=x' })
+    await fetchOf(auth)(`${server.origin}/auth/logout`, { method: 'POST', body: 'token=x' })
     expect(seen).toEqual([`Bearer ${token()}`])
   })
 
@@ -125,7 +125,7 @@ describe('auth.fetch', () => {
     const { auth, api, server, env } = await setupHttp()
     server.revokeAll()
     env.advance(58_000) // the token is about to expire: the request has to wait for a refresh
-    await expect(auth.fetch(`${API}/me`)).rejects.toSatisfy(isSessionEndedError)
+    await expect(fetchOf(auth)(`${API}/me`)).rejects.toSatisfy(isSessionEndedError)
     expect(api.seen).toHaveLength(0)
   })
 })

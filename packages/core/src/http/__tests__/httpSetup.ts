@@ -94,6 +94,13 @@ export async function setupHttp(options: SetupOptions & { signedIn?: boolean } =
   return { ...context, api, token }
 }
 
+const https = new WeakMap<AuthClient, ReturnType<typeof createAuthHttp>>()
+const fetches = new WeakMap<AuthClient, typeof fetch>()
+/** The app's ky instance for `auth` (`createAuthHttp(auth)`, made once per client). */
+export const httpOf = (auth: AuthClient) => https.get(auth) ?? https.set(auth, createAuthHttp(auth)).get(auth)!
+/** The app's fetch for `auth` (`createAuthFetch(auth)`, made once per client). */
+export const fetchOf = (auth: AuthClient) => fetches.get(auth) ?? fetches.set(auth, createAuthFetch(auth)).get(auth)!
+
 /** What a test sends; every adapter maps it to its own call. */
 export interface Call {
   method?: string
@@ -105,18 +112,18 @@ export interface Call {
 /** A way to send authorized requests; each behaviour test runs through every one. */
 export type Adapter = (auth: AuthClient, options?: AuthHttpOptions) => (url: string, call?: Call) => Promise<Response>
 
-/** `auth.http`, the hooks on an app's own ky instance, and `auth.fetch`; HTTP errors come back as responses. */
+/** `createAuthHttp`, the hooks on an app's own ky instance, and `createAuthFetch`; HTTP errors come back as responses. */
 export const adapters: Record<string, Adapter> = {
-  'auth.http': (auth, options) => {
-    const client = options ? createAuthHttp(auth, options) : auth.http
+  createAuthHttp: (auth, options) => {
+    const client = options ? createAuthHttp(auth, options) : httpOf(auth)
     return (url, call) => client(url, { ...call, throwHttpErrors: false })
   },
   'authHooks on an app ky instance': (auth, options) => {
     const client = ky.create({ hooks: authHooks(auth, options), throwHttpErrors: false })
     return (url, call) => client(url, call)
   },
-  'auth.fetch': (auth, options) => {
-    const client = options ? createAuthFetch(auth, options) : auth.fetch
+  createAuthFetch: (auth, options) => {
+    const client = options ? createAuthFetch(auth, options) : fetchOf(auth)
     return (url, call) => client(url, call)
   },
 }

@@ -1,7 +1,7 @@
 import { FakeEnvironment, mintAccessToken } from '@tokenlife/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createAuthClient } from '../../index'
+import { createAuthClient, createAuthFetch } from '../../index'
 
 /**
  * The property: through `auth.fetch`, the access token goes with a request if and only if the URL that is actually
@@ -149,7 +149,7 @@ describe('the origin decision (property)', () => {
                   input = text // Node's Request refuses some URLs (credentials): send the string instead
                 }
               }
-              await auth.fetch(input).catch(() => undefined)
+              await createAuthFetch(auth)(input).catch(() => undefined)
               if (fetched === undefined) {
                 expect(sent).toEqual([])
                 continue

@@ -1,0 +1,21 @@
+import type { AuthenticatedState, AuthState } from '../authState'
+import type { Environment } from '../ports'
+
+/**
+ * What the HTTP helpers need from an {@link AuthClient}, and nothing else: the token, a refresh, the state,
+ * whether a URL may carry the token, and the ports requests go through. The helpers depend on the client through
+ * this interface; the client never depends on them.
+ */
+export interface AuthHost {
+  start(): Promise<void>
+  getState(): AuthState
+  getAccessToken(options?: { signal?: AbortSignal }): Promise<string>
+  refresh(options?: { signal?: AbortSignal }): Promise<AuthenticatedState>
+  /**
+   * Whether a request to `url` may carry the access token: its origin is the page's, an endpoint's, or in
+   * `allowedOrigins`. A relative `url` is judged as `fetch` would resolve it (against the document's base URL).
+   */
+  allows(url: string | URL): boolean
+  /** The `fetch` the client uses, and the base URL relative request URLs resolve against. */
+  readonly ports: Pick<Environment, 'fetch' | 'baseUrl'>
+}

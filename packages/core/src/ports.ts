@@ -1,0 +1,93 @@
+/**
+ * Every dependency tokenlife has on its host, as types only: the clock, timers, fetch, wake-ups, Web Locks, the
+ * cross-tab channel, the shared marks, the page's URLs, warnings. The browser implementation is in environment.ts.
+ */
+/** An opaque handle returned by {@link Environment.setTimeout}. */
+export type TimerHandle = unknown
+
+/** What woke the client up: a sign that timers may have been throttled or the device slept. */
+export type WakeCause = 'visible' | 'pageshow' | 'focus' | 'online' | 'late-timer'
+
+/**
+ * The subset of the Web Locks API tokenlife uses (`navigator.locks`). Used by cross-tab coordination.
+ */
+export interface LockManagerPort {
+  request<T>(
+    name: string,
+    options: { signal?: AbortSignal; mode?: 'exclusive' | 'shared'; ifAvailable?: boolean; steal?: boolean },
+    callback: (lock: unknown) => Promise<T> | T,
+  ): Promise<T>
+  /** The names of the locks held now, across every tab (`navigator.locks.query()`); optional. */
+  query?(): Promise<{ held?: { name?: string }[] }>
+}
+
+/** A message channel shared by every tab of one origin (a BroadcastChannel or an equivalent). */
+export interface ChannelPort {
+  /**
+   * `false` when the channel may write messages to disk (the broadcast-channel library's IndexedDB and
+   * localStorage methods): tokenlife then sends no token over it, only signals. Default `true`.
+   */
+  readonly confidential?: boolean
+  postMessage(message: unknown): void | Promise<void>
+  /** Subscribes to messages from other tabs; returns an unsubscribe function. */
+  subscribe(listener: (message: unknown) => void): () => void
+  close(): void | Promise<void>
+}
+
+/** A tiny synchronous store shared by every tab of the origin (`localStorage` by default). */
+export interface SharedMarksPort {
+  get(key: string): string | null
+  set(key: string, value: string): void
+  remove(key: string): void
+}
+
+/**
+ * Every dependency tokenlife has on its host environment. Defaults use browser globals, looked up lazily and
+ * through wrappers so fake timers keep working; tests and server-side rendering pass their own.
+ */
+export interface Environment {
+  /** This device's clock, epoch milliseconds. */
+  now(): number
+  /** A random number in [0, 1), used for jitter. */
+  random(): number
+  setTimeout(callback: () => void, ms: number): TimerHandle
+  clearTimeout(handle: TimerHandle): void
+  /** The `fetch` used for every request tokenlife makes. */
+  fetch: typeof fetch
+  /** Whether the device believes it is online (`navigator.onLine`); `true` when unknown. */
+  isOnline(): boolean
+  /**
+   * Calls `listener` when the page becomes visible again, is restored from the back/forward cache, gains focus or
+   * comes back online. Returns a function that removes every listener it added.
+   */
+  onWake(listener: (cause: WakeCause) => void): () => void
+  /** Web Locks, or `undefined` where the browser has none. */
+  locks: LockManagerPort | undefined
+  /** Opens the cross-tab channel called `name`, or `undefined` where there is no way to talk to other tabs. */
+  openChannel(name: string): ChannelPort | undefined
+  /**
+   * Where tabs leave non-secret marks for each other (the newest token's expiry, "logged out at"), so a tab that
+   * missed a message, or was granted the refresh lock before a message arrived, still learns of it. Never holds a
+   * token. `undefined` where there is no such store.
+   */
+  sharedMarks: SharedMarksPort | undefined
+  /**
+   * The page's own URL (`location.href`), or `undefined` where there is none (server-side rendering, Node). Its
+   * origin always may receive the access token.
+   */
+  pageUrl(): string | undefined
+  /**
+   * The URL relative request URLs resolve against, as `fetch` resolves them: the document's base URL
+   * (`document.baseURI`, which a `<base href>` changes), else the page's URL (a worker), else `undefined` (no page). Endpoint URLs are
+   * resolved against it once, when the client is created; the HTTP helpers resolve each request URL against it and
+   * then judge and fetch that same absolute URL.
+   */
+  baseUrl(): string | undefined
+  /** Prints a developer warning. */
+  warn(message: string): void
+  /**
+   * Prints an error a developer must act on: today a `ConfigurationError` (the refresh endpoint says the
+   * client is misconfigured). Default `console.error('[tokenlife] …')`.
+   */
+  error(message: string): void
+}
