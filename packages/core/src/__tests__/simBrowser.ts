@@ -89,10 +89,15 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const openTab = (sessionValues = new Map<string, string>()): SimTab => {
     const env = clock.fork()
     let held = 0
+    let dead = false
     const heldNames = new Map<string, number>()
     const tabLocks: LockManagerPort = {
-      request: (name, lockOptions, callback) =>
-        locks.request(name, lockOptions, async (lock) => {
+      request: async (name, lockOptions, callback) => {
+        // A lock request goes to the browser process and back: a new lock exists for other tabs only after that.
+        await new Promise<void>((resolve) => env.setTimeout(() => resolve(), 1))
+        return locks.request(name, lockOptions, async (lock) => {
+          // A page that went away holds nothing: a grant that reaches it is released at once.
+          if (dead) return undefined as never
           // Locks that name a session are held for the life of the tab: only the refresh lock counts here.
           const counts = lock !== null && name.endsWith(':refresh')
           if (counts) held++
@@ -103,7 +108,8 @@ export function createSimBrowser(options: SimBrowserOptions) {
             if (counts) held--
             if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 1) - 1)
           }
-        }),
+        })
+      },
       query: () => locks.query(),
     }
     env.randomSource = seededRandom(Math.floor(random() * 2 ** 31))
@@ -133,6 +139,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
       kill: () => {
         // The page is gone: nothing of it runs again, its locks are free, its answers on the wire are dropped.
         env.freeze()
+        dead = true
         for (const [name, count] of heldNames) if (count > 0) locks.forceRelease(name)
         network.dropTab(id)
       },
