@@ -176,8 +176,11 @@ export class SessionHolder {
       // In cookie mode the refresh token is the browser's business: one that a server also puts in the body is ignored.
       const keepRefreshToken = refreshToken !== undefined && this.#options.refreshTokenMode === 'storage'
       if (keepRefreshToken) this.#refreshToken = refreshToken
+      // Only the tab that obtained a refresh token stores it: storage is shared, and a sibling's message may be
+      // older than what it holds (a tab that thaws hears old news first).
+      const storeRefreshToken = keepRefreshToken && source !== 'tab'
       this.queueStorage(async () => {
-        if (keepRefreshToken) await this.#store.writeRefreshToken(refreshToken)
+        if (storeRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
       if (source === 'tab') this.tabs.adopted(session)
