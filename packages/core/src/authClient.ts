@@ -51,7 +51,7 @@ export class AuthClient {
       adopted: (session, source) => {
         const { token } = session
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
-        if (source !== 'tab') void this.#lock.publish(session)
+        if (source !== 'tab' && source !== 'restore') void this.#lock.publish(session)
         this.#retry.reset()
         this.#waitingForOnline = false
         this.#nextCause = 'schedule'

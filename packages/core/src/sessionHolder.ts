@@ -183,8 +183,9 @@ export class SessionHolder {
         if (storeRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
+      // News is what this tab obtained; a restored token is old news (its tab announced it when it got it).
       if (source === 'tab') this.tabs.adopted(session)
-      else this.tabs.announceSession(session)
+      else if (source !== 'restore') this.tabs.announceSession(session)
       this.#hooks.adopted(session, source)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =
