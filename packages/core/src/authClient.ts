@@ -48,10 +48,10 @@ export class AuthClient {
     this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
     this.#scheduler = new RefreshScheduler(environment, (cause) => this.#onDue(cause))
     this.#holder = new SessionHolder(this.#options, {
-      adopted: (session, source) => {
+      adopted: (session, news) => {
         const { token } = session
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
-        if (source !== 'tab' && source !== 'restore') void this.#lock.publish(session)
+        if (news) void this.#lock.publish(session)
         this.#retry.reset()
         this.#waitingForOnline = false
         this.#nextCause = 'schedule'

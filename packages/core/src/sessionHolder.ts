@@ -28,7 +28,8 @@ export interface Candidate {
 
 /** What the holder tells its owner, so the schedule follows the session. */
 export interface SessionHolderHooks {
-  adopted(session: LocalSession, source: SessionSource): void
+  /** A session was adopted; `news` when this tab obtained it (so it is published for the next lock holder). */
+  adopted(session: LocalSession, news: boolean): void
   ended(): void
   /** Whether this tab holds the refresh lock now (its siblings may ask before taking it over). */
   holdsRefreshLock(): boolean
@@ -183,10 +184,12 @@ export class SessionHolder {
         if (storeRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
-      // News is what this tab obtained; a restored token is old news (its tab announced it when it got it).
+      // News is what this tab obtained. A restored token is news only while it is still the newest the marks know
+      // of: an older one (a login happened while this tab was closed) must not look new to a tab that has nothing.
+      const news = source !== 'tab' && (source !== 'restore' || !this.tabs.knowsNewerThan(session))
       if (source === 'tab') this.tabs.adopted(session)
-      else if (source !== 'restore') this.tabs.announceSession(session)
-      this.#hooks.adopted(session, source)
+      else if (news) this.tabs.announceSession(session)
+      this.#hooks.adopted(session, news)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =
         wasAuthenticated && source === 'refresh'

@@ -67,6 +67,12 @@ export class TabSync {
     this.#channel.close()
   }
 
+  /** Whether the shared mark names a session newer than `session` (a restored tab's token may be old news). */
+  knowsNewerThan(session: SessionStamp): boolean {
+    const mark = this.#marks.readActive()
+    return mark !== undefined && isNewerSession(mark, session)
+  }
+
   /** The last end any tab recorded in the shared mark. */
   lastEnd(): EndedMark | undefined {
     return this.#marks.readEnded()
