@@ -227,7 +227,9 @@ export class SessionHolder {
       this.#refreshToken = undefined
       this.#hooks.ended()
       this.state.dispatch({ type: 'ended', reason })
-      const cleared = this.queueStorage(() => this.#store.clear())
+      // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
+      // just signed in). Only a logout or a revocation clears everything.
+      const cleared = this.queueStorage(() => (reason === 'no_session' ? this.#store.removeAccessToken() : this.#store.clear()))
       if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
       return cleared
     })
