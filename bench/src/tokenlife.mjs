@@ -1,0 +1,61 @@
+// Everything the benchmark knows about tokenlife's public API lives in this one file, so an API change is one edit:
+// the browser driver for the tab and sleep parts, the app code whose bundle size is measured, and the clients of
+// the request-overhead part. Plain ESM with no Node imports: it is bundled for the browser and imported by Node.
+import { createAuthClient, createAuthHttp, isSessionEndedError } from '@tokenlife/core'
+
+/** What a cookie-mode app imports, for the size part (esbuild entry sources, resolved from bench/). */
+export const sizeEntries = {
+  'tokenlife (createAuthClient + auth.fetch)': `import { createAuthClient } from '@tokenlife/core'
+const auth = createAuthClient({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login', logoutUrl: '/auth/logout' })
+auth.start(); export const load = () => auth.fetch('/api/me')`,
+  'tokenlife + ky helpers (createAuthHttp)': `import { createAuthClient, createAuthHttp } from '@tokenlife/core'
+const auth = createAuthClient({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login', logoutUrl: '/auth/logout' })
+auth.start(); export const load = () => createAuthHttp(auth).get('/api/me').json()`,
+}
+
+/** The bindings: only their own code is counted (core, react and vue are external). */
+export const bindingEntries = {
+  '@tokenlife/react (own code)': { source: `export { AuthProvider, useAuth } from '@tokenlife/react'`, external: ['@tokenlife/core', 'react', 'react/jsx-runtime'] },
+  '@tokenlife/vue (own code)': { source: `export { createTokenlife, useAuth } from '@tokenlife/vue'`, external: ['@tokenlife/core', 'vue'] },
+}
+
+/**
+ * The tab driver: how a cookie-mode app signs in, calls its API through `auth.fetch`, forces a refresh and logs
+ * out. `mark(signedIn)` tells the harness what the app would render.
+ */
+export function tokenlifeDriver() {
+  let auth
+  return {
+    async init({ mark }) {
+      auth = createAuthClient({ refreshUrl: '/tl/refresh', loginUrl: '/tl/login', logoutUrl: '/tl/logout', allowedOrigins: [location.origin] })
+      auth.subscribe((state) => {
+        if (state.status === 'authenticated') mark(true)
+        else if (state.status === 'unauthenticated') mark(false)
+      })
+      await auth.start()
+    },
+    login: () => auth.login({ username: 'demo', password: 'demo' }),
+    async callApi(url) {
+      try {
+        return (await auth.fetch(url)).ok ? 'ok' : 'unauthorized'
+      } catch (error) {
+        if (isSessionEndedError(error)) return 'signed-out'
+        throw error
+      }
+    },
+    forceRefresh: () => auth.refresh(),
+    logout: () => auth.logout(),
+  }
+}
+
+/** For the overhead part (Node): a client holding a long-lived token, and its two helpers. */
+export function overheadClients({ refreshUrl, origin, accessToken }) {
+  const auth = createAuthClient({ refreshUrl, allowedOrigins: [origin] })
+  auth.setTokens({ accessToken })
+  return {
+    fetch: auth.fetch,
+    http: createAuthHttp(auth),
+    getAccessToken: () => auth.getAccessToken(),
+    destroy: () => auth.destroy(),
+  }
+}
