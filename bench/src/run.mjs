@@ -26,7 +26,7 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url))
 
 const config = smoke
   ? {
-      tabs: { tabCounts: [2], lifetimesS: [3], lifetimes: 1, stormRounds: 1, logoutRounds: 1, logoutTimeoutMs: 4_000, concurrency: 6 },
+      tabs: { tabCounts: [2], lifetimesS: [3], lifetimes: 1, stormRounds: 1, logoutRounds: 1, logoutTimeoutMs: 3_000, signInWaitMs: 3_000, concurrency: 6 },
       sleep: { lifetimeS: 3, rounds: 1, concurrency: 5 },
       fleet: { sessionCounts: [20], tabCounts: [1, 3], hours: 0.5, repeats: 1 },
       overhead: { requests: 200, repeats: 1, budgetMs: 3_000, tokenCalls: 10_000 },
@@ -35,7 +35,7 @@ const config = smoke
   : {
       tabs: { tabCounts: [1, 3, 5], lifetimesS: [8, 16, 32], lifetimes: 3, stormRounds: 3, logoutRounds: 5, logoutTimeoutMs: 15_000, concurrency: 6 },
       sleep: { lifetimeS: 8, rounds: 3, concurrency: 3 },
-      fleet: { sessionCounts: [1_000, 10_000], tabCounts: [1, 3, 10], hours: 8, repeats: 3 },
+      fleet: { sessionCounts: [1_000, 10_000], tabCounts: [1, 3, 10], hours: 8, repeats: 1, budgetS: 120 },
       overhead: { requests: 5_000, repeats: 5, budgetMs: 15_000, tokenCalls: 200_000 },
       leaks: { refreshCycles: 10_000, createCycles: 1_000, repeats: 3 },
     }

@@ -18,7 +18,7 @@ import { median, quantile, sleep } from './stats.mjs'
  * other tabs is part of it). Resolves with how many tabs the app shows signed in after 10 s at most: a session can
  * already be lost while the tabs start.
  */
-async function signedInTabs(browser, server, sdk, count, lifetimeS, afterFirstSignIn = () => {}) {
+async function signedInTabs(browser, server, sdk, count, lifetimeS, waitMs, afterFirstSignIn = () => {}) {
   const context = await browser.newContext()
   const pages = []
   for (let tab = 1; tab <= count; tab++) {
@@ -30,7 +30,7 @@ async function signedInTabs(browser, server, sdk, count, lifetimeS, afterFirstSi
   // Later tabs pick the session up on start or at their first API call.
   await Promise.all(pages.map((page) => page.evaluate(() => window.bench.callApi())))
   const all = await Promise.all(
-    pages.map((page) => page.waitForFunction(() => window.bench.state.signedIn, null, { timeout: 10_000, polling: 100 }).then(() => true, () => false)),
+    pages.map((page) => page.waitForFunction(() => window.bench.state.signedIn, null, { timeout: waitMs, polling: 100 }).then(() => true, () => false)),
   )
   return { context, pages, allSignedIn: all.every(Boolean) }
 }
@@ -43,7 +43,7 @@ const errorsOf = async (pages) => (await Promise.all(pages.map((page) => page.ev
  * @param {import('playwright').Browser} browser
  * @param {{ sdk: object, tabs: number, lifetimeS: number, lifetimes: number, activityMs?: number, stormRounds?: number, logoutRounds?: number, logoutTimeoutMs?: number }} options
  */
-export async function runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes, activityMs = 1_000, stormRounds = 0, logoutRounds = 0, logoutTimeoutMs = 15_000 }) {
+export async function runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes, activityMs = 1_000, stormRounds = 0, logoutRounds = 0, logoutTimeoutMs = 15_000, signInWaitMs = 10_000 }) {
   const server = await startBenchServer({ lifetimeS })
   const sessions = sdk.sharedSession ? 1 : tabs
   const row = { sdk: sdk.id, label: sdk.label, tabs, lifetimeS, sessions }
@@ -52,7 +52,7 @@ export async function runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes
     // Steady state.
     {
       let startedAt = 0
-      const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS, () => {
+      const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS, signInWaitMs, () => {
         server.core.resetStats()
         startedAt = Date.now()
       })
@@ -80,7 +80,7 @@ export async function runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes
     if (stormRounds > 0) {
       const storms = []
       for (let round = 0; round < stormRounds; round++) {
-        const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS)
+        const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS, signInWaitMs)
         server.core.resetStats()
         const at = Date.now() + 500
         await Promise.all(
@@ -110,7 +110,7 @@ export async function runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes
       let never = 0
       let notSignedIn = 0
       for (let round = 0; round < logoutRounds; round++) {
-        const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS)
+        const { context, pages, allSignedIn } = await signedInTabs(browser, server, sdk, tabs, lifetimeS, signInWaitMs)
         if (!allSignedIn) {
           // The session was lost before the logout: this round says nothing about logout.
           notSignedIn++
@@ -172,14 +172,14 @@ export async function pool(jobs, limit) {
  * Every scenario of part 2. Steady state at every lifetime; the storm and the logout rounds once per SDK × tab
  * count, at the shortest lifetime (neither depends on the lifetime).
  */
-export async function runTabs(browser, { sdks = browserSdks, tabCounts = [1, 3, 5], lifetimesS = [8, 16, 32], lifetimes = 3, stormRounds = 3, logoutRounds = 5, concurrency = 6, logoutTimeoutMs = 15_000, onRow } = {}) {
+export async function runTabs(browser, { sdks = browserSdks, tabCounts = [1, 3, 5], lifetimesS = [8, 16, 32], lifetimes = 3, stormRounds = 3, logoutRounds = 5, concurrency = 6, logoutTimeoutMs = 15_000, signInWaitMs = 10_000, onRow } = {}) {
   const jobs = []
   for (const lifetimeS of lifetimesS)
     for (const tabs of tabCounts)
       for (const sdk of sdks) {
         const first = lifetimeS === lifetimesS[0]
         jobs.push(async () => {
-          const row = await runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes, stormRounds: first ? stormRounds : 0, logoutRounds: first ? logoutRounds : 0, logoutTimeoutMs })
+          const row = await runTabsScenario(browser, { sdk, tabs, lifetimeS, lifetimes, stormRounds: first ? stormRounds : 0, logoutRounds: first ? logoutRounds : 0, logoutTimeoutMs, signInWaitMs })
           onRow?.(row)
           return row
         })

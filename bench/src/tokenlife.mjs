@@ -59,3 +59,17 @@ export function overheadClients({ refreshUrl, origin, accessToken }) {
     destroy: () => auth.destroy(),
   }
 }
+
+/** For the fleet part (Node, virtual time): one tab's client on a fake environment, in cookie mode. */
+export function fleetTab(environment, origin) {
+  const auth = createAuthClient({ refreshUrl: `${origin}/auth/refresh`, loginUrl: `${origin}/auth/login`, logoutUrl: `${origin}/auth/logout`, environment })
+  return {
+    start: () => auth.start(),
+    login: () => auth.login({ username: 'demo', password: 'demo' }),
+    status: () => auth.getState().status,
+    refresh: () => auth.refresh(),
+    subscribe: auth.subscribe,
+    onEvent: auth.onEvent,
+    destroy: () => auth.destroy(),
+  }
+}
