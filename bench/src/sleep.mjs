@@ -11,7 +11,7 @@ import { median, sleep } from './stats.mjs'
  * @param {import('playwright').Browser} browser
  * @param {{ sdk: object, lifetimeS: number, rounds: number, pastExpiryS?: number, activityMs?: number }} options
  */
-export async function runSleepScenario(browser, { sdk, lifetimeS, rounds, pastExpiryS = 3, activityMs = 1_000, waitAfterS = 10 }) {
+export async function runSleepScenario(browser, { sdk, lifetimeS, rounds, pastExpiryS = 3, activityMs = 1_000, waitAfterS = 20 }) {
   const row = { sdk: sdk.id, label: sdk.label, lifetimeS, rounds, firstCallExpired: 0, firstCallOther: 0, noValidCall: 0, timesToValidMs: [], refreshesAfterResume: [], sessionsLost: 0 }
   for (let round = 0; round < rounds; round++) {
     const server = await startBenchServer({ lifetimeS })

@@ -22,12 +22,15 @@ export function tabsTables(rows, config) {
           .map(({ tabs, lifetimeS }) => {
             const row = find(rows, sdk.id, tabs, lifetimeS)
             const base = find(rows, 'tokenlife', tabs, lifetimeS)
-            return cell(row, (r) => `${fmt(r.perLifetime)}${sdk.id !== 'tokenlife' && base?.perLifetime ? ` (${fmt(r.perLifetime / base.perLifetime, 1)}×)` : ''}`)
+            return cell(row, (r) => `${fmt(r.perLifetime)}${r.sessionsLost ? ' †' : ''}${sdk.id !== 'tokenlife' && base?.perLifetime ? ` (${fmt(r.perLifetime / base.perLifetime, 1)}×)` : ''}`)
           })
           .join(' | ')} |`,
     ),
   ]
   const reuse = [
+    '',
+    '† a session was lost to reuse in this window: the figure mixes refreshes before the loss with refused retries after it (or none at all, when the SDK stops).',
+    '',
     '### Reuse events / sessions lost to them (the server revoked the family) during the steady-state window',
     '',
     header,
@@ -39,7 +42,7 @@ export function tabsTables(rows, config) {
           .join(' | ')} |`,
     ),
     '',
-    'A lost session means the user is signed out in every tab that shared it and must sign in again. "Lost while tabs opened": the other tabs never showed signed in.',
+    'A reuse event is any presentation of a spent refresh token (refused retries after the family was revoked included); a lost session means the user is signed out in every tab that shared it and must sign in again. "Lost while tabs opened": not every tab showed signed in after opening.',
   ]
   return [...perLifetime, '', ...reuse].join('\n')
 }
@@ -73,9 +76,11 @@ export function logoutTable(rows, config) {
       `| ${sdk.label} | ${tabCounts
         .map((tabs) =>
           cell(find(rows, sdk.id, tabs, lifetimeS), (r) => {
-            if (r.logoutNever) return `**never** (not within ${r.logoutTimeoutMs / 1000} s)`
+            if (r.logoutNever && r.logoutMedianMs === null) return `**never** (not within ${r.logoutTimeoutMs / 1000} s)`
             if (r.logoutMedianMs === null || r.logoutMedianMs === undefined) return `n/a (session lost before every logout)`
-            return `${ms(r.logoutMedianMs)} · ${ms(r.logoutP95Ms)} (${r.logoutRounds} logouts)`
+            const never = r.logoutNever ? `**never in ${r.logoutNever} of ${r.logoutRounds}**; otherwise ` : ''
+            const again = r.logoutSignedInAgain ? `; **a tab showed signed in again after ${r.logoutSignedInAgain} of ${r.logoutRounds}**` : ''
+            return `${never}${ms(r.logoutMedianMs)} · ${ms(r.logoutP95Ms)} (${r.logoutRounds} logouts${again})`
           }),
         )
         .join(' | ')} |`,
@@ -104,7 +109,7 @@ export function sleepTable(rows, config) {
   }
   lines.push(
     '',
-    `One tab, ${config.lifetimeS} s access tokens, the app calling the API once a second; the page's JavaScript is stopped with a paused debugger (CDP \`Debugger.pause\`) for the token's lifetime plus 3 s, then resumed. Times run from the resume to the first API call the server accepted, ${config.rounds} rounds. (\`Page.setWebLifecycleState\` "frozen" is ignored for pages playwright opens, so the debugger is the suspend; timer throttling is not simulated separately.)`,
+    `One tab, ${config.lifetimeS} s access tokens, the app calling the API once a second; the page's JavaScript is stopped with a paused debugger (CDP \`Debugger.pause\`) for the token's lifetime plus 3 s, then resumed. Times run from the resume to the first API call the server accepted ("never": not within 20 s), ${config.rounds} rounds. (\`Page.setWebLifecycleState\` "frozen" is ignored for pages playwright opens, so the debugger is the suspend; timer throttling is not simulated separately.)`,
   )
   return lines.join('\n')
 }
@@ -112,20 +117,31 @@ export function sleepTable(rows, config) {
 /** The short "How it compares" table (also pasted into the README). */
 export function summaryTable(results) {
   const { size, tabs } = results
-  const sizeOf = (prefix) => size?.find((row) => row.name.startsWith(prefix))
   const config = results.tabsConfig
-  const lines = ['| | bundle min+gz | refreshes / lifetime, 5 tabs | sessions lost, 5 tabs | storm, 5 tabs: requests | logout reaches every tab |', '|---|---:|---:|---:|---:|---:|']
+  const most = Math.max(...(config?.tabCounts ?? [5]))
+  const longest = Math.max(...(config?.lifetimesS ?? [32]))
+  const shortest = config?.lifetimesS[0]
+  const sizeOf = (prefix) => size?.find((row) => row.name.startsWith(prefix))
+  const lines = [
+    `| | bundle min+gz up front | refresh requests per lifetime, ${most} tabs, ${longest} s tokens | sessions lost to reuse, ${most} tabs (3 lifetimes) | forced refresh in all ${most} tabs at once: requests | logout in one tab → all ${most} signed out (median) | first call after a sleep carries an expired token |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ]
   const sizes = { tokenlife: 'tokenlife (', 'oidc-local': 'oidc-client-ts', 'oidc-session': 'oidc-client-ts', supabase: '@supabase', auth0: '@auth0', axios: 'axios' }
   for (const sdk of browserSdks) {
     const s = sizeOf(sizes[sdk.id])
-    const tabRows = (tabs ?? []).filter((row) => row.sdk === sdk.id && row.tabs === Math.max(...(config?.tabCounts ?? [5])))
-    const first = tabRows.find((row) => row.lifetimeS === config?.lifetimesS[0])
-    const perLifetime = tabRows.map((row) => row.perLifetime).filter((value) => typeof value === 'number')
-    const lost = tabRows.reduce((sum, row) => sum + (row.sessionsLost ?? 0), 0)
-    const logout = !first ? '—' : first.logoutNever ? 'never' : first.logoutMedianMs == null ? 'n/a' : `${ms(first.logoutMedianMs)} median`
+    const mine = (tabs ?? []).filter((row) => row.sdk === sdk.id && row.tabs === most)
+    const long = mine.find((row) => row.lifetimeS === longest)
+    const first = mine.find((row) => row.lifetimeS === shortest)
+    const lost = mine.reduce((sum, row) => sum + (row.sessionsLost ?? 0), 0)
+    const sleepRow = results.sleep?.find((row) => row.sdk === sdk.id)
+    let logout = '—'
+    if (first?.logoutMedianMs != null) logout = `${ms(first.logoutMedianMs)}${first.logoutNever ? ` (never in ${first.logoutNever} of ${first.logoutRounds})` : ''}`
+    else if (first?.logoutNever) logout = 'never'
+    else if (first && 'logoutRounds' in first) logout = 'n/a (session lost first)'
     lines.push(
-      `| ${sdk.label} | ${s ? `${(s.upFront / 1024).toFixed(1)} KB` : '—'} | ${perLifetime.length ? `${fmt(Math.min(...perLifetime))}–${fmt(Math.max(...perLifetime))}` : '—'} | ${tabRows.length ? `${lost} in ${tabRows.length} runs` : '—'} | ${first?.stormRounds ? fmt(first.stormRequests, 0) : '—'} | ${logout} |`,
+      `| ${sdk.label} | ${s ? `${(s.upFront / 1024).toFixed(1)} KB` : '—'} | ${long && !long.failed ? `${fmt(long.perLifetime)}${long.sessionsLost ? ' †' : ''}` : '—'} | ${mine.length ? `${lost} of ${mine.length * (mine[0].sessions ?? 1)}` : '—'} | ${first?.stormRounds ? fmt(first.stormRequests, 0) : '—'} | ${logout} | ${sleepRow && !sleepRow.failed ? `${sleepRow.firstCallExpired} of ${sleepRow.rounds}` : sdk.id === 'oidc-session' ? 'as above' : '—'} |`,
     )
   }
+  lines.push('', '† the session was lost to reuse during that window. Ideal refresh count: 1 per lifetime (tokenlife refreshes at 80 % of a 32 s token, less jitter).')
   return lines.join('\n')
 }

@@ -32,6 +32,12 @@ export function tokenlifeDriver() {
         if (state.status === 'authenticated') mark(true)
         else if (state.status === 'unauthenticated') mark(false)
       })
+      // The last events, for reading a run that went wrong (window.bench.events in the page).
+      const events = (window.bench.events = [])
+      auth.onEvent((event) => {
+        events.push({ at: Math.round(performance.timeOrigin + performance.now()), ...event })
+        if (events.length > 40) events.shift()
+      })
       await auth.start()
     },
     login: () => auth.login({ username: 'demo', password: 'demo' }),

@@ -4,10 +4,14 @@ export function runPage(driver) {
   const params = new URLSearchParams(location.search)
   const apiUrl = `${location.origin}/api/me?tab=${params.get('tab') ?? '0'}`
   const now = () => performance.timeOrigin + performance.now()
-  const state = { signedIn: false, signedInAt: null, signedOutAt: null, calls: 0, results: {}, errors: [] }
+  const state = { signedIn: false, signedInAt: null, signedOutAt: null, calls: 0, results: {}, errors: [], transitions: [] }
   const mark = (signedIn) => {
-    if (signedIn && !state.signedIn) Object.assign(state, { signedIn: true, signedInAt: now(), signedOutAt: null })
-    else if (!signedIn && state.signedIn) Object.assign(state, { signedIn: false, signedOutAt: now() })
+    if (signedIn === state.signedIn) return
+    const at = now()
+    if (signedIn) Object.assign(state, { signedIn: true, signedInAt: at, signedOutAt: null })
+    else Object.assign(state, { signedIn: false, signedOutAt: at })
+    state.transitions.push({ signedIn, at })
+    if (state.transitions.length > 200) state.transitions.shift()
   }
   const note = (error) => {
     if (state.errors.length < 20) state.errors.push(String(error?.message ?? error))
@@ -21,6 +25,7 @@ export function runPage(driver) {
     forceRefresh: () => driver.forceRefresh(),
     async callApi() {
       state.calls++
+      const startedAt = now()
       let result
       try {
         result = await driver.callApi(apiUrl)
@@ -29,7 +34,8 @@ export function runPage(driver) {
         result = 'error'
       }
       state.results[result] = (state.results[result] ?? 0) + 1
-      if (result === 'ok') mark(true)
+      // A call that began before the app showed signed out says nothing about the session after it.
+      if (result === 'ok' && !(state.signedOutAt !== null && state.signedOutAt >= startedAt)) mark(true)
       if (result === 'signed-out') mark(false)
       return result
     },
