@@ -123,7 +123,7 @@ export function summaryTable(results) {
   const shortest = config?.lifetimesS[0]
   const sizeOf = (prefix) => size?.find((row) => row.name.startsWith(prefix))
   const lines = [
-    `| | bundle min+gz up front | refresh requests per lifetime, ${most} tabs, ${longest} s tokens | sessions lost to reuse, ${most} tabs (3 lifetimes) | forced refresh in all ${most} tabs at once: requests | logout in one tab → all ${most} signed out (median) | first call after a sleep carries an expired token |`,
+    `| | bundle min+gz up front | refresh requests per lifetime, ${most} tabs, ${longest} s tokens | sessions lost to reuse, ${most} tabs (one run per lifetime) | forced refresh in all ${most} tabs at once: requests | logout in one tab → all ${most} signed out (median) | first call after a sleep carries an expired token |`,
     '|---|---:|---:|---:|---:|---:|---:|',
   ]
   const sizes = { tokenlife: 'tokenlife (', 'oidc-local': 'oidc-client-ts', 'oidc-session': 'oidc-client-ts', supabase: '@supabase', auth0: '@auth0', axios: 'axios' }
