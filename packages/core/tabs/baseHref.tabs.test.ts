@@ -1,4 +1,5 @@
 import type { AuthClient } from '../src/index'
+import type { KyInstance } from 'ky'
 import type { Browser, BrowserContext, Page, Request } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
@@ -7,7 +8,7 @@ declare global {
   interface Window {
     auth: AuthClient
     authFetch: typeof fetch
-    authHttp: import('ky').KyInstance
+    authHttp: KyInstance
     ready: Promise<void>
   }
 }

@@ -1,0 +1,4 @@
+import { tokenlifeDriver } from '../tokenlife.mjs'
+import { runPage } from './common.mjs'
+
+runPage(tokenlifeDriver())

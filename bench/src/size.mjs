@@ -1,0 +1,111 @@
+// Part 1, bundle size: minified + gzipped bytes an app ships up front (esbuild, browser ESM, code splitting; chunks
+// that are only loaded by a dynamic import are counted apart) for tokenlife as a cookie-mode app uses it, with the
+// ky helpers, each binding's own code, and each peer's main entry as an app imports it. Run directly
+// (`node bench/src/size.mjs`, after `pnpm build`) it prints the table; `pnpm bench` puts it in RESULTS.md.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { bindingEntries, sizeEntries } from './tokenlife.mjs'
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url))
+
+/** What an app of each peer imports and calls. */
+export const peerEntries = {
+  'oidc-client-ts (UserManager)': `import { UserManager, WebStorageStateStore } from 'oidc-client-ts'
+export const manager = new UserManager({ authority: '/oidc', client_id: 'spa', redirect_uri: '/', userStore: new WebStorageStateStore({ store: localStorage }) })`,
+  '@supabase/auth-js (GoTrueClient)': `import { GoTrueClient } from '@supabase/auth-js'
+export const auth = new GoTrueClient({ url: '/auth/v1', autoRefreshToken: true, persistSession: true })`,
+  '@auth0/auth0-spa-js (createAuth0Client)': `import { createAuth0Client } from '@auth0/auth0-spa-js'
+export const auth0 = createAuth0Client({ domain: 'example.auth0.com', clientId: 'spa', useRefreshTokens: true, cacheLocation: 'localstorage' })`,
+  'axios + axios-auth-refresh': `import axios from 'axios'
+import createAuthRefreshInterceptor from 'axios-auth-refresh'
+export const api = axios.create()
+createAuthRefreshInterceptor(api, () => axios.post('/refresh'))`,
+  'ky alone (reference)': `import ky from 'ky'
+export const api = ky.create({})`,
+}
+
+/**
+ * Bundles one entry source and measures it: `upFront` is the entry chunk plus every chunk it imports statically;
+ * `lazy` is what only dynamic imports load.
+ * @param {string} source
+ * @param {{ external?: string[] }} [options]
+ */
+export async function measureEntry(source, { external = [] } = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'tokenlife-size-'))
+  try {
+    const result = await build({
+      entryPoints: ['bench-entry'],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      splitting: true,
+      outdir,
+      platform: 'browser',
+      target: 'es2022',
+      metafile: true,
+      external,
+      logLevel: 'error',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      plugins: [
+        {
+          name: 'entry',
+          setup(plugin) {
+            plugin.onResolve({ filter: /^bench-entry$/ }, () => ({ path: 'bench-entry', namespace: 'entry' }))
+            plugin.onLoad({ filter: /.*/, namespace: 'entry' }, () => ({ contents: source, loader: 'js', resolveDir: benchDir }))
+          },
+        },
+      ],
+    })
+    const outputs = result.metafile.outputs
+    const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length
+    const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint)
+    const upFrontFiles = new Set()
+    const visit = (file) => {
+      if (upFrontFiles.has(file)) return
+      upFrontFiles.add(file)
+      for (const imported of outputs[file].imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+    }
+    visit(entry)
+    let upFront = 0
+    let upFrontMin = 0
+    let lazy = 0
+    for (const file of Object.keys(outputs)) {
+      if (file.endsWith('.map')) continue
+      if (upFrontFiles.has(file)) {
+        upFront += gz(file)
+        upFrontMin += outputs[file].bytes
+      } else lazy += gz(file)
+    }
+    return { upFront, upFrontMin, lazy }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true })
+  }
+}
+
+/** Every row of the size table. Sizes are deterministic: one build each, no repetition needed. */
+export async function runSize() {
+  const rows = []
+  const entries = [
+    ...Object.entries(sizeEntries).map(([name, source]) => ({ name, source, group: 'tokenlife' })),
+    ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, group: 'binding' })),
+    ...Object.entries(peerEntries).map(([name, source]) => ({ name, source, group: 'peer' })),
+  ]
+  for (const entry of entries) rows.push({ name: entry.name, group: entry.group, ...(await measureEntry(entry.source, { external: entry.external })) })
+  const base = rows[0].upFront
+  return rows.map((row) => ({ ...row, ratio: row.upFront / base }))
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`
+/** The rows as a markdown table. */
+export function sizeTable(rows) {
+  const lines = ['| bundle | min | **min+gz up front** | lazy chunks (min+gz) | vs tokenlife |', '|---|---:|---:|---:|---:|']
+  for (const row of rows) lines.push(`| ${row.name} | ${kb(row.upFrontMin)} | **${kb(row.upFront)}** | ${row.lazy ? kb(row.lazy) : '—'} | ${row.ratio.toFixed(2)}× |`)
+  return lines.join('\n')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(sizeTable(await runSize()))
