@@ -14,6 +14,9 @@ import { TabSync, type LocalSession } from './tabSync'
 import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
 import type { TokenExchange } from './transport'
 
+/** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
+const EXP_GRANULARITY_MS = 2_000
+
 /** Called when a session ends (logout or revocation), to clear app caches. May be async. */
 export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
 
@@ -156,7 +159,9 @@ export class SessionHolder {
     }
     const offset = this.#clockOffsetMs ?? shared.clockOffsetMs ?? 0
     const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 - offset : undefined
-    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp, shared.expiresAt)
+    // `exp` counts whole seconds and the sender measured `expires_in` from when the answer arrived: the message may
+    // say up to a couple of seconds more than `exp`, never more.
+    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
     const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
     const { id, startedAt, requestedAt } = shared
     return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
