@@ -75,7 +75,8 @@ export class AuthClient {
       failed: (error) => this.#scheduleRetry(error),
       misconfigured: (error) => {
         // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
-        // nothing; an explicit refresh() tries again.
+        // nothing (not even the refresh that was due); an explicit refresh() tries again.
+        this.#scheduler.cancel()
         this.#env.error(error.message)
         const state = this.#holder.state
         state.batch(() => {
