@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Mutation check for the cross-tab engine (not part of CI): plants one bug at a time in packages/core/src, runs the
+# cross-tab property test and the invariant tests as CI does, prints how many tests caught it, and restores the
+# file. Every plant must be caught; a property that cannot catch a planted bug proves nothing.
+#   bash scripts/plantedBugs.sh
+set -u
+cd "$(dirname "$0")/../packages/core"
+backup=$(mktemp)
+plant() {
+  local name="$1" file="$2" from="$3" to="$4"
+  cp "$file" "$backup"
+  python3 - "$file" "$from" "$to" <<'PY'
+import sys
+p,a,b=sys.argv[1:4]
+s=open(p).read()
+assert a in s, ('pattern not found', a)
+open(p,'w').write(s.replace(a,b,1))
+PY
+  local out; out=$(timeout 600 npx vitest run --project unit src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+  cp "$backup" "$file"
+  local failed; failed=$(echo "$out" | grep -cE "^\s+×")
+  local first; first=$(echo "$out" | grep -E "Caused by|AssertionError" | head -1 | cut -c1-200)
+  echo "PLANT $name: $failed failing tests; first: $first"
+}
+plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshFlight.ts "    return { response: sendToCompletion(environment, request), refreshToken, startedAt, requestedAt }" "    return { response: (await import('./transport')).send(environment, request, { timeoutMs: 200 }), refreshToken, startedAt, requestedAt }"
+plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runWithWebLock(task)" "    if (this.#env.locks && false) return this.#runWithWebLock(task)"
+plant "do not wait for the publication before release" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
+plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
+plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (holder.isEnded(sent.startedAt)) {" "    if (false && holder.isEnded(sent.startedAt)) {"
+plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"
+plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
+plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
+plant "send even when the lock was taken over" src/refreshFlight.ts "    if (!origin.stillHeld()) throw" "    if (false) throw"
+plant "expiry from the message, not the JWT" src/sessionHolder.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
