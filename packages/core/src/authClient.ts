@@ -1,19 +1,18 @@
 import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause } from './authEvents'
 import type { AuthenticatedState, AuthState } from './authState'
-import type { Environment, WakeCause } from './ports'
+import type { Environment } from './ports'
 import { isConfigurationError, SessionEndedError, TokenlifeError } from './errors'
 import { createOriginPolicy, type OriginPolicy } from './http/originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
-import { RefreshScheduler } from './refreshScheduler'
-import { refreshDueAt } from './refreshTiming'
-import { RetryPolicy } from './retryPolicy'
+import { RefreshSchedule } from './refreshSchedule'
 import { revokeSession, type RevocationRequest } from './revocation'
 import { SessionHolder, type SessionEndCallback } from './sessionHolder'
+import { restoreSession } from './sessionRestore'
 import { readTokenInput, type TokenInput } from './tokenInput'
-import { decodeClaims, isFresh } from './tokens'
+import { isFresh } from './tokens'
 import { readTokenResponse, send } from './transport'
 
 export type { TokenInput } from './tokenInput'
@@ -28,12 +27,9 @@ export class AuthClient {
   readonly #options: NormalizedOptions
   readonly #env: Environment
   readonly #holder: SessionHolder
-  readonly #scheduler: RefreshScheduler
   readonly #lock: RefreshLock
   readonly #flight: RefreshFlight
-  readonly #retry: RetryPolicy
-  #nextCause: RefreshCause = 'schedule'
-  #waitingForOnline = false
+  readonly #schedule: RefreshSchedule
   #starting: Promise<void> | undefined
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
@@ -44,39 +40,33 @@ export class AuthClient {
     this.#options = normalizeOptions(options)
     const { environment, namespace, timing } = this.#options
     this.#env = environment
-    this.#retry = new RetryPolicy(timing, environment)
     this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
-    this.#scheduler = new RefreshScheduler(environment, (cause) => this.#onDue(cause))
     this.#holder = new SessionHolder(this.#options, {
       adopted: (session, news) => {
-        const { token } = session
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
         if (news) void this.#lock.publish(session)
-        this.#retry.reset()
-        this.#waitingForOnline = false
-        this.#nextCause = 'schedule'
-        this.#scheduler.scheduleAt(refreshDueAt(timing, token.expiresAt, token.lifetimeMs, environment.now(), environment.random()))
+        this.#schedule.adopted(session.token)
       },
-      ended: () => {
-        this.#retry.reset()
-        this.#waitingForOnline = false
-        this.#scheduler.cancel()
-      },
+      ended: () => this.#schedule.cancel(),
       holdsRefreshLock: () => this.#flight.holding,
       sessionElsewhere: () => {
         if (this.#destroyed || this.getState().status === 'authenticated') return
-        this.#flight.run('start').catch(() => {
-          // The state says what happened.
-        })
+        this.#refreshQuietly('start')
       },
+    })
+    this.#schedule = new RefreshSchedule(environment, timing, this.#holder, {
+      active: () => !this.#destroyed && this.getState().status !== 'unauthenticated',
+      refresh: (cause) => this.#refreshQuietly(cause),
     })
     this.#lock.probeHolderWith(() => this.#holder.tabs.holderAlive())
     this.#flight = new RefreshFlight(this.#options, this.#holder, this.#lock, {
-      failed: (error) => this.#scheduleRetry(error),
+      failed: (error) => {
+        if (!this.#destroyed) this.#schedule.failed(error)
+      },
       misconfigured: (error) => {
         // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
         // nothing (not even the refresh that was due); an explicit refresh() tries again.
-        this.#scheduler.cancel()
+        this.#schedule.cancel()
         this.#env.error(error.message)
         const state = this.#holder.state
         state.batch(() => {
@@ -88,7 +78,6 @@ export class AuthClient {
       assertUsable: () => this.#assertUsable(),
     })
   }
-
 
   /**
    * Whether a request to `url` may carry the access token: its origin is this page's, one of the endpoints', or in
@@ -189,7 +178,7 @@ export class AuthClient {
     const session = this.#holder.session
     if (session && this.#isFresh(session.token)) return session.token.accessToken
     // A misconfigured client (see ConfigurationError) asks the server again only on an explicit refresh().
-    if (state.error && (this.#retry.holdingOff || isConfigurationError(state.error))) throw state.error
+    if (state.error && (this.#schedule.holdingOff || isConfigurationError(state.error))) throw state.error
     return (await abortable(this.#flight.run('demand'), options.signal)).accessToken
   }
 
@@ -203,7 +192,7 @@ export class AuthClient {
     this.#attach()
     // The server asked us to wait (429/503 Retry-After): even an explicit refresh does not ask again before then.
     const { error } = this.getState()
-    if (error && this.#retry.holdingOff) return Promise.reject(error)
+    if (error && this.#schedule.holdingOff) return Promise.reject(error)
     return abortable(this.#flight.run('explicit'), options.signal)
   }
 
@@ -245,7 +234,7 @@ export class AuthClient {
   destroy(): void {
     if (this.#destroyed) return
     this.#destroyed = true
-    this.#scheduler.cancel()
+    this.#schedule.cancel()
     this.#detachWake?.()
     this.#detachWake = undefined
     this.#holder.tabs.close()
@@ -257,77 +246,18 @@ export class AuthClient {
 
   async #restore(): Promise<void> {
     this.#attach()
-    const holder = this.#holder
-    if (this.getState().status !== 'initializing') return
-    const [persisted, refreshToken] = await holder.queueStorage(() =>
-      Promise.all([holder.store.readAccessToken(), holder.store.readRefreshToken()]),
-    )
-    if (this.#destroyed || this.getState().status !== 'initializing') return
-    holder.refreshToken ??= refreshToken
-    if (persisted && holder.isEnded(persisted.startedAt)) {
-      // A tab restored with its old sessionStorage after a logout elsewhere: that session is over.
-      void holder.queueStorage(() => holder.store.removeAccessToken())
-    } else if (persisted && this.#isFresh(persisted)) {
-      const claims = safeClaims(persisted.accessToken)
-      const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt } = persisted
-      const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }
-      if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) {
-        // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
-        holder.tabs.catchUp()
-        return
-      }
-    }
-    if (this.#options.refreshTokenMode === 'storage' && refreshToken === undefined) {
-      // Nothing stored here (memory-only storage, a new tab): another tab may still hold the session.
-      const shared = await holder.tabs.askForSession((candidate) => !holder.isEnded(candidate.startedAt))
-      if (this.#destroyed || this.getState().status !== 'initializing') return
-      if (!shared || !holder.adoptShared(shared)) await holder.end('no_session', 'this-tab')
-      return
-    }
-    await this.#flight.run('start').catch(() => {
-      // The state tells what happened; a transient failure has scheduled a retry.
+    await restoreSession({
+      holder: this.#holder,
+      flight: this.#flight,
+      refreshTokenMode: this.#options.refreshTokenMode,
+      isFresh: (token) => this.#isFresh(token),
+      stillStarting: () => !this.#destroyed && this.getState().status === 'initializing',
     })
   }
 
-  /** Keeps the session after a transient failure and schedules the next try with backoff. */
-  #scheduleRetry(error: Error): void {
-    if (this.#destroyed) return
-    const delay = this.#retry.failed(error)
-    const state = this.#holder.state
-    state.batch(() => {
-      state.dispatch({ type: 'failed', error })
-      state.emit({ type: 'refresh-failed', error, retryInMs: delay })
-    })
-    this.#nextCause = 'retry'
-    this.#scheduler.scheduleAt(this.#env.now() + delay)
-  }
-
-  #onDue(cause: WakeCause | 'timer'): void {
-    if (this.#destroyed || this.getState().status === 'unauthenticated') return
-    if (cause === 'late-timer') {
-      // The timer fired long after it should have: the tab was throttled or the device slept, as on any wake-up.
-      this.#holder.state.emit({ type: 'wake', cause })
-      this.#holder.tabs.catchUp()
-      if (this.getState().status === 'unauthenticated') return
-    }
-    if (!this.#env.isOnline()) {
-      // Offline: wait for the `online` event, but look again later in case it never comes.
-      this.#waitingForOnline = true
-      this.#scheduler.scheduleAt(this.#env.now() + this.#options.timing.retryMaxMs)
-      return
-    }
-    this.#waitingForOnline = false
-    const refreshCause = cause === 'timer' ? this.#nextCause : this.#nextCause === 'retry' ? 'retry' : 'schedule'
-    this.#flight.run(refreshCause).catch(() => {
-      // Failures are in the state and events; a retry is scheduled.
-    })
-  }
-
-  #onWake(cause: WakeCause): void {
-    this.#holder.state.emit({ type: 'wake', cause })
-    this.#holder.tabs.catchUp()
-    if (cause === 'online' && this.#waitingForOnline) this.#scheduler.scheduleAt(this.#env.now())
-    this.#scheduler.check(cause)
+  /** A refresh whose outcome is in the state and events (and, if transient, a scheduled retry). */
+  #refreshQuietly(cause: RefreshCause): void {
+    this.#flight.run(cause).catch(() => {})
   }
 
   async #revoke(captured: RevocationRequest): Promise<void> {
@@ -340,7 +270,7 @@ export class AuthClient {
   /** Starts listening for wake-ups (visibility, focus, pageshow, online) and to the other tabs; once. */
   #attach(): void {
     if (this.#detachWake || this.#destroyed) return
-    this.#detachWake = this.#env.onWake((cause) => this.#onWake(cause))
+    this.#detachWake = this.#env.onWake((cause) => this.#schedule.wake(cause))
     this.#holder.tabs.open()
   }
 
@@ -357,11 +287,3 @@ export class AuthClient {
   }
 }
 
-/** Claims of a token, `undefined` for an opaque one, `null` for a JWT that does not decode. */
-function safeClaims(accessToken: string): ReturnType<typeof decodeClaims> | null {
-  try {
-    return decodeClaims(accessToken)
-  } catch {
-    return null
-  }
-}

@@ -5,6 +5,7 @@ import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
 import type { SessionHolder } from './sessionHolder'
+import { answerOnce, handledError, isHandled, type Answer, type Origin, type SentRefresh } from './flightAnswer'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { isFresh } from './tokens'
 import { readTokenResponse, sendToCompletion, type TokenExchange } from './transport'
@@ -21,31 +22,6 @@ export interface RefreshFlightHost {
   assertUsable(): void
 }
 
-/** A refresh request that has left: what it carried and the stamp its tokens will have. */
-interface SentRefresh {
-  response: Promise<Response>
-  refreshToken: string | undefined
-  startedAt: number
-  requestedAt: number
-}
-
-/** Where a flight began: the session it refreshes (if any) and the start of the lineage it continues. */
-interface Origin {
-  base: SessionStamp | undefined
-  lineage: number
-  /** Whether the flight still holds the refresh lock (a frozen tab may find it taken over when it thaws). */
-  stillHeld: () => boolean
-}
-
-/** The callers' side of a flight: settled once, by the answer or by their deadline, whichever comes first. */
-interface Answer {
-  resolve(state: AuthenticatedState): void
-  reject(error: unknown): void
-  readonly settled: boolean
-}
-
-/** An error that has already been dealt with (the session ended): passed on to the callers as it is. */
-const handled = new WeakSet<object>()
 
 /**
  * One refresh at a time, in this tab (callers share the flight in progress) and across tabs (the refresh lock).
@@ -97,20 +73,7 @@ export class RefreshFlight {
     const lineage = base?.startedAt ?? this.#holder.stamp()
     this.#holder.state.emit({ type: 'refresh-started', cause })
     return new Promise<AuthenticatedState>((resolve, reject) => {
-      let settled = false
-      const answer: Answer = {
-        resolve: (state) => {
-          if (!settled) resolve(state)
-          settled = true
-        },
-        reject: (error) => {
-          if (!settled) reject(error)
-          settled = true
-        },
-        get settled() {
-          return settled
-        },
-      }
+      const answer = answerOnce(resolve, reject)
       this.#lock
         .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld }, contended, answer))
         .catch((error: unknown) => answer.reject(error))
@@ -287,7 +250,7 @@ export class RefreshFlight {
 
   /** Turns a failure into what the callers get; ends the session on a refusal, schedules a retry otherwise. */
   async #failure(error: unknown, answer: Answer): Promise<unknown> {
-    if (typeof error === 'object' && error !== null && handled.has(error)) {
+    if (isHandled(error)) {
       // The session ended elsewhere before this tab had one: it starts signed out, for the same reason.
       if (isSessionEndedError(error) && this.#holder.state.getState().status === 'initializing') {
         await this.#holder.end(error.reason, 'another-tab')
@@ -327,7 +290,3 @@ export class RefreshFlight {
   }
 }
 
-function handledError<T extends object>(error: T): T {
-  handled.add(error)
-  return error
-}

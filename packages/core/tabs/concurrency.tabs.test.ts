@@ -1,31 +1,12 @@
-import type { AuthClient } from '../src/index'
-import type { Browser, BrowserContext, Page } from 'playwright'
+import type { BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
-
-declare global {
-  interface Window {
-    auth: AuthClient
-    authFetch: typeof fetch
-    ready: Promise<void>
-  }
-}
+import { openTabs } from './tabsHarness.mjs'
+import { stateOf, useTabsStack } from './tabsStack'
 
 // Long-lived tokens: nothing refreshes on its own during these tests; every request is one the test caused.
 const LIFETIME_S = 600
-let server: Awaited<ReturnType<typeof startTabsServer>>
-let browser: Browser
+const stack = useTabsStack(LIFETIME_S)
 
-beforeAll(async () => {
-  server = await startTabsServer({ lifetimeSeconds: LIFETIME_S })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-const stateOf = (page: Page) => page.evaluate(() => window.auth.getState())
 const everyTab = async (tabs: Page[], status: string) => {
   for (const tab of tabs) {
     await tab.waitForFunction((wanted) => window.auth.getState().status === wanted, status, { timeout: 5_000 })
@@ -36,55 +17,55 @@ const sameToken = async (tabs: Page[]) =>
     .poll(async () => new Set((await Promise.all(tabs.map(stateOf))).map((state) => state.accessToken)).size, { timeout: 5_000 })
     .toBe(1)
 /** The rotated refresh tokens the server saw more than once (each one a reuse it punished). */
-const presentedTwice = () => server.stats.presented.filter((token, index) => server.stats.presented.indexOf(token) !== index)
+const presentedTwice = () => stack.server.stats.presented.filter((token, index) => stack.server.stats.presented.indexOf(token) !== index)
 
 describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode, a strict rotating server', (mode) => {
   let context: BrowserContext
   let tabs: Page[]
 
   beforeAll(async () => {
-    context = await browser.newContext()
-    tabs = await openTabs(context, server.origin, 5, { mode, persist: 'session' })
+    context = await stack.browser.newContext()
+    tabs = await openTabs(context, stack.server.origin, 5, { mode, persist: 'session' })
     await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
     await everyTab(tabs, 'authenticated')
   }, 60_000)
   afterAll(async () => {
-    server.setRefreshDelay(0)
+    stack.server.setRefreshDelay(0)
     await context?.close()
   })
 
   it('refresh storm: refresh() in every tab at once, 20 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
-    server.resetStats()
-    server.setRefreshDelay(250)
+    stack.server.resetStats()
+    stack.server.setRefreshDelay(250)
     const perRound: number[] = []
     for (let round = 0; round < 20; round++) {
-      const before = server.stats.refreshRequests
+      const before = stack.server.stats.refreshRequests
       const outcomes = await Promise.all(
         tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
       )
       expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
-      perRound.push(server.stats.refreshRequests - before)
+      perRound.push(stack.server.stats.refreshRequests - before)
       await sameToken(tabs)
     }
     expect(perRound).toEqual(perRound.map(() => 1))
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.reuseDetected).toBe(0)
     expect(presentedTwice()).toEqual([])
   }, 120_000)
 
   it('401 wave: the API refuses the current token, every tab calls auth.fetch at once: all succeed after one refresh, no reuse', async () => {
-    server.resetStats()
-    server.setRefreshDelay(250)
-    server.rejectIssuedTokens()
+    stack.server.resetStats()
+    stack.server.setRefreshDelay(250)
+    stack.server.rejectIssuedTokens()
     const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.authFetch('/api/me').then((response) => response.status))))
     expect(statuses).toEqual(tabs.map(() => 200))
-    expect(server.stats.apiRefusals).toBeGreaterThanOrEqual(1)
-    expect(server.stats.refreshRequests).toBe(1)
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.apiRefusals).toBeGreaterThanOrEqual(1)
+    expect(stack.server.stats.refreshRequests).toBe(1)
+    expect(stack.server.stats.reuseDetected).toBe(0)
     await sameToken(tabs)
   }, 60_000)
 
   it('a tab restored with its sessionStorage after a logout elsewhere stays signed out, and so does every tab', async () => {
-    server.setRefreshDelay(0)
+    stack.server.setRefreshDelay(0)
     const closing = tabs.pop()!
     const saved = await closing.evaluate(() =>
       Object.fromEntries(Object.keys(sessionStorage).filter((key) => key.startsWith('tokenlife:')).map((key) => [key, sessionStorage.getItem(key)!])),
@@ -94,7 +75,7 @@ describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode,
     await tabs[0]!.evaluate(() => window.auth.logout())
     await everyTab(tabs, 'unauthenticated')
 
-    const [restored] = await openTabs(context, server.origin, 1, { mode, persist: 'session', sessionStorage: saved })
+    const [restored] = await openTabs(context, stack.server.origin, 1, { mode, persist: 'session', sessionStorage: saved })
     tabs.push(restored!)
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     for (const tab of tabs) expect((await stateOf(tab)).status).toBe('unauthenticated')
@@ -107,8 +88,8 @@ describe('listeners that call back into the client, in real Chromium', () => {
   let tab: Page
 
   beforeAll(async () => {
-    context = await browser.newContext()
-    ;[tab] = await openTabs(context, server.origin, 1, { mode: 'storage' })
+    context = await stack.browser.newContext()
+    ;[tab] = await openTabs(context, stack.server.origin, 1, { mode: 'storage' })
   }, 60_000)
   afterAll(async () => {
     await context?.close()

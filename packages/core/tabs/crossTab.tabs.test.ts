@@ -1,30 +1,11 @@
-import type { AuthClient } from '../src/index'
-import type { Browser, BrowserContext, Page } from 'playwright'
+import type { BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, openTabs, startTabsServer } from './tabsHarness.mjs'
-
-declare global {
-  interface Window {
-    auth: AuthClient
-    seen: { status: string; at: number }[]
-    ready: Promise<void>
-  }
-}
+import { openTabs } from './tabsHarness.mjs'
+import { stateOf, useTabsStack } from './tabsStack'
 
 const LIFETIME_S = 3
-let server: Awaited<ReturnType<typeof startTabsServer>>
-let browser: Browser
+const stack = useTabsStack(LIFETIME_S)
 
-beforeAll(async () => {
-  server = await startTabsServer({ lifetimeSeconds: LIFETIME_S })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-const stateOf = (page: Page) => page.evaluate(() => window.auth.getState())
 const waitFor = (condition: () => boolean, timeoutMs: number) =>
   new Promise<void>((resolve, reject) => {
     const started = Date.now()
@@ -69,10 +50,10 @@ describe.each([
   let tabs: Page[]
 
   beforeAll(async () => {
-    context = await browser.newContext()
+    context = await stack.browser.newContext()
     // Refresh exactly at expiry with no jitter: every tab's timer fires at the same moment, the worst case.
     const timing = { marginRatio: 0, minMarginMs: 0, jitterRatio: 0, minValidityMs: 0 }
-    tabs = await openTabs(context, server.origin, 5, { mode: 'storage', locks, channel, timing })
+    tabs = await openTabs(context, stack.server.origin, 5, { mode: 'storage', locks, channel, timing })
   }, 60_000)
   afterAll(async () => {
     await context?.close()
@@ -94,32 +75,32 @@ describe.each([
     expect(states.every((state) => state.status === 'authenticated')).toBe(true)
     expect(new Set(states.map((state) => state.accessToken)).size).toBe(shares ? 1 : tabs.length)
 
-    server.resetStats()
+    stack.server.resetStats()
     const started = Date.now()
     await new Promise((resolve) => setTimeout(resolve, (2 * LIFETIME_S + 0.5) * 1000))
     if (locks === 'off' && shares) {
       // An election over messages is slower than a lock: the second refresh may land a little later.
-      await waitFor(() => server.stats.refreshRequests >= 2, 5_000)
+      await waitFor(() => stack.server.stats.refreshRequests >= 2, 5_000)
     }
     const lifetimes = (Date.now() - started) / (LIFETIME_S * 1000)
-    expect(server.stats.reuseDetected).toBe(0)
+    expect(stack.server.stats.reuseDetected).toBe(0)
     if (!shares) {
       // One request per tab per lifetime at most, all under the lock; every tab keeps its session.
-      expect(server.stats.refreshRequests).toBeGreaterThanOrEqual(tabs.length)
-      expect(server.stats.refreshRequests).toBeLessThanOrEqual(tabs.length * Math.ceil(lifetimes))
+      expect(stack.server.stats.refreshRequests).toBeGreaterThanOrEqual(tabs.length)
+      expect(stack.server.stats.refreshRequests).toBeLessThanOrEqual(tabs.length * Math.ceil(lifetimes))
       const after = await Promise.all(tabs.map(stateOf))
       expect(after.every((state) => state.status === 'authenticated')).toBe(true)
       return
     }
-    expect(server.stats.refreshRequests).toBe(2)
-    expect(server.stats.refreshRequests).toBeLessThanOrEqual(Math.ceil(lifetimes))
+    expect(stack.server.stats.refreshRequests).toBe(2)
+    expect(stack.server.stats.refreshRequests).toBeLessThanOrEqual(Math.ceil(lifetimes))
     // Every tab converges on the one new token (at once over a native channel; the library's transport polls).
     await expect
       .poll(async () => new Set((await Promise.all(tabs.map(stateOf))).map((state) => state.accessToken)).size, { timeout: 3_000 })
       .toBe(1)
     const after = await Promise.all(tabs.map(stateOf))
     expect(after.every((state) => state.status === 'authenticated')).toBe(true)
-    expect(server.stats.refreshRequests).toBe(2)
+    expect(stack.server.stats.refreshRequests).toBe(2)
   }, 30_000)
 
   it('logout in one tab signs every tab out and leaves no token in memory, localStorage, sessionStorage or IndexedDB', async () => {
@@ -136,6 +117,6 @@ describe.each([
       for (const value of stored.local) expect(Object.keys(JSON.parse(value)).sort()).toEqual(['at', 'reason'])
       for (const value of stored.local) expect(JSON.parse(value)).toMatchObject({ reason: 'logout' })
     }
-    expect(server.stats.logouts).toBe(1)
+    expect(stack.server.stats.logouts).toBe(1)
   }, 30_000)
 })
