@@ -96,6 +96,15 @@ function checkWellFormed(all) {
       number(`size ${row.name} upFront`, row.upFront)
       if (row.upFront <= 0) problems.push(`size ${row.name}: empty bundle`)
     }
+    // Pay for what is used: what an app does not use must not be loaded up front (lazy chunks are fine).
+    const [cookieApp, kyApp] = all.size
+    for (const name of ['idb-keyval', 'broadcast-channel', 'ky']) {
+      if (cookieApp.upFrontPackages.includes(name)) problems.push(`size ${cookieApp.name}: loads ${name} up front`)
+    }
+    for (const name of ['idb-keyval', 'broadcast-channel']) {
+      if (kyApp.upFrontPackages.includes(name)) problems.push(`size ${kyApp.name}: loads ${name} up front`)
+    }
+    if (!kyApp.upFrontPackages.includes('ky')) problems.push(`size ${kyApp.name}: ky is not in the bundle`)
   }
   if (all.overhead) {
     for (const row of all.overhead.rows) number(`overhead ${row.name}`, row.medianUs)

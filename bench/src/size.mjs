@@ -29,6 +29,12 @@ createAuthRefreshInterceptor(api, () => axios.post('/refresh'))`,
 export const api = ky.create({})`,
 }
 
+/** The npm package a bundled input file belongs to (the last `node_modules/<name>` in its path), if any. */
+function packageOf(input) {
+  const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
+  return match?.[1]
+}
+
 /**
  * Bundles one entry source and measures it: `upFront` is the entry chunk plus every chunk it imports statically;
  * `lazy` is what only dynamic imports load.
@@ -74,17 +80,29 @@ export async function measureEntry(source, { external = [] } = {}) {
     let upFront = 0
     let upFrontMin = 0
     let lazy = 0
+    const upFrontPackages = new Set()
     for (const file of Object.keys(outputs)) {
       if (file.endsWith('.map')) continue
       if (upFrontFiles.has(file)) {
         upFront += gz(file)
         upFrontMin += outputs[file].bytes
+        for (const [input, { bytesInOutput }] of Object.entries(outputs[file].inputs)) {
+          const name = packageOf(input)
+          if (name && bytesInOutput > 0) upFrontPackages.add(name)
+        }
       } else lazy += gz(file)
     }
-    return { upFront, upFrontMin, lazy }
+    return { upFront, upFrontMin, lazy, upFrontPackages: [...upFrontPackages].sort() }
   } finally {
     rmSync(outdir, { recursive: true, force: true })
   }
+}
+
+/** The budgets (min+gz up front, bytes) the issue set for tokenlife's rows; peers have none. */
+export const sizeBudgets = {
+  [Object.keys(sizeEntries)[0]]: 8 * 1024,
+  [Object.keys(sizeEntries)[1]]: 13 * 1024,
+  ...Object.fromEntries(Object.keys(bindingEntries).map((name) => [name, 1.5 * 1024])),
 }
 
 /** Every row of the size table. Sizes are deterministic: one build each, no repetition needed. */
@@ -95,7 +113,10 @@ export async function runSize() {
     ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, group: 'binding' })),
     ...Object.entries(peerEntries).map(([name, source]) => ({ name, source, group: 'peer' })),
   ]
-  for (const entry of entries) rows.push({ name: entry.name, group: entry.group, ...(await measureEntry(entry.source, { external: entry.external })) })
+  for (const entry of entries) {
+    const budget = sizeBudgets[entry.name]
+    rows.push({ name: entry.name, group: entry.group, budget, ...(await measureEntry(entry.source, { external: entry.external })) })
+  }
   const base = rows[0].upFront
   return rows.map((row) => ({ ...row, ratio: row.upFront / base }))
 }
@@ -103,8 +124,15 @@ export async function runSize() {
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`
 /** The rows as a markdown table. */
 export function sizeTable(rows) {
-  const lines = ['| bundle | min | **min+gz up front** | lazy chunks (min+gz) | vs tokenlife |', '|---|---:|---:|---:|---:|']
-  for (const row of rows) lines.push(`| ${row.name} | ${kb(row.upFrontMin)} | **${kb(row.upFront)}** | ${row.lazy ? kb(row.lazy) : '—'} | ${row.ratio.toFixed(2)}× |`)
+  const lines = [
+    '| bundle | min | **min+gz up front** | budget | lazy chunks (min+gz) | vs tokenlife | packages up front |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ]
+  for (const row of rows) {
+    const budget = row.budget ? `${kb(row.budget)} ${row.upFront <= row.budget ? '✓' : '✗ over'}` : '—'
+    const packages = row.upFrontPackages.join(', ') || '—'
+    lines.push(`| ${row.name} | ${kb(row.upFrontMin)} | **${kb(row.upFront)}** | ${budget} | ${row.lazy ? kb(row.lazy) : '—'} | ${row.ratio.toFixed(2)}× | ${packages} |`)
+  }
   return lines.join('\n')
 }
 

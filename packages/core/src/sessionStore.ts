@@ -1,5 +1,6 @@
 import type { NormalizedOptions } from './options'
 import { withMemoryFallback } from './storage/fallbackStorage'
+import { indexedDbStorage } from './storage/indexedDbStorage'
 import type { StorageAdapter } from './storage/storageAdapter'
 import type { SessionStamp } from './sessionOrder'
 import type { AccessTokenInfo } from './tokens'
@@ -22,7 +23,7 @@ export class SessionStore {
   constructor(options: NormalizedOptions) {
     const warn = options.environment.warn
     const refreshStorage =
-      options.refreshTokenMode === 'storage' ? (options.storage ?? lazyIndexedDbStorage()) : undefined
+      options.refreshTokenMode === 'storage' ? (options.storage ?? indexedDbStorage()) : undefined
     this.#refreshTokens = refreshStorage && withMemoryFallback(refreshStorage, warn)
     this.#accessTokens = options.persistAccessToken && withMemoryFallback(options.persistAccessToken, warn)
     this.#refreshTokenKey = `tokenlife:${options.namespace}:refresh_token`
@@ -78,20 +79,5 @@ export class SessionStore {
       this.#refreshTokens?.remove(this.#refreshTokenKey),
       this.#accessTokens?.remove(this.#accessTokenKey),
     ])
-  }
-}
-
-/**
- * The default storage-mode adapter, IndexedDB, loaded on first use: an app in cookie mode (or with its own adapter)
- * never loads the IndexedDB code.
- */
-function lazyIndexedDbStorage(): StorageAdapter {
-  let adapter: Promise<StorageAdapter> | undefined
-  const load = () => (adapter ??= import('./storage/indexedDbStorage').then(({ indexedDbStorage }) => indexedDbStorage()))
-  return {
-    name: 'indexedDB',
-    get: async (key) => (await load()).get(key),
-    set: async (key, value) => (await load()).set(key, value),
-    remove: async (key) => (await load()).remove(key),
   }
 }

@@ -1,4 +1,4 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval'
+import type { IdbStore } from './idbKeyvalStore'
 import type { StorageAdapter } from './storageAdapter'
 
 /** Options of {@link indexedDbStorage}. */
@@ -39,23 +39,33 @@ function checkName(option: string, value: string | undefined, fallback: string):
 export function indexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {
   const databaseName = checkName('databaseName', options.databaseName, 'tokenlife')
   const storeName = checkName('storeName', options.storeName, 'session')
-  let store: UseStore | undefined
-  const useStore = (): UseStore => {
+  let store: Promise<IdbStore> | undefined
+  // idb-keyval is imported on the first call, so an app that never stores in IndexedDB never loads it.
+  const useStore = (): Promise<IdbStore> => {
     if (typeof indexedDB === 'undefined' || indexedDB === null) {
-      throw new Error(
-        'IndexedDB is not available here (server-side rendering, a worker without it, or an old browser?). ' +
-          'Use memoryStorage() where there is no indexedDB.',
+      return Promise.reject(
+        new Error(
+          'IndexedDB is not available here (server-side rendering, a worker without it, or an old browser?). ' +
+            'Use memoryStorage() where there is no indexedDB.',
+        ),
       )
     }
-    return (store ??= createStore(databaseName, storeName))
+    store ??= import('./idbKeyvalStore').then(
+      ({ openIdbStore }) => openIdbStore(databaseName, storeName),
+      (error: unknown) => {
+        store = undefined // a chunk that failed to load is tried again on the next call
+        throw error
+      },
+    )
+    return store
   }
   return {
     name: 'indexedDB',
     get: async (key) => {
-      const value: unknown = await get(key, useStore())
+      const value = await (await useStore()).get(key)
       return typeof value === 'string' ? value : undefined
     },
-    set: async (key, value) => set(key, value, useStore()),
-    remove: async (key) => del(key, useStore()),
+    set: async (key, value) => (await useStore()).set(key, value),
+    remove: async (key) => (await useStore()).remove(key),
   }
 }

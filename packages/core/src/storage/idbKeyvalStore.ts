@@ -1,0 +1,18 @@
+import { createStore, del, get, set } from 'idb-keyval'
+
+/** The IndexedDB calls of {@link indexedDbStorage}, in a module of their own so idb-keyval loads on first use. */
+export interface IdbStore {
+  get(key: string): Promise<unknown>
+  set(key: string, value: string): Promise<void>
+  remove(key: string): Promise<void>
+}
+
+/** Opens (on its first call) the object store `storeName` of the database `databaseName`, through idb-keyval. */
+export function openIdbStore(databaseName: string, storeName: string): IdbStore {
+  const store = createStore(databaseName, storeName)
+  return {
+    get: (key) => get(key, store),
+    set: (key, value) => set(key, value, store),
+    remove: (key) => del(key, store),
+  }
+}
