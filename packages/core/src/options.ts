@@ -4,6 +4,7 @@ import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
 import { suggestName } from './nearestName'
+import { describeValue, invalidOption } from './invalidInput'
 import type { AuthEvent } from './authEvents'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
@@ -102,12 +103,8 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   debug: true,
 }
 
-const fail = (option: string, why: string): never => {
-  throw new TypeError(`tokenlife: option \`${option}\` ${why}`)
-}
-
 const unknown = (option: string, value: unknown, names: readonly string[]): never => {
-  throw new TypeError(`tokenlife: unknown option \`${option}\` (set to ${describe(value)}): ${suggestName(option.replace(/^\w+\./, ''), names)}`)
+  throw new TypeError(`tokenlife: unknown option \`${option}\` (set to ${describeValue(value)}): ${suggestName(option.replace(/^\w+\./, ''), names)}`)
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
@@ -119,14 +116,14 @@ const hasScheme = /^[a-z][a-z\d+.-]*:/i
 function checkUrl(option: string, value: unknown, required: boolean, base: string | undefined): string | undefined {
   if (value === undefined && !required) return undefined
   if (typeof value !== 'string' || value.trim() === '') {
-    return fail(option, `must be a non-empty URL string, got ${describe(value)}; e.g. '/auth/refresh'`)
+    return invalidOption(option, `must be a non-empty URL string, got ${describeValue(value)}; e.g. '/auth/refresh'`)
   }
   try {
     return new URL(value, base).href
   } catch {
     // A relative URL with no usable base (no document, an about:blank frame) is kept: it cannot be resolved yet.
     if (!hasScheme.test(value)) return value
-    return fail(option, `is not a valid URL, got ${describe(value)}; e.g. 'https://auth.example.com/token'`)
+    return invalidOption(option, `is not a valid URL, got ${describeValue(value)}; e.g. 'https://auth.example.com/token'`)
   }
 }
 
@@ -140,22 +137,12 @@ function checkStorage(option: string, value: unknown): StorageAdapter | undefine
     typeof candidate.set !== 'function' ||
     typeof candidate.remove !== 'function'
   ) {
-    return fail(option, `must be a storage adapter (get, set, remove), got ${describe(value)}; e.g. memoryStorage()`)
+    return invalidOption(option, `must be a storage adapter (get, set, remove), got ${describeValue(value)}; e.g. memoryStorage()`)
   }
   if (typeof candidate.name !== 'string' || candidate.name.trim() === '') {
-    return fail(`${option}.name`, `must be a non-empty string (used in warnings), got ${describe(candidate.name)}; add e.g. name: 'myStore'`)
+    return invalidOption(`${option}.name`, `must be a non-empty string (used in warnings), got ${describeValue(candidate.name)}; add e.g. name: 'myStore'`)
   }
   return value as StorageAdapter
-}
-
-/** A short, safe rendering of a value received, for error messages. */
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'function') return 'a function'
-  return typeof value === 'object' ? 'an object' : typeof value
 }
 
 /** Validates `options.timing` over the defaults: known names, finite non-negative numbers, bounds that make sense. */
@@ -163,25 +150,25 @@ function checkTiming(given: unknown): RefreshTiming {
   const timing = { ...defaultRefreshTiming }
   if (given === undefined) return timing
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    fail('timing', `must be an object, got ${describe(given)}; e.g. { requestTimeoutMs: 5000 }`)
+    invalidOption('timing', `must be an object, got ${describeValue(given)}; e.g. { requestTimeoutMs: 5000 }`)
   }
   const names = Object.keys(defaultRefreshTiming)
   for (const [key, value] of Object.entries(given as object)) {
     if (!(key in defaultRefreshTiming)) unknown(`timing.${key}`, value, names)
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      fail(`timing.${key}`, `must be a non-negative finite number, got ${describe(value)}`)
+      invalidOption(`timing.${key}`, `must be a non-negative finite number, got ${describeValue(value)}`)
     }
     timing[key as keyof RefreshTiming] = value as number
   }
-  if (timing.marginRatio >= 1) fail('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
+  if (timing.marginRatio >= 1) invalidOption('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
   // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
-  if (timing.jitterRatio >= 0.5) fail('timing.jitterRatio', `must be below 0.5, got ${timing.jitterRatio}; e.g. 0.1`)
+  if (timing.jitterRatio >= 0.5) invalidOption('timing.jitterRatio', `must be below 0.5, got ${timing.jitterRatio}; e.g. 0.1`)
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
-    if (timing[key] === 0) fail(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
+    if (timing[key] === 0) invalidOption(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
   }
   for (const [low, high] of [['minMarginMs', 'maxMarginMs'], ['retryBaseMs', 'retryMaxMs']] as const) {
     if (timing[low] > timing[high]) {
-      fail(`timing.${low}`, `must not exceed \`timing.${high}\` (${timing[high]}), got ${timing[low]}; lower it or raise ${high}`)
+      invalidOption(`timing.${low}`, `must not exceed \`timing.${high}\` (${timing[high]}), got ${timing[low]}; lower it or raise ${high}`)
     }
   }
   return timing
@@ -193,54 +180,54 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     throw new TypeError('tokenlife: createAuthClient(options) needs an options object with at least `refreshUrl`')
   }
   if ('clientId' in options) {
-    fail('clientId', 'was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)')
+    invalidOption('clientId', 'was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)')
   }
   const names = Object.keys(optionNames)
   for (const [key, value] of Object.entries(options)) {
     if (!(key in optionNames)) unknown(key, value, names)
   }
   if (options.environment !== undefined && (typeof options.environment !== 'object' || options.environment === null)) {
-    fail('environment', `must be an object, got ${describe(options.environment)}`)
+    invalidOption('environment', `must be an object, got ${describeValue(options.environment)}`)
   }
   const environment: Environment = { ...createBrowserEnvironment(), ...options.environment }
   // Endpoints are resolved once, now, against the document's base URL (what fetch would use right now).
   const base = environment.baseUrl()
   const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string
   const mode = options.refreshToken ?? 'cookie'
-  if (mode !== 'cookie' && mode !== 'storage') fail('refreshToken', `must be 'cookie' or 'storage', got ${describe(mode)}`)
+  if (mode !== 'cookie' && mode !== 'storage') invalidOption('refreshToken', `must be 'cookie' or 'storage', got ${describeValue(mode)}`)
 
   const timing = checkTiming(options.timing)
 
   const namespace = options.namespace ?? 'default'
   if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) {
-    fail('namespace', `must be 1-64 letters, digits, "_", "-" or ".", got ${describe(namespace)}`)
+    invalidOption('namespace', `must be 1-64 letters, digits, "_", "-" or ".", got ${describeValue(namespace)}`)
   }
   const oauthClientId = options.oauthClientId
   if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
-    fail('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describe(oauthClientId)}`)
+    invalidOption('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describeValue(oauthClientId)}`)
   }
   const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
   if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
-    fail('logoutTimeoutMs', `must be a non-negative finite number, got ${describe(logoutTimeoutMs)}; e.g. 5000`)
+    invalidOption('logoutTimeoutMs', `must be a non-negative finite number, got ${describeValue(logoutTimeoutMs)}; e.g. 5000`)
   }
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) {
-    fail('allowedOrigins', `must be an array, got ${describe(allowedOrigins)}; e.g. ['https://api.example.com']`)
+    invalidOption('allowedOrigins', `must be an array, got ${describeValue(allowedOrigins)}; e.g. ['https://api.example.com']`)
   }
   allowedOrigins.forEach((entry, index) => {
     if (typeof entry !== 'string' || entry === '') {
-      fail(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describe(entry)}`)
+      invalidOption(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describeValue(entry)}`)
     }
   })
   checkAllowedOrigins(allowedOrigins)
   const wireNames = Object.keys(oauthWireFormat)
   for (const [name, value] of Object.entries(options.wireFormat ?? {})) {
     if (!(name in oauthWireFormat)) unknown(`wireFormat.${name}`, value, wireNames)
-    if (typeof value !== 'function') fail(`wireFormat.${name}`, `must be a function, got ${describe(value)}`)
+    if (typeof value !== 'function') invalidOption(`wireFormat.${name}`, `must be a function, got ${describeValue(value)}`)
   }
   const debug = options.debug
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    fail('debug', `must be a boolean or a function, got ${describe(debug)}`)
+    invalidOption('debug', `must be a boolean or a function, got ${describeValue(debug)}`)
   }
 
   return {

@@ -21,11 +21,6 @@ export class RefreshScheduler {
     this.#sliceMs = Math.min(sliceMs, MAX_TIMER_MS)
   }
 
-  /** The device time the next callback is due, if one is scheduled. */
-  get dueAt(): number | undefined {
-    return this.#dueAt
-  }
-
   /** Schedules the callback for `dueAt` (device epoch ms), replacing any earlier schedule. */
   scheduleAt(dueAt: number): void {
     this.#dueAt = dueAt
@@ -38,16 +33,12 @@ export class RefreshScheduler {
     this.#clearTimer()
   }
 
-  /** Fires now if the due time has passed (after a wake-up); otherwise re-arms. Returns whether it fired. */
-  check(cause: WakeCause | 'timer'): boolean {
-    if (this.#dueAt === undefined) return false
-    if (this.#env.now() < this.#dueAt) {
-      this.#arm()
-      return false
-    }
+  /** Fires now if the due time has passed (after a wake-up); otherwise re-arms. */
+  check(cause: WakeCause | 'timer'): void {
+    if (this.#dueAt === undefined) return
+    if (this.#env.now() < this.#dueAt) return this.#arm()
     this.cancel()
     this.#onDue(cause)
-    return true
   }
 
   #arm(): void {

@@ -1,3 +1,4 @@
+import { describeSecret, invalidInput } from './invalidInput'
 import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
 
 /** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
@@ -9,26 +10,24 @@ export interface TokenInput {
   expiresIn?: number
 }
 
-const fail = (why: string, cause?: unknown): never => {
-  throw new TypeError(`tokenlife: setTokens(): ${why}`, cause === undefined ? undefined : { cause })
-}
+const fail = (why: string, cause?: unknown): never => invalidInput('setTokens():', why, cause)
 
 /**
  * Validates what an app passed to `setTokens()` and works out the access token's expiry. Throws a `TypeError`
  * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
-  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describe(tokens)}`)
+  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describeSecret(tokens)}`)
   const { accessToken, refreshToken, expiresIn } = tokens
   if (typeof accessToken !== 'string' || accessToken === '') {
-    fail(`\`accessToken\` must be a non-empty string, got ${describe(accessToken)}`)
+    fail(`\`accessToken\` must be a non-empty string, got ${describeSecret(accessToken)}`)
   }
   if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-    fail(`\`refreshToken\` must be a non-empty string when given, got ${describe(refreshToken)}`)
+    fail(`\`refreshToken\` must be a non-empty string when given, got ${describeSecret(refreshToken)}`)
   }
   if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
     // 0 would be a token dead on arrival, refreshed again at once.
-    fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describe(expiresIn)}; e.g. 300`)
+    fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describeSecret(expiresIn)}; e.g. 300`)
   }
   let claims
   try {
@@ -42,9 +41,3 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
   )
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'string') return value === '' ? '""' : `a string of ${value.length} characters`
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return typeof value
-}

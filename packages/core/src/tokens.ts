@@ -8,7 +8,6 @@ export interface TokenResponse {
   refreshToken?: string
   /** Access-token lifetime in seconds, relative to the response. */
   expiresIn?: number
-  tokenType?: string
 }
 
 /** An access token with everything tokenlife derived from it, in this device's time. */

@@ -127,7 +127,6 @@ export const oauthWireFormat: WireFormat = {
       accessToken,
       refreshToken: readString(fields.refresh_token),
       expiresIn,
-      tokenType: readString(fields.token_type),
     }
   },
   parseErrorResponse: (body) => {

@@ -105,7 +105,7 @@ describe('an injected <base href> in real Chromium', () => {
     await context?.close()
   })
 
-  it('auth.fetch and auth.http judge the URL they fetch: a relative URL that now points at the foreign origin goes without the token', async () => {
+  it('createAuthFetch(auth) and createAuthHttp(auth) judge the URL they fetch: a relative URL that now points at the foreign origin goes without the token', async () => {
     const outcomes = await page.evaluate(async () => {
       const outcome = (promise: Promise<Response | unknown>) =>
         promise.then(

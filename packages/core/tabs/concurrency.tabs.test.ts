@@ -52,7 +52,7 @@ describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode,
     expect(presentedTwice()).toEqual([])
   }, 120_000)
 
-  it('401 wave: the API refuses the current token, every tab calls auth.fetch at once: all succeed after one refresh, no reuse', async () => {
+  it('401 wave: the API refuses the current token, every tab calls createAuthFetch(auth) at once: all succeed after one refresh, no reuse', async () => {
     stack.server.resetStats()
     stack.server.setRefreshDelay(250)
     stack.server.rejectIssuedTokens()

@@ -54,22 +54,25 @@ const discard = (body: ReadableStream | null | undefined): void => {
  * @throws TypeError when an option, or an `allowedOrigins` entry of the client, is invalid.
  */
 export function createAuthFetch(auth: AuthHost, options: AuthHttpOptions = {}): typeof fetch {
-  return authorizedFetch(auth, options, false)
+  return authorizedFetch(auth, options, 'caller')
 }
 
 /**
- * {@link createAuthFetch}'s implementation. With `ownsRequests` (ky's `fetch` option: ky hands over a `Request`
- * it never sends again), the header is set on that `Request` instead of a copy, which keeps `auth.http` as fast as
- * plain ky. A caller's `Request` is never changed.
+ * Who owns the `Request` objects a fetch function is handed: the app (`'caller'`), whose `Request` is never
+ * changed, or ky (`'ky'`: ky's `fetch` option hands over a `Request` it never sends again), whose `Request` gets the
+ * header set in place instead of on a copy, which keeps `createAuthHttp` as fast as plain ky.
  */
-export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, ownsRequests: boolean): typeof fetch {
+export type RequestOwner = 'caller' | 'ky'
+
+/** {@link createAuthFetch}'s implementation, also behind `createAuthHttp` (with `'ky'`). */
+export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, requestOwner: RequestOwner): typeof fetch {
   const authorizer = createRequestAuthorizer(auth, options)
   const send = (input: RequestInfo | URL, init?: RequestInit) => auth.ports.fetch(input, init)
 
   return async function authFetch(given: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const input = resolveInput(given, auth.ports.baseUrl())
     if (!authorizer.allows(input instanceof Request ? input.url : input)) return send(input, init)
-    const owned = ownsRequests && input instanceof Request && init?.headers === undefined ? input : undefined
+    const owned = requestOwner === 'ky' && input instanceof Request && init?.headers === undefined ? input : undefined
     // Copied as entries: msw's Node interceptor loses headers when a `set()` Headers is copied.
     const headers: [string, string][] = owned ? [] : [...new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))]
     if (owned ? owned.headers.has('Authorization') : headers.some(([name]) => name === 'authorization')) {
@@ -77,8 +80,8 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, ownsRe
     }
     if (isOneShotBody(init?.body)) {
       throw new TypeError(
-        'tokenlife: auth.fetch cannot resend a ReadableStream body after a token refresh. Pass a string, Blob, ' +
-          'ArrayBuffer, FormData or URLSearchParams (e.g. `await new Response(stream).blob()`), or use `auth.http`.',
+        'tokenlife: createAuthFetch cannot resend a ReadableStream body after a token refresh. Pass a string, Blob, ' +
+          'ArrayBuffer, FormData or URLSearchParams (e.g. `await new Response(stream).blob()`), or use createAuthHttp.',
       )
     }
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)

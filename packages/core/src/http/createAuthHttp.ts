@@ -21,7 +21,7 @@ import type { AuthHttpOptions } from './authorizeRequest'
  */
 export function createAuthHttp(auth: AuthHost, options: AuthHttpOptions = {}): KyInstance {
   return ky.create({
-    fetch: authorizedFetch(auth, options, true),
+    fetch: authorizedFetch(auth, options, 'ky'),
     retry: { shouldRetry: ({ error }) => (isTokenlifeError(error) ? false : undefined) },
   })
 }

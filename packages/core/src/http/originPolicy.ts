@@ -1,3 +1,4 @@
+import { invalidOption } from '../invalidInput'
 import type { Environment } from '../ports'
 
 /** Decides which request URLs may carry the access token. Built by {@link createOriginPolicy}. */
@@ -32,9 +33,7 @@ const hostAndPort = /^([a-z\d.-]+|\[[\da-f:.]+\]):\d+(?:[/?#].*)?$/i
 /** Percent-encoded `/` and `\`: a server that decodes them before routing sees another path than the one judged. */
 const encodedSeparator = /%2f|%5c/i
 
-const fail = (entry: string, why: string): never => {
-  throw new TypeError(`tokenlife: option \`allowedOrigins\` entry ${JSON.stringify(entry)} ${why}`)
-}
+const fail = (entry: string, why: string): never => invalidOption('allowedOrigins', `entry ${JSON.stringify(entry)} ${why}`)
 
 const example = 'e.g. "https://api.example.com"'
 

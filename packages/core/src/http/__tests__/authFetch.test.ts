@@ -18,7 +18,7 @@ const streamOf = (text: string) =>
     },
   })
 
-describe('auth.fetch', () => {
+describe('createAuthFetch(auth)', () => {
   const bodies: [string, () => BodyInit][] = [
     ['a string', () => 'plain text ✓'],
     ['URLSearchParams', () => new URLSearchParams({ q: 'a b', page: '2' })],

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { isServerError, isSessionEndedError } from '../../errors'
 import { adapters, API, bearer, deferred, EVIL, LOOKALIKES, setupHttp } from './httpSetup'
 
-/** Every behaviour of issue 4 that `httpOf(auth)`, `authHooks` and `auth.fetch` share, run through each of them. */
+/** Every behaviour of issue 4 that `httpOf(auth)`, `authHooks` and `createAuthFetch(auth)` share, run through each of them. */
 describe.each(Object.entries(adapters))('%s', (_name, adapter) => {
   describe('attaching the token', () => {
     it('sends the current token to an allowed origin', async () => {

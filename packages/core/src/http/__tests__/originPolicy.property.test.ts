@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createAuthClient, createAuthFetch } from '../../index'
 
 /**
- * The property: through `auth.fetch`, the access token goes with a request if and only if the URL that is actually
+ * The property: through `createAuthFetch(auth)`, the access token goes with a request if and only if the URL that is actually
  * fetched (resolved the way a browser's fetch resolves it: against the document's base URL at the time of the call)
  * has an allowed origin, or lies under an allowed prefix. The oracle below is written independently of the SDK's
  * policy: plain string comparisons on the parsed URL.
