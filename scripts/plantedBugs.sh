@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Mutation check for the cross-tab engine (not part of CI): plants one bug at a time in packages/core/src, runs the
-# cross-tab property test and the invariant tests as CI does, prints how many tests caught it, and restores the
-# file. Every plant must be caught; a property that cannot catch a planted bug proves nothing.
+# cross-tab property test and the invariant tests as CI does (or the tests a plant names), prints how many tests
+# caught it, and restores the file. Every plant must be caught; a property that cannot catch a planted bug proves nothing.
 #   bash scripts/plantedBugs.sh
 set -u
 cd "$(dirname "$0")/../packages/core"
 backup=$(mktemp)
 plant() {
-  local name="$1" file="$2" from="$3" to="$4"
+  local name="$1" file="$2" from="$3" to="$4" tests="${5:-src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts}"
   cp "$file" "$backup"
   python3 - "$file" "$from" "$to" <<'PY'
 import sys
@@ -16,7 +16,7 @@ s=open(p).read()
 assert a in s, ('pattern not found', a)
 open(p,'w').write(s.replace(a,b,1))
 PY
-  local out; out=$(timeout 600 npx vitest run --project unit src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+  local out; out=$(timeout 600 npx vitest run --project unit $tests 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
   cp "$backup" "$file"
   local failed; failed=$(echo "$out" | grep -cE "^\s+×")
   local first; first=$(echo "$out" | grep -E "Caused by|AssertionError" | head -1 | cut -c1-200)
@@ -32,3 +32,4 @@ plant "notify listeners before the change is complete" src/stateStore.ts "    if
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
 plant "send even when the lock was taken over" src/refreshFlight.ts "    if (!origin.stillHeld()) throw" "    if (false) throw"
 plant "expiry from the message, not the JWT" src/sessionHolder.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
+plant "no keepalive on a sent refresh (a closed page cancels it)" src/transport.ts "{ keepalive: true, ...request.init }" "request.init" src/__tests__/transport.test.ts

@@ -25,7 +25,8 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
   })
   let failure: unknown
   try {
-    const response = await send(environment, request, { timeoutMs: logoutTimeoutMs })
+    // keepalive: a page closed right after logout() still gets its revocation to the server.
+    const response = await send(environment, { ...request, init: { keepalive: true, ...request.init } }, { timeoutMs: logoutTimeoutMs })
     if (!response.ok) {
       // The OAuth error, when the body has one: `HTTP 400 invalid_client: client authentication failed`.
       let detail = ''

@@ -72,10 +72,15 @@ export async function send(env: Environment, request: WireRequest, options: Send
  * only if the response is received). No timeout and no abort; callers that cannot wait race it against their own
  * deadline and keep reading it afterwards. Resolves with the response, its body buffered; anything that prevents
  * a response becomes a {@link NetworkError}.
+ *
+ * Sent with `keepalive` (unless the wire format says otherwise): a page closed or reloaded while the request is on
+ * the wire no longer cancels it, so the browser still receives the answer and applies its `Set-Cookie`. In cookie
+ * mode the rotated refresh token survives the page; in storage mode the body, and the token in it, is lost with
+ * the page.
  */
 export async function sendToCompletion(env: Environment, request: WireRequest): Promise<Response> {
   try {
-    const response = await env.fetch(request.url, request.init)
+    const response = await env.fetch(request.url, { keepalive: true, ...request.init })
     return await readBoundedResponse(request.url, response, MAX_TOKEN_RESPONSE_BYTES)
   } catch (error) {
     if (isInvalidResponseError(error)) throw error

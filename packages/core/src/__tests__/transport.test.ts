@@ -2,7 +2,9 @@ import { FakeEnvironment, flush, mintAccessToken, mintJwt } from '@tokenlife/tes
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError, LoginError, SessionEndedError } from '../errors'
 import { MAX_TIMER_MS } from '../refreshScheduler'
-import { parseRetryAfter, readTokenResponse, send } from '../transport'
+import { normalizeOptions } from '../options'
+import { revokeSession } from '../revocation'
+import { parseRetryAfter, readTokenResponse, send, sendToCompletion } from '../transport'
 import { oauthWireFormat } from '../wireFormat'
 
 const url = 'https://auth.test/auth/refresh'
@@ -179,5 +181,37 @@ describe('parseRetryAfter', () => {
   it('ignores a missing or unreadable header', () => {
     expect(parseRetryAfter(new Response(null), now)).toBeUndefined()
     expect(retryAfter('soon')).toBeUndefined()
+  })
+})
+
+describe('keepalive: what must outlive the page', () => {
+  const recording = () => {
+    const inits: (RequestInit | undefined)[] = []
+    const env = Object.assign(new FakeEnvironment(), {
+      fetch: (_input: RequestInfo | URL, init?: RequestInit) => {
+        inits.push(init)
+        return Promise.resolve(json({ access_token: mintAccessToken(Date.now(), 60) }))
+      },
+    })
+    return { env, inits }
+  }
+
+  it('sends a refresh with keepalive, so a page closed meanwhile still gets its Set-Cookie applied', async () => {
+    const { env, inits } = recording()
+    await sendToCompletion(env, request)
+    expect(inits[0]?.keepalive).toBe(true)
+  })
+
+  it('lets a wire format turn keepalive off', async () => {
+    const { env, inits } = recording()
+    await sendToCompletion(env, { url, init: { method: 'POST', keepalive: false } })
+    expect(inits[0]?.keepalive).toBe(false)
+  })
+
+  it('sends the revocation of a logout with keepalive', async () => {
+    const { env, inits } = recording()
+    const options = normalizeOptions({ refreshUrl: url, logoutUrl: 'https://auth.test/auth/logout', environment: env })
+    await revokeSession(options, { everywhere: false })
+    expect(inits[0]?.keepalive).toBe(true)
   })
 })
