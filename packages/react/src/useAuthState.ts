@@ -1,12 +1,11 @@
-import type { AuthState } from '@tokenlife/core'
+import { serverState, type AuthState } from '@tokenlife/core'
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
-import { serverState } from './authContext'
 import { useAuthClient } from './useAuthClient'
 
 /**
  * Selects part of the session state; the component re-renders only when the selected value changes (by
  * `isEqual`, `Object.is` by default), not on every token refresh. On the server and during hydration the state
- * is `{ status: 'initializing' }`.
+ * is {@link serverState} (`{ status: 'initializing' }`).
  *
  * @example
  * ```tsx
