@@ -63,3 +63,28 @@ export type AuthState = InitializingState | AuthenticatedState | Unauthenticated
 
 /** Every {@link AuthState} status. */
 export type AuthStatus = AuthState['status']
+
+/**
+ * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
+ * `error`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
+ * one without checking the status first.
+ *
+ * @example
+ * ```ts
+ * const describe = (state: AuthState, field: AuthStateField) => `${field}: ${String(state[field])}`
+ * ```
+ */
+export type AuthStateField = keyof AuthState
+
+/**
+ * The state to render on the server and during hydration, whatever the client holds: `{ status: 'initializing' }`.
+ * The client never starts on the server, so the server HTML and the first browser render agree; the browser then
+ * renders `getState()`. One frozen object, the same for every caller, so it can be compared by identity. The React
+ * and Vue bindings use it; a binding of your own should too.
+ *
+ * @example
+ * ```ts
+ * const state = typeof window === 'undefined' ? serverState : auth.getState()
+ * ```
+ */
+export const serverState: InitializingState = /* @__PURE__ */ Object.freeze({ status: 'initializing' })

@@ -9,7 +9,9 @@ export type {
   UnauthenticatedState,
   UnauthenticatedReason,
   TokenClaims,
+  AuthStateField,
 } from './authState'
+export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
 export type { AuthClientOptions } from './options'
 export type { RefreshTiming } from './refreshTiming'

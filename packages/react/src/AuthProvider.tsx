@@ -54,8 +54,10 @@ function checkClient(client: unknown, props: object): void {
 /**
  * Makes `client` available to `useAuth()` and friends, and starts it once mounted in the browser (never during
  * server rendering). Starting is idempotent, so StrictMode's double effects and remounts make one request.
- * The provider never destroys the client: the app created it and owns it. Rendering it without an `AuthClient` in
- * `client` (e.g. `<AuthProvider auth={auth}>`) throws a `TypeError` that names the prop.
+ * The provider never destroys the client: whoever called `createAuthClient()` owns it. Unmounting ends the
+ * components' subscriptions and the client keeps its session for the next provider; call `client.destroy()`
+ * yourself when the page is done with it. Rendering it without an `AuthClient` in `client` (e.g.
+ * `<AuthProvider auth={auth}>`) throws a `TypeError` that names the prop.
  *
  * @example
  * ```tsx

@@ -1,4 +1,4 @@
-import type { AuthClient, AuthState } from '@tokenlife/core'
+import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
 import { useMemo } from 'react'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
@@ -20,11 +20,9 @@ export interface AuthActions {
   getAccessToken: AuthClient['getAccessToken']
 }
 
-type Field = 'status' | 'accessToken' | 'claims' | 'expiresAt' | 'reason' | 'error'
-
 /** Each state's fields (all present, possibly `undefined`) plus its flags, so checking a flag narrows the rest. */
 type View<S> = S extends AuthState
-  ? { readonly [K in Field]: S[K] } & {
+  ? { readonly [K in AuthStateField]: S[K] } & {
       readonly isAuthenticated: S['status'] extends 'authenticated' ? true : false
       readonly isLoading: S['status'] extends 'initializing' ? true : false
     }

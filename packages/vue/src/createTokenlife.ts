@@ -6,8 +6,11 @@ export const authClientKey: InjectionKey<AuthClient> = Symbol('tokenlife')
 
 /**
  * The Vue plugin: provides `client` to `useAuth()`, and in the browser starts it (never during server-side
- * rendering). The app takes the client over: `app.unmount()` destroys it, releasing its timers, listeners and
- * requests; create a new client for a new app.
+ * rendering). Starting is idempotent, so several apps (or a remounted one) given one client make one request.
+ *
+ * The plugin never destroys the client: whoever called `createAuthClient()` owns it. `app.unmount()` ends the
+ * components' subscriptions, and the client keeps its session (and its refresh timer) for the next app that uses
+ * it; call `client.destroy()` yourself when the page is done with it.
  *
  * @example
  * ```ts
@@ -21,19 +24,7 @@ export function createTokenlife(client: AuthClient): Plugin {
   return {
     install(app: App) {
       app.provide(authClientKey, client)
-      if (typeof window === 'undefined') return
-      void client.start()
-      const destroy = () => client.destroy()
-      // `app.onUnmount` is Vue 3.5+; older apps get `unmount` wrapped.
-      if (app.onUnmount) {
-        app.onUnmount(destroy)
-      } else {
-        const unmount = app.unmount
-        app.unmount = () => {
-          destroy()
-          unmount()
-        }
-      }
+      if (typeof window !== 'undefined') void client.start()
     },
   }
 }

@@ -1,8 +1,6 @@
-import type { AuthClient, AuthState } from '@tokenlife/core'
+import { serverState, type AuthClient, type AuthState, type AuthStateField } from '@tokenlife/core'
 import { computed, onScopeDispose, shallowRef, type Ref } from 'vue'
 import { useAuthClient } from './useAuthClient'
-
-type Field = 'status' | 'accessToken' | 'claims' | 'expiresAt' | 'reason' | 'error'
 
 /**
  * What {@link useAuth} returns: the whole `state`, each of its fields and the `isAuthenticated` / `isLoading`
@@ -14,13 +12,11 @@ type Field = 'status' | 'accessToken' | 'claims' | 'expiresAt' | 'reason' | 'err
  * const expired = computed(() => status.value === 'unauthenticated' && reason.value === 'revoked')
  * ```
  */
-export type UseAuthReturn = { readonly [K in Field]: Readonly<Ref<AuthState[K]>> } & {
+export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthState[K]>> } & {
   readonly state: Readonly<Ref<AuthState>>
   readonly isAuthenticated: Readonly<Ref<boolean>>
   readonly isLoading: Readonly<Ref<boolean>>
 } & Pick<AuthClient, 'login' | 'logout' | 'getAccessToken'>
-
-const serverState: AuthState = Object.freeze({ status: 'initializing' as const })
 
 /**
  * The session as readonly refs, plus the actions that change it. Call it in `setup()`; the subscription ends with
@@ -42,7 +38,7 @@ export function useAuth(): UseAuthReturn {
     })
     onScopeDispose(unsubscribe)
   }
-  const field = <K extends Field>(key: K) => computed(() => state.value[key])
+  const field = <K extends AuthStateField>(key: K) => computed(() => state.value[key])
   return {
     state: computed(() => state.value),
     status: field('status'),

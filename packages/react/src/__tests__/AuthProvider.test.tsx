@@ -107,19 +107,61 @@ describe('<AuthProvider>', () => {
     expect(hub.openPorts).toBe(1)
   })
 
-  it('never destroys the client it was given', async () => {
-    const { env, server, auth, subscriptions } = setup()
+  it('never destroys the client it was given: after unmount it keeps its session, and the next provider uses it', async () => {
+    const { env, server, auth, hub, subscriptions } = setup()
     server.issueSession()
+    const running = () => [env.pendingTimers, env.wakeListenerCount, hub.openPorts, subscriptions()]
     const view = render(
       <AuthProvider client={auth}>
         <Status />
       </AuthProvider>,
     )
     await passTime(env)
+    expect(running()).toEqual([1, 1, 1, 1]) // the refresh timer, wake-ups, the channel, the component
+
     view.unmount()
-    expect(subscriptions()).toBe(0)
+    expect(running()).toEqual([1, 1, 1, 0]) // only the component's subscription ends
     expect(auth.getState().status).toBe('authenticated')
-    await expect(auth.getAccessToken()).resolves.toBe(server.stats.issued[1])
+    await passTime(env, 50_000) // the client still refreshes on schedule
+    expect(server.stats.refreshRequests).toBe(2)
+    await expect(auth.getAccessToken()).resolves.toBe(server.stats.issued[2])
+
+    const again = render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    expect(statusText()).toBe('authenticated||at-3') // at once: the client is already started
+    await passTime(env)
+    expect(server.stats.refreshRequests).toBe(2)
+    again.unmount()
+
+    auth.destroy() // the app created the client, so the app releases it
+    expect(running()).toEqual([0, 0, 0, 0])
+  })
+
+  it('two providers given one client: unmounting one leaves the other rendering the session', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    const one = render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+    )
+    const other = document.createElement('div')
+    document.body.append(other)
+    render(
+      <AuthProvider client={auth}>
+        <Status />
+      </AuthProvider>,
+      { container: other },
+    )
+    await passTime(env)
+    expect(server.stats.refreshRequests).toBe(1) // start() is idempotent
+    one.unmount()
+    await passTime(env, 50_000)
+    expect(other.textContent).toContain('authenticated||at-3')
+    auth.destroy()
   })
 
   it('given the client under the wrong prop name (auth=), throws a TypeError naming the client prop', () => {

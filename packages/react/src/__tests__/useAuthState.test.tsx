@@ -1,6 +1,8 @@
 import { act, render, screen } from '@testing-library/react'
-import { useState } from 'react'
-import { describe, expect, it } from 'vitest'
+import { StrictMode, useState } from 'react'
+import { hydrateRoot } from 'react-dom/client'
+import { renderToString } from 'react-dom/server'
+import { describe, expect, it, vi } from 'vitest'
 import { AuthProvider, useAuthState, type AuthState } from '../index'
 import { passTime, setup, Status } from './setup'
 
@@ -65,5 +67,92 @@ describe('useAuthState(selector)', () => {
     act(() => bump()) // a re-render of its own: same object, though the selector is new
     expect(seen.length).toBe(rendersSignedIn + 1)
     expect(seen.at(-1)).toBe(seen.at(-2))
+  })
+
+  it('caches what a selector builds: a new object per call does not loop, and StrictMode renders agree', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    const selectUser = (state: AuthState) => ({ sub: state.claims?.sub }) // a new object every call, no isEqual
+    const seen: { sub: unknown }[] = []
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    function User() {
+      const user = useAuthState(selectUser)
+      seen.push(user)
+      return <p data-testid="user">{String(user.sub)}</p>
+    }
+    try {
+      render(
+        <StrictMode>
+          <AuthProvider client={auth}>
+            <User />
+          </AuthProvider>
+        </StrictMode>,
+      )
+      await passTime(env)
+      expect(screen.getByTestId('user').textContent).toBe('user-1')
+      const signedIn = seen.length
+      expect(signedIn).toBe(4) // initializing and authenticated, each rendered twice by StrictMode
+      expect(seen[1]).toBe(seen[0]) // StrictMode's second render gets the same object
+      expect(seen[3]).toBe(seen[2])
+
+      await passTime(env, 50_000) // a refresh: a new state, so a new object (Object.is), one render (twice)
+      expect(server.stats.refreshRequests).toBe(2)
+      expect(seen.length).toBe(signedIn + 2)
+      expect(errors).not.toHaveBeenCalled() // no "The result of getSnapshot should be cached", no update loop
+    } finally {
+      errors.mockRestore()
+    }
+  })
+
+  it('applies a new selector at once, though the state did not change', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    let pick: (field: 'status' | 'sub') => void = () => {}
+    function Field() {
+      const [field, setField] = useState<'status' | 'sub'>('status')
+      pick = setField
+      const value = useAuthState((state) => (field === 'status' ? state.status : state.claims?.sub))
+      return <p data-testid="field">{String(value)}</p>
+    }
+    render(
+      <AuthProvider client={auth}>
+        <Field />
+      </AuthProvider>,
+    )
+    await passTime(env)
+    expect(screen.getByTestId('field').textContent).toBe('authenticated')
+    act(() => pick('sub'))
+    expect(screen.getByTestId('field').textContent).toBe('user-1')
+    act(() => pick('status'))
+    expect(screen.getByTestId('field').textContent).toBe('authenticated')
+  })
+
+  it('selects from serverState on the server and while hydrating, then from the client state', async () => {
+    const { env, server, auth } = setup()
+    server.issueSession()
+    void auth.start()
+    await passTime(env)
+    const selected: string[] = []
+    function Sub() {
+      const sub = useAuthState((state) => `${state.status}:${String(state.claims?.sub ?? '')}`)
+      selected.push(sub)
+      return <p>{sub}</p>
+    }
+    const app = (
+      <AuthProvider client={auth}>
+        <Sub />
+      </AuthProvider>
+    )
+    const container = document.createElement('div')
+    container.innerHTML = renderToString(app)
+    expect(container.textContent).toBe('initializing:')
+    document.body.append(container)
+    const onRecoverableError = vi.fn()
+    const root = await act(async () => hydrateRoot(container, app, { onRecoverableError }))
+    expect(onRecoverableError).not.toHaveBeenCalled()
+    expect(container.textContent).toBe('authenticated:user-1')
+    expect(selected).toEqual(['initializing:', 'initializing:', 'authenticated:user-1'])
+    act(() => root.unmount())
+    container.remove()
   })
 })
