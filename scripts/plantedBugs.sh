@@ -22,7 +22,7 @@ PY
   local first; first=$(echo "$out" | grep -E "Caused by|AssertionError" | head -1 | cut -c1-200)
   echo "PLANT $name: $failed failing tests; first: $first"
 }
-plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshFlight.ts "    return { response: sendToCompletion(environment, request), refreshToken, startedAt, requestedAt }" "    return { response: (await import('./transport')).send(environment, request, { timeoutMs: 200 }), refreshToken, startedAt, requestedAt }"
+plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const response = sendToCompletion(environment, request)" "  const response = (await import('./transport')).send(environment, request, { timeoutMs: 200 })"
 plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runWithWebLock(task)" "    if (this.#env.locks && false) return this.#runWithWebLock(task)"
 plant "do not wait for the publication before release" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
 plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
@@ -30,6 +30,7 @@ plant "skip the logout-finality check on late answers" src/refreshFlight.ts "   
 plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"
 plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
-plant "send even when the lock was taken over" src/refreshFlight.ts "    if (!origin.stillHeld()) throw" "    if (false) throw"
+plant "send even when the lock was taken over" src/refreshRequest.ts "  if (!origin.stillHeld()) throw" "  if (false) throw"
 plant "expiry from the message, not the JWT" src/sessionHolder.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
 plant "no keepalive on a sent refresh (a closed page cancels it)" src/transport.ts "{ keepalive: true, ...request.init }" "request.init" src/__tests__/transport.test.ts
+plant "send at once after a page left its refresh on the wire" src/refreshRequest.ts "  if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)" "  void afterUnfinishedSend"

@@ -1,6 +1,6 @@
 import type { RefreshCause } from './authEvents'
 import type { AuthenticatedState } from './authState'
-import { isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, TokenlifeError, type ConfigurationError } from './errors'
+import { isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
@@ -8,7 +8,8 @@ import type { SessionHolder } from './sessionHolder'
 import { answerOnce, handledError, isHandled, type Answer, type Origin, type SentRefresh } from './flightAnswer'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { isFresh } from './tokens'
-import { readTokenResponse, sendToCompletion, type TokenExchange } from './transport'
+import { sendRefresh } from './refreshRequest'
+import { readTokenResponse, type TokenExchange } from './transport'
 
 /** What a flight needs from the client around it. */
 export interface RefreshFlightHost {
@@ -156,7 +157,7 @@ export class RefreshFlight {
 
   /** One request to the refresh endpoint; its answer is read and reconciled whether or not callers still wait. */
   async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
-    const sent = await this.#send(origin)
+    const sent = await sendRefresh(this.#options, this.#holder, this.#lock, origin, this.#host.assertUsable)
     onSent()
     const { timing, refreshUrl, wireFormat, refreshTokenMode } = this.#options
     const env = this.#options.environment
@@ -177,26 +178,6 @@ export class RefreshFlight {
       env.clearTimeout(deadline)
     }
     return this.#reconcile(exchange, sent)
-  }
-
-  async #send(origin: Origin): Promise<SentRefresh> {
-    this.#host.assertUsable()
-    const holder = this.#holder
-    // The session this refresh would continue ended while the flight waited: nothing to refresh.
-    const startedAt = holder.session?.startedAt ?? origin.lineage
-    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
-    const { refreshUrl, refreshTokenMode, wireFormat, environment, oauthClientId } = this.#options
-    let refreshToken: string | undefined
-    if (refreshTokenMode === 'storage') {
-      refreshToken = holder.refreshToken ?? (await holder.queueStorage(() => holder.store.readRefreshToken()))
-      if (refreshToken === undefined) throw new SessionEndedError('no_session')
-      this.#host.assertUsable()
-    }
-    // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
-    if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
-    const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
-    const requestedAt = holder.stamp()
-    return { response: sendToCompletion(environment, request), refreshToken, startedAt, requestedAt }
   }
 
   /**

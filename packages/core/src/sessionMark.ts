@@ -14,8 +14,17 @@ export interface EndedMark {
 }
 
 /**
+ * A refresh on the wire (cookie mode): when its request left (its `requestedAt`) and which page sent it. The sender
+ * removes it once the answer is read; a page that goes away meanwhile (closed, reloaded) leaves it behind.
+ */
+export interface SendingMark {
+  tab: string
+  at: number
+}
+
+/**
  * What every tab of the origin can read synchronously about one namespace's session (`localStorage` by default):
- * the newest token's stamp, and the last end. Neither holds a secret. The end mark is kept after a new login, so a
+ * the newest token's stamp, the last end, and a refresh still on the wire. Neither holds a secret. The end mark is kept after a new login, so a
  * tab restored later still knows that what it holds was logged out. Writes reach other processes with a delay:
  * the marks are hints that save a question, never the only way a tab learns something.
  */
@@ -23,11 +32,28 @@ export class SessionMarks {
   readonly #port: SharedMarksPort | undefined
   readonly #activeKey: string
   readonly #endedKey: string
+  readonly #sendingKey: string
 
   constructor(port: SharedMarksPort | undefined, namespace: string) {
     this.#port = port
     this.#activeKey = `tokenlife:${namespace}:mark`
     this.#endedKey = `tokenlife:${namespace}:ended`
+    this.#sendingKey = `tokenlife:${namespace}:sending`
+  }
+
+  readSending(): SendingMark | undefined {
+    const mark = this.#read(this.#sendingKey)
+    return mark && typeof mark.tab === 'string' && isTime(mark.at) ? { tab: mark.tab, at: mark.at } : undefined
+  }
+
+  writeSending(mark: SendingMark): void {
+    this.#write(this.#sendingKey, mark)
+  }
+
+  /** Removes the sending mark if it is still the one `mark` wrote (a later sender's stays). */
+  clearSending(mark: SendingMark): void {
+    const known = this.readSending()
+    if (known?.tab === mark.tab && known.at === mark.at) this.#remove(this.#sendingKey)
   }
 
   readActive(): ActiveMark | undefined {
@@ -54,8 +80,12 @@ export class SessionMarks {
   writeEnded(mark: EndedMark): void {
     const known = this.readEnded()
     if (!known || known.at < mark.at) this.#write(this.#endedKey, mark)
+    this.#remove(this.#activeKey)
+  }
+
+  #remove(key: string): void {
     try {
-      this.#port?.remove(this.#activeKey)
+      this.#port?.remove(key)
     } catch {
       // See #write.
     }

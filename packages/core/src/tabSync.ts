@@ -85,6 +85,22 @@ export class TabSync {
     this.#channel.post({ type: 'session', session: this.#shareable(session) })
   }
 
+  /**
+   * Cookie mode: records that this tab's refresh request (stamped `requestedAt`) is on the wire, so that if this page
+   * goes away before the answer is read, the next sender knows the answer may still set the rotated cookie. Returns
+   * the function that removes the record once the answer is read.
+   */
+  sending(requestedAt: number): () => void {
+    const mark = { tab: this.#channel.tabId, at: requestedAt }
+    this.#marks.writeSending(mark)
+    return () => this.#marks.clearSending(mark)
+  }
+
+  /** When the refresh request another page left on the wire was sent (see {@link TabSync.sending}), if any. */
+  unfinishedSend(): number | undefined {
+    return this.#marks.readSending()?.at
+  }
+
   /** Whether the tab holding the refresh lock is alive (answers within `timing.tabQueryTimeoutMs`). */
   holderAlive(): Promise<boolean> {
     return this.#channel.probeHolder(this.#timing.tabQueryTimeoutMs)

@@ -30,7 +30,9 @@ export class SimNetwork {
   /** For every access token the server issued: when the request that obtained it left its tab, and which tab. */
   readonly requestedAt = new Map<string, { at: number; tab: string }>()
   /** Requests on the wire, by tab, until their answer is delivered. */
-  readonly #inFlight = new Map<string, Set<{ url: string; refreshToken: string | undefined; dropped: boolean }>>()
+  readonly #inFlight = new Map<string, Set<InFlight>>()
+  /** Keepalive requests whose tab went away, until their answer reaches the browser. */
+  readonly #orphans = new Set<InFlight>()
   /** Requests aborted by their sender after they left (the server may have acted on them). */
   readonly abortedInFlight: { url: string; at: number }[] = []
 
@@ -52,13 +54,23 @@ export class SimNetwork {
   }
 
   /**
-   * The tab went away (closed, discarded) with requests on the wire: their answers are never received (the browser
-   * drops them with the page, cookie and all), so they count as lost.
+   * The tab went away (closed, discarded) with requests on the wire. A plain request is cancelled with the page: its
+   * answer is never received (cookie and all), so it counts as lost. A `keepalive` request outlives the page, as in
+   * a browser: its answer is still received and its `Set-Cookie` applied to the jar; only its body, which no page
+   * reads any more, is lost (counted as lost only if it carried a refresh token in the body: storage mode).
    */
   dropTab(tabId: string): void {
     for (const request of this.#inFlight.get(tabId) ?? []) {
       request.dropped = true
-      this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken: request.refreshToken })
+      if (request.keepalive) this.#orphans.add(request)
+      // An answer already on its way back still arrives when it would have.
+      if (request.keepalive && request.answered) {
+        const { setCookie } = request
+        this.#clock.setTimeout(() => this.#arrived(request, setCookie ?? null), Math.max(0, (request.arrivesAt ?? 0) - this.#clock.now()))
+      }
+      if (!request.keepalive || request.inBody) {
+        this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken: request.refreshToken })
+      }
     }
     this.#inFlight.delete(tabId)
   }
@@ -87,7 +99,14 @@ export class SimNetwork {
           const outgoing = new Request(request.url, { method: request.method, headers, body: bytes })
           left = true
           const sentAt = this.#clock.now()
-          const pending = { url: request.url, refreshToken: cookieOrBodyToken(headers, bytes), dropped: false }
+          const pending: InFlight = {
+            url: request.url,
+            refreshToken: cookieOrBodyToken(headers, bytes),
+            inBody: bodyToken(bytes) !== undefined,
+            keepalive: request.keepalive,
+            dropped: false,
+            answered: false,
+          }
           const tabRequests = this.#inFlight.get(tabId) ?? new Set()
           tabRequests.add(pending)
           this.#inFlight.set(tabId, tabRequests)
@@ -103,6 +122,16 @@ export class SimNetwork {
               const headers = new Headers(response.headers)
               headers.delete('Set-Cookie')
               const bytes = await response.arrayBuffer()
+              if (pending.dropped) {
+                // The page is gone; a keepalive request's answer still reaches the browser's cookie jar.
+                if (pending.keepalive && !lost) this.#clock.setTimeout(() => this.#arrived(pending, setCookie), this.#latency())
+                else this.#orphans.delete(pending)
+                return
+              }
+              const latency = this.#latency()
+              pending.answered = !lost
+              pending.setCookie = setCookie
+              pending.arrivesAt = this.#clock.now() + latency
               const issued = accessTokenIn(bytes)
               if (issued !== undefined) this.requestedAt.set(issued, { at: sentAt, tab: tabId })
               const buffered = new Response(bytes, {
@@ -118,11 +147,30 @@ export class SimNetwork {
                 if (lost) return reject(new TypeError('Failed to fetch'))
                 this.#applyCookie(setCookie)
                 resolve(buffered)
-              }, this.#latency())
+              }, latency)
             })
           }, this.#latency())
         })
       })
+  }
+
+  /**
+   * The device slept: the answers of requests whose page went away, still on their way, are counted as lost. Their
+   * keepalive request may still be answered, but nothing bounds when: a page that waits for it (`requestTimeoutMs`
+   * after it left, on the wall clock) may have waited long enough by the time the device wakes.
+   */
+  sleptOverOrphans(): void {
+    for (const request of this.#orphans) {
+      if (request.lostToSleep) continue
+      request.lostToSleep = true
+      this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken: request.refreshToken })
+    }
+  }
+
+  /** An orphaned keepalive request's answer reached the browser: its cookie is applied. */
+  #arrived(request: InFlight, setCookie: string | null): void {
+    this.#orphans.delete(request)
+    this.#applyCookie(setCookie)
   }
 
   #applyCookie(header: string | null): void {
@@ -141,7 +189,29 @@ function accessTokenIn(body: ArrayBuffer): string | undefined {
   }
 }
 
-function cookieOrBodyToken(headers: Headers, body: ArrayBuffer | undefined): string | undefined {
+/** A request on the wire, until its answer is delivered to its tab. */
+interface InFlight {
+  url: string
+  refreshToken: string | undefined
+  /** It carried its refresh token in the body (storage mode), not in the cookie. */
+  inBody: boolean
+  keepalive: boolean
+  /** Its tab went away. */
+  dropped: boolean
+  /** Its answer reached the browser (it is on its way to the tab); `setCookie` is that answer's header. */
+  answered: boolean
+  setCookie?: string | null
+  /** When that answer reaches the browser (server clock). */
+  arrivesAt?: number
+  /** Counted as lost: the device slept while it was an orphan (see {@link SimNetwork.sleptOverOrphans}). */
+  lostToSleep?: boolean
+}
+
+function bodyToken(body: ArrayBuffer | undefined): string | undefined {
   const text = body === undefined ? '' : new TextDecoder().decode(body)
-  return new URLSearchParams(text).get('refresh_token') ?? /rt=([^;]+)/.exec(headers.get('Cookie') ?? '')?.[1]
+  return new URLSearchParams(text).get('refresh_token') ?? undefined
+}
+
+function cookieOrBodyToken(headers: Headers, body: ArrayBuffer | undefined): string | undefined {
+  return bodyToken(body) ?? /rt=([^;]+)/.exec(headers.get('Cookie') ?? '')?.[1]
 }

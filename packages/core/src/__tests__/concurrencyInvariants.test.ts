@@ -71,6 +71,33 @@ describe('invariant 1: a refresh request that was sent is never aborted; its ans
       expect(b!.auth.getState().accessToken).toBe(sim.server.stats.issued.at(-1))
     },
   )
+  it('cookie mode: a tab closed while its refresh is on the wire: the next refresh waits for that answer (keepalive) and presents the rotated cookie', async () => {
+    const sim = await signedIn('cookie', 2, { latencyMs: 100 })
+    const [a, b] = sim.open
+    void a!.auth.refresh().catch(() => {})
+    for (let waited = 0; sim.server.stats.refreshRequests === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+    sim.closeTab(a!)
+    // The next request would reach the server well before the closed tab's answer reaches the browser.
+    sim.setLatency(10)
+    await quietly(sim, b!.auth.refresh())
+
+    expect(b!.auth.getState().status).toBe('authenticated')
+    expect(sim.server.stats.refreshRequests).toBe(2)
+    expect(sim.server.stats.reuseDetected).toBe(0)
+  })
+
+  it('cookie mode: a live tab whose refresh failed on the network removes its sending mark, so its retry does not wait', async () => {
+    const sim = await signedIn('cookie', 1)
+    const [a] = sim.open
+    const sending = () => sim.marks.portFor(a!.env).get('tokenlife:default:sending')
+    sim.network.loseNextResponses(1)
+    const refreshing = a!.auth.refresh()
+    for (let waited = 0; sim.server.stats.refreshRequests === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+    expect(sending()).not.toBeNull()
+    await quietly(sim, refreshing)
+    await sim.clock.run(100)
+    expect(sending()).toBeNull()
+  })
 })
 
 describe('invariant 2: the lock holder publishes before it releases', () => {

@@ -185,6 +185,7 @@ export async function playScenario(scenario: Scenario): Promise<void> {
         await clock.run(step.ms)
         break
       case 'sleep':
+        sim.network.sleptOverOrphans()
         clock.sleep(step.ms)
         for (const each of sim.open) each.env.wake('visible')
         break

@@ -170,6 +170,8 @@ export function createSimBrowser(options: SimBrowserOptions) {
     network,
     hub,
     locks,
+    /** The shared marks (`localStorage`), each tab's view arriving late. */
+    marks,
     open,
     openTab,
     closeTab,
