@@ -1,7 +1,8 @@
 // Part 1, bundle size: minified + gzipped bytes an app ships up front (esbuild, browser ESM, code splitting; chunks
 // that are only loaded by a dynamic import are counted apart) for tokenlife as a cookie-mode app uses it, with the
 // ky helpers, each binding's own code, and each peer's main entry as an app imports it. Run directly
-// (`node bench/src/size.mjs`, after `pnpm build`) it prints the table; `pnpm bench` puts it in RESULTS.md.
+// (`node bench/src/size.mjs`, after `pnpm build`) it prints the table, and with `--breakdown` where the cookie-mode
+// app's bytes come from, module by module; `pnpm bench` puts the table in RESULTS.md.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -136,4 +137,38 @@ export function sizeTable(rows) {
   return lines.join('\n')
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(sizeTable(await runSize()))
+/**
+ * Where the cookie-mode app's up-front bytes come from: the app of the first size row, bundled from the core's
+ * TypeScript sources so each module is its own input: the minified bytes each module contributes, and its share.
+ */
+export async function sizeBreakdown() {
+  const source = Object.values(sizeEntries)[0].replaceAll("'@tokenlife/core'", "'../packages/core/src/index.ts'")
+  const result = await build({
+    stdin: { contents: source, resolveDir: benchDir, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    splitting: true,
+    outdir: mkdtempSync(join(tmpdir(), 'tokenlife-breakdown-')),
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    write: false,
+    logLevel: 'error',
+  })
+  const entry = Object.values(result.metafile.outputs).find((output) => output.entryPoint)
+  const rows = Object.entries(entry.inputs)
+    .map(([input, { bytesInOutput }]) => ({ module: input.replace(/^.*packages\/core\/src\//, '').replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''), bytes: bytesInOutput }))
+    .filter((row) => row.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  const total = rows.reduce((sum, row) => sum + row.bytes, 0)
+  const lines = ['| module | min bytes | share |', '|---|---:|---:|']
+  for (const row of rows) lines.push(`| ${row.module} | ${row.bytes} | ${((100 * row.bytes) / total).toFixed(1)}% |`)
+  lines.push(`| **total** | **${total}** | |`)
+  return lines.join('\n')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(sizeTable(await runSize()))
+  if (process.argv.includes('--breakdown')) console.log(`\n${await sizeBreakdown()}`)
+}
