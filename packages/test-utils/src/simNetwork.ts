@@ -68,7 +68,7 @@ export class SimNetwork {
         const { setCookie } = request
         this.#clock.setTimeout(() => this.#arrived(request, setCookie ?? null), Math.max(0, (request.arrivesAt ?? 0) - this.#clock.now()))
       }
-      if (!request.keepalive || request.inBody) {
+      if (!request.keepalive || request.inBody || request.sleptThrough) {
         this.lost.push({ url: request.url, at: this.#clock.now(), refreshToken: request.refreshToken })
       }
     }
@@ -155,11 +155,13 @@ export class SimNetwork {
   }
 
   /**
-   * The device slept: the answers of requests whose page went away, still on their way, are counted as lost. Their
-   * keepalive request may still be answered, but nothing bounds when: a page that waits for it (`requestTimeoutMs`
-   * after it left, on the wall clock) may have waited long enough by the time the device wakes.
+   * The device slept: the answers of requests whose page went away, still on their way, are counted as lost, and so
+   * will be those of requests on the wire now whose page goes before they are answered. Their keepalive request may
+   * still be answered, but nothing bounds when: a page that waits for it (`requestTimeoutMs` after it left, on the
+   * wall clock) may have waited long enough by the time the device wakes.
    */
   sleptOverOrphans(): void {
+    for (const requests of this.#inFlight.values()) for (const request of requests) request.sleptThrough = true
     for (const request of this.#orphans) {
       if (request.lostToSleep) continue
       request.lostToSleep = true
@@ -205,6 +207,8 @@ interface InFlight {
   arrivesAt?: number
   /** Counted as lost: the device slept while it was an orphan (see {@link SimNetwork.sleptOverOrphans}). */
   lostToSleep?: boolean
+  /** The device slept while it was on the wire. */
+  sleptThrough?: boolean
 }
 
 function bodyToken(body: ArrayBuffer | undefined): string | undefined {
