@@ -3,7 +3,7 @@ import type { AuthEvent, RefreshCause } from './authEvents'
 import type { AuthenticatedState, AuthState } from './authState'
 import type { Environment } from './ports'
 import { isConfigurationError, SessionEndedError, TokenlifeError } from './errors'
-import { createOriginPolicy, type OriginPolicy } from './http/originPolicy'
+import { createOriginPolicy, type OriginPolicy } from './originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
@@ -34,10 +34,12 @@ export class AuthClient {
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
   #destroyed = false
-  #originPolicy: OriginPolicy | undefined
+  readonly #originPolicy: OriginPolicy
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
+    // Bad `allowedOrigins` entries throw here, before anything was set up.
+    this.#originPolicy = createOriginPolicy(this.#options, this.#options.environment)
     const { environment, namespace, timing } = this.#options
     this.#env = environment
     this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
@@ -85,7 +87,7 @@ export class AuthClient {
    * against the document's base URL now. The HTTP helpers ({@link createAuthFetch}, and `createAuthHttp` and
    * `authHooks` from `@tokenlife/core/ky`) ask this before they attach the token.
    */
-  allows = (url: string | URL): boolean => (this.#originPolicy ??= createOriginPolicy(this.#options, this.#env)).allows(url)
+  allows = (url: string | URL): boolean => this.#originPolicy.allows(url)
 
   /** The `fetch` this client sends with and the base URL relative URLs resolve against (for the HTTP helpers). */
   get ports(): Pick<Environment, 'fetch' | 'baseUrl'> {

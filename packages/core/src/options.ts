@@ -1,5 +1,4 @@
 import { createBrowserEnvironment, type Environment } from './environment'
-import { checkAllowedOrigins } from './http/originPolicy'
 import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
@@ -219,7 +218,6 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
       invalidOption(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describeValue(entry)}`)
     }
   })
-  checkAllowedOrigins(allowedOrigins)
   const wireNames = Object.keys(oauthWireFormat)
   for (const [name, value] of Object.entries(options.wireFormat ?? {})) {
     if (!(name in oauthWireFormat)) unknown(`wireFormat.${name}`, value, wireNames)

@@ -1,6 +1,6 @@
 import type { AuthHost } from './authHost'
 import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
-import { resolveRequestUrl } from './originPolicy'
+import { resolveRequestUrl } from '../originPolicy'
 
 /** Bodies `fetch` reads as it sends and that cannot be sent a second time. */
 function isOneShotBody(body: unknown): boolean {

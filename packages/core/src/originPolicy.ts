@@ -1,5 +1,5 @@
-import { invalidOption } from '../invalidInput'
-import type { Environment } from '../ports'
+import { invalidOption } from './invalidInput'
+import type { Environment } from './ports'
 
 /** Decides which request URLs may carry the access token. Built by {@link createOriginPolicy}. */
 export interface OriginPolicy {
@@ -38,14 +38,10 @@ const fail = (entry: string, why: string): never => invalidOption('allowedOrigin
 const example = 'e.g. "https://api.example.com"'
 
 /**
- * Rejects `allowedOrigins` entries that could never match what the app meant, with a `TypeError` naming the entry
+ * Rejects an `allowedOrigins` entry that could never match what the app meant, with a `TypeError` naming the entry
  * and giving the corrected form. An entry must be an absolute `http:`/`https:` origin (`https://api.example.com`)
  * or URL prefix (`https://files.example.com/private/`). Runs when the client is created.
  */
-export function checkAllowedOrigins(entries: readonly string[]): void {
-  for (const entry of entries) checkEntry(entry)
-}
-
 function checkEntry(entry: string): void {
   if (entry.includes('*')) fail(entry, `has a wildcard, which is not supported; list each origin, ${example}`)
   if (entry[0] === '.') fail(entry, `is a domain suffix; subdomain patterns are not supported: list each origin in full, ${example}`)
@@ -121,7 +117,7 @@ function matchesPrefix(href: string, prefix: string): boolean {
  * creator's, but nothing is sent over the network); a URL with credentials (`https://user@host/`) never matches:
  * `fetch` refuses it anyway. The page is read lazily (server-side rendering is safe).
  *
- * @throws TypeError when an entry is not an absolute http(s) origin or URL prefix (see {@link checkAllowedOrigins}).
+ * @throws TypeError when an entry is not an absolute http(s) origin or URL prefix (see `checkEntry`).
  *
  * @example
  * ```ts
