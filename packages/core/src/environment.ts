@@ -112,3 +112,35 @@ export function createBrowserEnvironment(): Environment {
     error: (message) => console.error(`[tokenlife] ${message}`),
   }
 }
+
+/** Members whose `undefined` means "there is none", not "use the default". */
+const mayBeNone: ReadonlySet<keyof Environment> = new Set<keyof Environment>(['locks', 'sharedMarks'])
+
+/**
+ * The environment a client runs on: `given` with only its missing members filled in from
+ * {@link createBrowserEnvironment} (which stays as lazy as there: accessors are copied, not read).
+ * A member counts as given when `given` has it, as its own property or through its prototype (a class's methods,
+ * which are bound to `given`). `locks: undefined` and `sharedMarks: undefined` mean that there is none. Another
+ * member set to `undefined` counts as missing.
+ *
+ * @example
+ * ```ts
+ * class Clock { now() { return 0 } }
+ * completeEnvironment(new Clock() as Partial<Environment>).now() // 0, not Date.now()
+ * completeEnvironment({ locks: undefined }).locks // undefined: no cross-tab lock, even in a page
+ * ```
+ */
+export function completeEnvironment(given: Partial<Environment> = {}): Environment {
+  const defaults = createBrowserEnvironment()
+  const environment = {} as Environment
+  for (const key of Object.keys(defaults) as (keyof Environment)[]) {
+    const value: unknown = given[key]
+    if (value === undefined && !(mayBeNone.has(key) && key in given)) {
+      Object.defineProperty(environment, key, Object.getOwnPropertyDescriptor(defaults, key)!)
+      continue
+    }
+    const own = typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(given) : value
+    Object.defineProperty(environment, key, { value: own, enumerable: true, writable: true, configurable: true })
+  }
+  return environment
+}
