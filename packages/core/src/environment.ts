@@ -1,3 +1,4 @@
+import { createElectionLocks } from './electionLocks'
 import { openLibraryChannel } from './libraryChannel'
 import type { Environment, LockManagerPort } from './ports'
 
@@ -8,7 +9,7 @@ export type { ChannelPort, Environment, LockManagerPort, SharedMarksPort, TimerH
  * `BroadcastChannel`), Deno, Bun and workers have neither, and there clients of one process must not share
  * sessions: one process may serve many users. Read lazily, at the moment a cross-tab feature is used.
  */
-export const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
+const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
 
 /** Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone). */
 function tabLocks(locks: LockManagerPort): LockManagerPort {
@@ -18,13 +19,35 @@ function tabLocks(locks: LockManagerPort): LockManagerPort {
 }
 
 /**
+ * Chooses the refresh lock's default when it is first read: Web Locks where the runtime has them (through
+ * {@link tabLocks}); else, in a page, a leader election over broadcast-channel (the library loads on the first lock
+ * request only); else `undefined`. Outside a page a client is alone, and its own queue is the only lock it needs.
+ * A choice once made is kept.
+ */
+function lazyLocks(): () => LockManagerPort | undefined {
+  let chosen: LockManagerPort | undefined
+  return () => {
+    if (chosen) return chosen
+    if (typeof navigator !== 'undefined' && navigator.locks) chosen = tabLocks(navigator.locks as LockManagerPort)
+    else if (hasTabs()) chosen = createElectionLocks()
+    return chosen
+  }
+}
+
+/**
  * Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). Cross-tab
  * features (the channel, the shared marks, Web Locks and the lock fallback) are on only in a page (`window` and
- * `document` present): elsewhere the channel is `undefined`, the marks read nothing and the lock runs at once, so
- * two clients in one Node process never adopt each other's session. Pass `environment.openChannel` (and
- * `sharedMarks`, `locks`) explicitly to connect clients outside a page.
+ * `document` present), checked when they are first used. Elsewhere the channel is `undefined` and the marks read
+ * nothing. A runtime's Web Locks run each task at once, and without them `locks` is `undefined`. So two clients in
+ * one Node process never adopt each other's session. Pass `environment.openChannel` (and `sharedMarks`, `locks`)
+ * explicitly to connect clients outside a page.
+ *
+ * `locks` is an accessor: Web Locks where the runtime has them, else in a page a leader election over
+ * broadcast-channel (which loads the library on its first request), else `undefined`. Spreading the result reads it
+ * at once. {@link completeEnvironment} copies it unread.
  */
 export function createBrowserEnvironment(): Environment {
+  const locks = lazyLocks()
   return {
     now: () => Date.now(),
     random: () => Math.random(),
@@ -54,7 +77,9 @@ export function createBrowserEnvironment(): Environment {
         window.removeEventListener('online', onOnline)
       }
     },
-    locks: typeof navigator !== 'undefined' && navigator.locks ? tabLocks(navigator.locks as LockManagerPort) : undefined,
+    get locks() {
+      return locks()
+    },
     openChannel: (name) => {
       if (!hasTabs()) return undefined
       if (typeof BroadcastChannel === 'undefined') {
@@ -118,7 +143,7 @@ const mayBeNone: ReadonlySet<keyof Environment> = new Set<keyof Environment>(['l
 
 /**
  * The environment a client runs on: `given` with only its missing members filled in from
- * {@link createBrowserEnvironment} (which stays as lazy as there: accessors are copied, not read).
+ * {@link createBrowserEnvironment} (which stays as lazy as there: the default `locks` is chosen when first read).
  * A member counts as given when `given` has it, as its own property or through its prototype (a class's methods,
  * which are bound to `given`). `locks: undefined` and `sharedMarks: undefined` mean that there is none. Another
  * member set to `undefined` counts as missing.

@@ -54,6 +54,26 @@ describe('the default environment, cross-tab features only in a page', () => {
   })
 })
 
+describe('the default refresh lock, chosen when first read', () => {
+  it('outside a page without Web Locks: none (the client is alone; its own queue orders its refreshes)', () => {
+    expect(createBrowserEnvironment().locks).toBeUndefined()
+  })
+
+  it('in a page without Web Locks: the leader election, which lists no locks', () => {
+    const env = createBrowserEnvironment()
+    becomePage() // after the environment was built: the choice is made when the lock is first used
+    const locks = env.locks
+    expect(locks).toBeDefined()
+    expect(locks!.query).toBeUndefined()
+    expect(env.locks).toBe(locks) // chosen once
+  })
+
+  it('Web Locks where the runtime has them, in a page or not', () => {
+    stub('navigator', { onLine: true, locks: { request: vi.fn() } })
+    expect(createBrowserEnvironment().locks).toBeDefined()
+  })
+})
+
 describe('completeEnvironment: only the members missing from the given environment get defaults', () => {
   it('keeps every given member, own or inherited; class methods keep their `this`', async () => {
     class ClassEnvironment {
@@ -80,6 +100,7 @@ describe('completeEnvironment: only the members missing from the given environme
     expect('locks' in env && env.locks === undefined).toBe(true)
     expect(env.sharedMarks).toBeUndefined()
     expect(env.now()).toBeCloseTo(Date.now(), -3)
+    expect(completeEnvironment({}).locks).toBeDefined() // missing: the default (the election, in a page)
   })
 
   it('is how client options fill in the environment', () => {
