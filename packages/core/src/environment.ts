@@ -11,10 +11,14 @@ export type { ChannelPort, Environment, LockManagerPort, SharedMarksPort, TimerH
  */
 const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
 
-/** Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone). */
+/**
+ * Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone) and no
+ * lock is listed. `query` is passed through: the refresh lock publishes the newest session in lock names.
+ */
 function tabLocks(locks: LockManagerPort): LockManagerPort {
   return {
     request: (name, options, callback) => hasTabs() ? locks.request(name, options, callback) : new Promise((resolve) => resolve(callback(null))),
+    query: () => (hasTabs() && locks.query ? locks.query() : Promise.resolve({ held: [] })),
   }
 }
 

@@ -68,6 +68,16 @@ describe('the default refresh lock, chosen when first read', () => {
     expect(env.locks).toBe(locks) // chosen once
   })
 
+  it('Web Locks list their locks in a page (the newest session is published in lock names), none outside one', async () => {
+    const query = vi.fn(() => Promise.resolve({ held: [{ name: 'tokenlife:default:newest:1:2:3:a' }] }))
+    stub('navigator', { onLine: true, locks: { request: vi.fn(), query } })
+    const env = createBrowserEnvironment()
+    await expect(env.locks!.query!()).resolves.toEqual({ held: [] })
+    expect(query).not.toHaveBeenCalled()
+    becomePage()
+    await expect(env.locks!.query!()).resolves.toEqual({ held: [{ name: 'tokenlife:default:newest:1:2:3:a' }] })
+  })
+
   it('Web Locks where the runtime has them, in a page or not', () => {
     stub('navigator', { onLine: true, locks: { request: vi.fn() } })
     expect(createBrowserEnvironment().locks).toBeDefined()
