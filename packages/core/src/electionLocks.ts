@@ -3,7 +3,9 @@ import type { LockManagerPort } from './ports'
 
 /** The two parts of the broadcast-channel module an election lock uses (see {@link ElectionLocksOptions.load}). */
 export interface ElectionLibrary {
+  /** The library's channel class; one channel is opened per lock request. */
   BroadcastChannel: new (name: string, options?: BroadcastChannelOptions) => BroadcastChannel
+  /** Creates the elector of a channel. */
   createLeaderElection(channel: BroadcastChannel, options?: LeaderElectionOptions): LeaderElector
 }
 
@@ -35,15 +37,16 @@ const abortError = (message: string) => new DOMException(message, 'AbortError')
  * - `signal`: aborting while waiting gives up the candidacy and rejects with an `AbortError`. Once the lock is
  *   granted, aborting does nothing.
  * - `steal`: a leader that answers cannot be deposed, so a steal waits like any request. This is safe: a holder
- *   that no longer answers is replaced by the election itself. A closed tab says so when it unloads. A crashed,
- *   frozen or long-busy tab goes unanswered for a fallback round (`fallbackInterval` + 8 × `responseTime`).
+ *   that no longer answers is replaced by the election itself. A closed tab normally says so as it unloads. A
+ *   crashed, frozen or long-busy one is noticed when it stays silent through a fallback round (`fallbackInterval`
+ *   + 8 × `responseTime`).
  * - When a replaced holder runs again, the two leaders hear each other. Each one's request then rejects with an
  *   `AbortError`, as a stolen Web Lock's does. Its callback runs on, and the channel stays open until it ends,
  *   so applicants keep waiting and no third client joins.
  * - `query` is absent: no lock names are listed, so a holder cannot read the newest session from them.
  *
- * Exclusion within one page relies on the transport delivering between channels of one page. The native, IndexedDB
- * and simulate transports do; the localStorage transport does not.
+ * Exclusion between clients of one page relies on the transport delivering between channels of one page. Every
+ * transport of the library does (its localStorage one dispatches the event in its own page too).
  *
  * @example
  * ```ts

@@ -10,13 +10,21 @@ interface ChannelState {
  * pass it as the channel option `methods`. The library runs on it unchanged, elections included.
  */
 export interface FakeBroadcastMethod {
+  /** The transport's name, `'fake-election-hub'`. */
   type: string
+  /** The clock the library stamps messages and listeners with. */
   microSeconds(): number
+  /** Opens a channel on this link. */
   create(name: string): ChannelState
+  /** Closes a channel: it sends and hears nothing more. */
   close(state: ChannelState): void
+  /** Sets (or, with `null`, removes) the channel's one receiver. */
   onMessage(state: ChannelState, callback: ((message: unknown) => void) | null): void
+  /** Sends to every other open channel of the same name, a macrotask later. */
   postMessage(state: ChannelState, message: unknown): Promise<void>
+  /** Always `true`. */
   canBeUsed(): boolean
+  /** 10 ms: the library's default election `responseTime` over this transport. */
   averageResponseTime(): number
 }
 
