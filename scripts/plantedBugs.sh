@@ -23,7 +23,7 @@ PY
   echo "PLANT $name: $failed failing tests; first: $first"
 }
 plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const response = sendToCompletion(environment, request)" "  const response = (await import('./transport')).send(environment, request, { timeoutMs: 200 })"
-plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runWithWebLock(task)" "    if (this.#env.locks && false) return this.#runWithWebLock(task)"
+plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runLocked(task)" "    if (this.#env.locks && false) return this.#runLocked(task)"
 plant "do not wait for the publication before release" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
 plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
 plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (holder.isEnded(sent.startedAt)) {" "    if (false && holder.isEnded(sent.startedAt)) {"

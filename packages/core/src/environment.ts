@@ -1,3 +1,4 @@
+import { createElectionLocks } from './electionLocks'
 import { openLibraryChannel } from './libraryChannel'
 import type { Environment, LockManagerPort } from './ports'
 
@@ -8,23 +9,49 @@ export type { ChannelPort, Environment, LockManagerPort, SharedMarksPort, TimerH
  * `BroadcastChannel`), Deno, Bun and workers have neither, and there clients of one process must not share
  * sessions: one process may serve many users. Read lazily, at the moment a cross-tab feature is used.
  */
-export const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
+const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
 
-/** Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone). */
+/**
+ * Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone) and no
+ * lock is listed. `query` is passed through: the refresh lock publishes the newest session in lock names.
+ */
 function tabLocks(locks: LockManagerPort): LockManagerPort {
   return {
     request: (name, options, callback) => hasTabs() ? locks.request(name, options, callback) : new Promise((resolve) => resolve(callback(null))),
+    query: () => (hasTabs() && locks.query ? locks.query() : Promise.resolve({ held: [] })),
+  }
+}
+
+/**
+ * Chooses the refresh lock's default when it is first read: Web Locks where the runtime has them (through
+ * {@link tabLocks}); else, in a page, a leader election over broadcast-channel (the library loads on the first lock
+ * request only); else `undefined`. Outside a page a client is alone, and its own queue is the only lock it needs.
+ * A choice once made is kept.
+ */
+function lazyLocks(): () => LockManagerPort | undefined {
+  let chosen: LockManagerPort | undefined
+  return () => {
+    if (chosen) return chosen
+    if (typeof navigator !== 'undefined' && navigator.locks) chosen = tabLocks(navigator.locks as LockManagerPort)
+    else if (hasTabs()) chosen = createElectionLocks()
+    return chosen
   }
 }
 
 /**
  * Builds the default browser {@link Environment}; safe to call where there is no `window` (SSR, Node). Cross-tab
  * features (the channel, the shared marks, Web Locks and the lock fallback) are on only in a page (`window` and
- * `document` present): elsewhere the channel is `undefined`, the marks read nothing and the lock runs at once, so
- * two clients in one Node process never adopt each other's session. Pass `environment.openChannel` (and
- * `sharedMarks`, `locks`) explicitly to connect clients outside a page.
+ * `document` present), checked when they are first used. Elsewhere the channel is `undefined` and the marks read
+ * nothing. A runtime's Web Locks run each task at once, and without them `locks` is `undefined`. So two clients in
+ * one Node process never adopt each other's session. Pass `environment.openChannel` (and `sharedMarks`, `locks`)
+ * explicitly to connect clients outside a page.
+ *
+ * `locks` is an accessor: Web Locks where the runtime has them, else in a page a leader election over
+ * broadcast-channel (which loads the library on its first request), else `undefined`. Spreading the result reads it
+ * at once. {@link completeEnvironment} copies it unread.
  */
 export function createBrowserEnvironment(): Environment {
+  const locks = lazyLocks()
   return {
     now: () => Date.now(),
     random: () => Math.random(),
@@ -54,7 +81,9 @@ export function createBrowserEnvironment(): Environment {
         window.removeEventListener('online', onOnline)
       }
     },
-    locks: typeof navigator !== 'undefined' && navigator.locks ? tabLocks(navigator.locks as LockManagerPort) : undefined,
+    get locks() {
+      return locks()
+    },
     openChannel: (name) => {
       if (!hasTabs()) return undefined
       if (typeof BroadcastChannel === 'undefined') {
@@ -111,4 +140,36 @@ export function createBrowserEnvironment(): Environment {
     warn: (message) => console.warn(`[tokenlife] ${message}`),
     error: (message) => console.error(`[tokenlife] ${message}`),
   }
+}
+
+/** Members whose `undefined` means "there is none", not "use the default". */
+const mayBeNone: ReadonlySet<keyof Environment> = new Set<keyof Environment>(['locks', 'sharedMarks'])
+
+/**
+ * The environment a client runs on: `given` with only its missing members filled in from
+ * {@link createBrowserEnvironment} (which stays as lazy as there: the default `locks` is chosen when first read).
+ * A member counts as given when `given` has it, as its own property or through its prototype (a class's methods,
+ * which are bound to `given`). `locks: undefined` and `sharedMarks: undefined` mean that there is none. Another
+ * member set to `undefined` counts as missing.
+ *
+ * @example
+ * ```ts
+ * class Clock { now() { return 0 } }
+ * completeEnvironment(new Clock() as Partial<Environment>).now() // 0, not Date.now()
+ * completeEnvironment({ locks: undefined }).locks // undefined: no cross-tab lock, even in a page
+ * ```
+ */
+export function completeEnvironment(given: Partial<Environment> = {}): Environment {
+  const defaults = createBrowserEnvironment()
+  const environment = {} as Environment
+  for (const key of Object.keys(defaults) as (keyof Environment)[]) {
+    const value: unknown = given[key]
+    if (value === undefined && !(mayBeNone.has(key) && key in given)) {
+      Object.defineProperty(environment, key, Object.getOwnPropertyDescriptor(defaults, key)!)
+      continue
+    }
+    const own = typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(given) : value
+    Object.defineProperty(environment, key, { value: own, enumerable: true, writable: true, configurable: true })
+  }
+  return environment
 }

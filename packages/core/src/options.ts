@@ -1,4 +1,4 @@
-import { createBrowserEnvironment, type Environment } from './environment'
+import { completeEnvironment, type Environment } from './environment'
 import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
@@ -188,7 +188,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (options.environment !== undefined && (typeof options.environment !== 'object' || options.environment === null)) {
     invalidOption('environment', `must be an object, got ${describeValue(options.environment)}`)
   }
-  const environment: Environment = { ...createBrowserEnvironment(), ...options.environment }
+  const environment: Environment = completeEnvironment(options.environment)
   // Endpoints are resolved once, now, against the document's base URL (what fetch would use right now).
   const base = environment.baseUrl()
   const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string

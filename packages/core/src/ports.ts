@@ -9,15 +9,27 @@ export type TimerHandle = unknown
 export type WakeCause = 'visible' | 'pageshow' | 'focus' | 'online' | 'late-timer'
 
 /**
- * The subset of the Web Locks API tokenlife uses (`navigator.locks`). Used by cross-tab coordination.
+ * The subset of the Web Locks API tokenlife uses (`navigator.locks`): exclusive locks only. The refresh lock runs
+ * over it. The browser environment passes Web Locks, or a leader election where the browser has none.
  */
 export interface LockManagerPort {
+  /**
+   * Runs `callback` holding the exclusive lock `name` in every tab of the origin, and settles with its result.
+   * - `ifAvailable`: does not wait. When the lock is held, `callback` gets `null` at once.
+   * - `signal`: aborting while waiting rejects with an `AbortError`.
+   * - `steal`: takes the lock from its holder, whose request rejects with an `AbortError`. The refresh lock steals
+   *   only from a holder that does not answer. A port that cannot steal may wait instead, if a holder that does not
+   *   answer still loses the lock in bounded time.
+   */
   request<T>(
     name: string,
-    options: { signal?: AbortSignal; mode?: 'exclusive' | 'shared'; ifAvailable?: boolean; steal?: boolean },
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T> | T,
   ): Promise<T>
-  /** The names of the locks held now, across every tab (`navigator.locks.query()`); optional. */
+  /**
+   * The names of the locks held now, across every tab (`navigator.locks.query()`). Optional: without it, tabs do not
+   * publish their newest session in lock names.
+   */
   query?(): Promise<{ held?: { name?: string }[] }>
 }
 
@@ -61,7 +73,11 @@ export interface Environment {
    * comes back online. Returns a function that removes every listener it added.
    */
   onWake(listener: (cause: WakeCause) => void): () => void
-  /** Web Locks, or `undefined` where the browser has none. */
+  /**
+   * The lock manager the refresh lock runs over, across every tab: Web Locks, or where the browser has none a
+   * leader election over broadcast-channel. `undefined` where the client is alone (no page): then only the client's
+   * own queue orders its refreshes.
+   */
   locks: LockManagerPort | undefined
   /** Opens the cross-tab channel called `name`, or `undefined` where there is no way to talk to other tabs. */
   openChannel(name: string): ChannelPort | undefined

@@ -1,4 +1,4 @@
-import { hasTabs, type Environment } from './environment'
+import type { Environment } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
 /** The newest session a tab obtained, as its lock name tells it. */
@@ -8,11 +8,17 @@ export interface NewestSession extends SessionStamp {
 
 /**
  * Mutual exclusion for refreshes across every tab of one origin, so a rotating refresh token is never presented
- * twice. Web Locks where the browser has them; otherwise a leader election over broadcast-channel (loaded only
- * then); where neither exists (SSR, a worker without either), the tab is alone and runs directly.
+ * twice. It runs over `env.locks`: the browser environment passes Web Locks where the browser has them, otherwise a
+ * leader election over broadcast-channel (see electionLocks.ts). Without `env.locks` (SSR, a worker, Node) the
+ * client is alone: only this client's own queue orders its refreshes.
  *
- * It never wedges: a holder that hangs, or whose tab froze, is waited for at most `timeoutMs`, then the lock is
- * taken over (Web Locks `steal`), with a warning.
+ * It never wedges. A holder is waited for `timeoutMs` at a time. A holder that still answers (a slow server) is
+ * never taken over: its rotated token would be presented twice. A holder that does not answer (hung or frozen) is
+ * taken over (`steal`), with a warning. The election port cannot steal: its steal waits, and the election replaces
+ * a holder that does not answer.
+ *
+ * Where the lock manager cannot list its locks (no `query`, as with the election), no newest session is published in
+ * lock names. Each holder then treats the lock as contended and asks its siblings before it refreshes.
  */
 export class RefreshLock {
   readonly #env: Environment
@@ -113,16 +119,16 @@ export class RefreshLock {
   }
 
   #acrossTabs<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
-    const always = () => true
-    if (this.#env.locks) return this.#runWithWebLock(task)
-    if (hasTabs()) return this.#runWithElection(() => task(true, always))
-    return task(false, always)
+    if (this.#env.locks) return this.#runLocked(task)
+    return task(false, () => true)
   }
 
-  async #runWithWebLock<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
+  async #runLocked<T>(task: (contended: boolean, stillHeld: () => boolean) => Promise<T>): Promise<T> {
     const busy = { busy: true } as const
+    // Without lock names to read the newest session from, only the siblings can tell what the last holder did.
+    const unpublished = !this.#env.locks?.query
     const uncontended = await this.#hold<T | typeof busy>({ ifAvailable: true }, (lock, stillHeld) =>
-      lock ? task(false, stillHeld) : Promise.resolve(busy),
+      lock ? task(unpublished, stillHeld) : Promise.resolve(busy),
     )
     if (uncontended !== busy) return uncontended as T
     // Wait; every `timeoutMs` ask whether the holder is alive (a slow answer on the wire must not be pre-empted:
@@ -147,7 +153,7 @@ export class RefreshLock {
   }
 
   /**
-   * One Web Lock request. If the lock is taken over while `task` runs (this tab was frozen or hung), the request
+   * One lock request. If the lock is taken over while `task` runs (this tab was frozen or hung), the request
    * rejects but the task goes on: it learns through `stillHeld()` that it must not start anything that needs the
    * lock (a refresh), and its result is still returned.
    */
@@ -165,26 +171,5 @@ export class RefreshLock {
       held = false
       return running
     })
-  }
-
-  async #runWithElection<T>(task: () => Promise<T>): Promise<T> {
-    const { BroadcastChannel: ElectionChannel, createLeaderElection } = await import('broadcast-channel')
-    const channel = new ElectionChannel(this.#name)
-    const elector = createLeaderElection(channel)
-    try {
-      let timer: unknown
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = this.#env.setTimeout(() => resolve('timeout'), this.#timeoutMs)
-      })
-      const outcome = await Promise.race([elector.awaitLeadership().then(() => 'leader' as const), timedOut])
-      this.#env.clearTimeout(timer)
-      if (outcome === 'timeout') {
-        this.#env.warn(`no answer from the tab holding the refresh lock for ${this.#timeoutMs} ms; taking it over`)
-      }
-      return await task()
-    } finally {
-      await elector.die().catch(() => {})
-      await channel.close().catch(() => {})
-    }
   }
 }

@@ -128,3 +128,38 @@ describe('listeners that call back into the client, in real Chromium', () => {
     expect(outcome.stored).toEqual([])
   }, 30_000)
 })
+
+describe('five real Chromium tabs without Web Locks (the broadcast-channel leader election), storage mode', () => {
+  let context: BrowserContext
+  let tabs: Page[]
+
+  beforeAll(async () => {
+    context = await stack.browser.newContext()
+    tabs = await openTabs(context, stack.server.origin, 5, { mode: 'storage', locks: 'off' })
+    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
+    await everyTab(tabs, 'authenticated')
+  }, 60_000)
+  afterAll(async () => {
+    stack.server.setRefreshDelay(0)
+    await context?.close()
+  })
+
+  it('refresh storm: refresh() in every tab at once, 5 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
+    expect(await tabs[0]!.evaluate(() => navigator.locks)).toBeUndefined()
+    stack.server.resetStats()
+    stack.server.setRefreshDelay(250)
+    const perRound: number[] = []
+    for (let round = 0; round < 5; round++) {
+      const before = stack.server.stats.refreshRequests
+      const outcomes = await Promise.all(
+        tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
+      )
+      expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
+      perRound.push(stack.server.stats.refreshRequests - before)
+      await sameToken(tabs)
+    }
+    expect(perRound).toEqual(perRound.map(() => 1))
+    expect(stack.server.stats.reuseDetected).toBe(0)
+    expect(presentedTwice()).toEqual([])
+  }, 120_000)
+})

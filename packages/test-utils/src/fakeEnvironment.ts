@@ -194,9 +194,14 @@ export async function flush(rounds = 5): Promise<void> {
 
 /**
  * Lets `promise` settle while the fake clock runs: flushes real macrotasks (msw, channel delivery), and when
- * nothing else moves, advances the clock by `stepMs`. Gives up after `maxMs` of fake time.
+ * nothing else moves, advances the clock by `stepMs`. Gives up after `maxMs` of fake time. With `realMs`, each step
+ * also waits that long in real time, for work on real timers (the broadcast-channel library's leader election).
  */
-export async function settle<T>(env: FakeEnvironment, promise: Promise<T>, { stepMs = 10, maxMs = 120_000 } = {}): Promise<T> {
+export async function settle<T>(
+  env: FakeEnvironment,
+  promise: Promise<T>,
+  { stepMs = 10, maxMs = 120_000, realMs = 0 } = {},
+): Promise<T> {
   let done = false
   const tracked = promise.finally(() => {
     done = true
@@ -204,6 +209,7 @@ export async function settle<T>(env: FakeEnvironment, promise: Promise<T>, { ste
   tracked.catch(() => {})
   for (let elapsed = 0; !done && elapsed <= maxMs; elapsed += stepMs) {
     await flush()
+    if (realMs > 0 && !done) await new Promise((resolve) => setTimeout(resolve, realMs))
     if (!done) await env.run(stepMs)
   }
   if (!done) throw new Error(`settle(): the promise did not settle within ${maxMs} ms of fake time`)

@@ -214,3 +214,45 @@ describe('cross-tab: a refusal caused by a logout in another tab', () => {
     expect(b.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'logout' })
   })
 })
+
+describe('cross-tab without Web Locks: the leader-election lock', () => {
+  const real = { realMs: 1 } // the library's election runs on real timers
+  /** The next refresh is answered 500 ms (fake) late: longer than a sibling query, so only the lock keeps tabs apart. */
+  const slowNextRefresh = (browser: ReturnType<typeof createBrowser>) =>
+    browser.server.respondNextRefresh(
+      (_request, proceed) => new Promise<void>((resolve) => browser.env.setTimeout(resolve, 500)).then(proceed),
+    )
+
+  it.each(['storage', 'cookie'] as const)('%s mode: five tabs waking together cost one refresh, no reuse', async (mode) => {
+    const browser = createBrowser({ mode, locks: 'election' })
+    const { env, server } = browser
+    const first = browser.openTab()
+    await settle(env, first.auth.login({ username: 'u', password: 'secret' }), real)
+    const tabs = [first, ...Array.from({ length: 4 }, () => browser.openTab())]
+    await settle(env, Promise.all(tabs.map((tab) => tab.auth.start())), real)
+    expect(server.stats.refreshRequests).toBe(0)
+
+    env.sleep(120_000)
+    slowNextRefresh(browser)
+    for (const tab of tabs) tab.env.wake('visible')
+    await settle(env, Promise.all(tabs.map((tab) => tab.auth.getAccessToken())), real)
+
+    expect(server.stats.refreshRequests).toBe(1)
+    expect(server.stats.reuseDetected).toBe(0)
+    expect(browser.locks.maxConcurrentHolders).toBe(0) // the Web Locks stand-in was never used
+    expect(new Set(tabs.map((tab) => tab.auth.getState().accessToken))).toEqual(new Set([server.stats.issued.at(-1)]))
+  })
+
+  it('refresh() in every tab at once, three rounds: one request a round, no reuse', async () => {
+    const browser = createBrowser({ mode: 'storage', locks: 'election' })
+    const tabs = [browser.openTab(), browser.openTab(), browser.openTab()]
+    await settle(browser.env, tabs[0]!.auth.login({ username: 'u', password: 'secret' }), real)
+    await settle(browser.env, Promise.all(tabs.map((tab) => tab.auth.start())), real)
+    for (let round = 1; round <= 3; round++) {
+      slowNextRefresh(browser)
+      await settle(browser.env, Promise.all(tabs.map((tab) => tab.auth.refresh())), real)
+      expect(browser.server.stats.refreshRequests).toBe(round)
+    }
+    expect(browser.server.stats.reuseDetected).toBe(0)
+  })
+})

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createBrowserEnvironment, type LockManagerPort } from '../environment'
+import { normalizeOptions } from '../options'
+import { completeEnvironment, createBrowserEnvironment, type Environment, type LockManagerPort } from '../environment'
 
 /** Globals a test sets, removed afterwards. */
 const stubbed: string[] = []
@@ -50,5 +51,80 @@ describe('the default environment, cross-tab features only in a page', () => {
     expect(store.get('tokenlife:default:mark')).toBe('x')
     await expect(env.locks!.request('tokenlife:default:refresh', {}, () => 'ran')).resolves.toBe('ran')
     expect(request).toHaveBeenCalledOnce()
+  })
+})
+
+describe('the default refresh lock, chosen when first read', () => {
+  it('outside a page without Web Locks: none (the client is alone; its own queue orders its refreshes)', () => {
+    expect(createBrowserEnvironment().locks).toBeUndefined()
+  })
+
+  it('in a page without Web Locks: the leader election, which lists no locks', () => {
+    const env = createBrowserEnvironment()
+    becomePage() // after the environment was built: the choice is made when the lock is first used
+    const locks = env.locks
+    expect(locks).toBeDefined()
+    expect(locks!.query).toBeUndefined()
+    expect(env.locks).toBe(locks) // chosen once
+  })
+
+  it('Web Locks list their locks in a page (the newest session is published in lock names), none outside one', async () => {
+    const query = vi.fn(() => Promise.resolve({ held: [{ name: 'tokenlife:default:newest:1:2:3:a' }] }))
+    stub('navigator', { onLine: true, locks: { request: vi.fn(), query } })
+    const env = createBrowserEnvironment()
+    await expect(env.locks!.query!()).resolves.toEqual({ held: [] })
+    expect(query).not.toHaveBeenCalled()
+    becomePage()
+    await expect(env.locks!.query!()).resolves.toEqual({ held: [{ name: 'tokenlife:default:newest:1:2:3:a' }] })
+  })
+
+  it('Web Locks where the runtime has them, in a page or not', () => {
+    stub('navigator', { onLine: true, locks: { request: vi.fn() } })
+    expect(createBrowserEnvironment().locks).toBeDefined()
+  })
+})
+
+describe('completeEnvironment: only the members missing from the given environment get defaults', () => {
+  it('keeps every given member, own or inherited; class methods keep their `this`', async () => {
+    class ClassEnvironment {
+      #now = 42
+      now() {
+        return this.#now
+      }
+      warn = vi.fn()
+    }
+    const given = new ClassEnvironment()
+    const env = completeEnvironment(given as unknown as Partial<Environment>)
+    expect(env.now()).toBe(42)
+    env.warn('hello')
+    expect(given.warn).toHaveBeenCalledWith('hello')
+    // Missing members come from the browser defaults.
+    expect(env.random()).toBeGreaterThanOrEqual(0)
+    expect(env.isOnline()).toBe(true)
+    expect(env.openChannel('tokenlife:default')).toBeUndefined() // not a page
+  })
+
+  it('`locks: undefined` and `sharedMarks: undefined` mean "none", even in a page; another member set to undefined is missing', () => {
+    becomePage()
+    const env = completeEnvironment({ locks: undefined, sharedMarks: undefined, now: undefined })
+    expect('locks' in env && env.locks === undefined).toBe(true)
+    expect(env.sharedMarks).toBeUndefined()
+    expect(env.now()).toBeCloseTo(Date.now(), -3)
+    expect(completeEnvironment({}).locks).toBeDefined() // missing: the default (the election, in a page)
+  })
+
+  it('is how client options fill in the environment', () => {
+    class FixedClock {
+      now() {
+        return 7
+      }
+    }
+    const { environment } = normalizeOptions({ refreshUrl: 'https://auth.test/refresh', environment: new FixedClock() as Partial<Environment> })
+    expect(environment.now()).toBe(7)
+  })
+
+  it('uses a given lock manager as given', () => {
+    const locks: LockManagerPort = { request: vi.fn() }
+    expect(completeEnvironment({ locks }).locks).toBe(locks)
   })
 })

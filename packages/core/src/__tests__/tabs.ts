@@ -1,4 +1,5 @@
-import { createFakeAuthServer, FakeChannelHub, FakeEnvironment, FakeLockManager } from '@tokenlife/test-utils'
+import { createFakeAuthServer, FakeChannelHub, FakeElectionHub, FakeEnvironment, FakeLockManager } from '@tokenlife/test-utils'
+import { createElectionLocks } from '../electionLocks'
 import { createAuthClient, type AuthClient, type AuthClientOptions, type StorageAdapter } from '../index'
 import { memoryStorage } from '../storage/memoryStorage'
 import { mswServer } from './setup'
@@ -13,18 +14,32 @@ export interface Tab {
   cleanups: string[]
 }
 
+/** Leader-election timing for tests (real milliseconds): quick, so a test of the fallback lock takes well under a second. */
+export const electionTiming = { responseTime: 10, fallbackInterval: 40 }
+
 /**
  * Many tabs of one origin in one process: one fake clock, one lock manager, one channel hub, one shared storage
- * (IndexedDB is shared by tabs of an origin) and one fake auth server with rotation and reuse detection.
+ * (IndexedDB is shared by tabs of an origin) and one fake auth server with rotation and reuse detection. With
+ * `locks: 'election'` the lock is the browser's fallback instead: each tab elects over its own link to one
+ * {@link FakeElectionHub} (in `election.links`, in tab order), on real timers.
  */
 export function createBrowser(
-  options: { mode?: 'cookie' | 'storage'; lifetime?: number; sharedStorage?: boolean; locks?: boolean } & Partial<AuthClientOptions> = {},
+  options: { mode?: 'cookie' | 'storage'; lifetime?: number; sharedStorage?: boolean; locks?: boolean | 'election' } & Partial<AuthClientOptions> = {},
 ) {
   const { mode = 'storage', lifetime = 60, sharedStorage = true, locks: useLocks = true, ...clientOptions } = options
   const env = new FakeEnvironment()
   const server = createFakeAuthServer({ now: () => env.now(), accessTokenLifetime: lifetime })
   mswServer.use(...server.handlers)
   const locks = new FakeLockManager()
+  // `locks: 'election'`: each tab gets the browser's fallback, a leader election over its own link to one transport.
+  const election = new FakeElectionHub()
+  const links: ReturnType<FakeElectionHub['connect']>[] = []
+  const lockFor = () => {
+    if (useLocks !== 'election') return useLocks ? locks : undefined
+    const link = election.connect()
+    links.push(link)
+    return createElectionLocks({ channel: link.channel, election: electionTiming })
+  }
   const hub = new FakeChannelHub()
   const storage: StorageAdapter = memoryStorage()
   const tabs: Tab[] = []
@@ -46,7 +61,7 @@ export function createBrowser(
       storage: sharedStorage ? storage : memoryStorage(),
       ...clientOptions,
       ...extra,
-      environment: { ...tabEnv, locks: useLocks ? locks : undefined, openChannel: link.openChannel, ...extra.environment },
+      environment: { ...tabEnv, locks: lockFor(), openChannel: link.openChannel, ...extra.environment },
     })
     const tab: Tab = { id, auth, env: tabEnv, link, cleanups: [] }
     auth.onSessionEnd((reason) => {
@@ -56,5 +71,5 @@ export function createBrowser(
     return tab
   }
 
-  return { env, server, locks, hub, storage, tabs, openTab }
+  return { env, server, locks, hub, election: { hub: election, links }, storage, tabs, openTab }
 }
