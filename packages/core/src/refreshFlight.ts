@@ -6,6 +6,7 @@ import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
 import type { SessionHolder } from './sessionHolder'
 import { answerOnce, handledError, isHandled, type Answer, type Origin, type SentRefresh } from './flightAnswer'
+import { requestHoldMs } from './refreshTiming'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { isFresh } from './tokens'
 import { sendRefresh } from './refreshRequest'
@@ -105,7 +106,7 @@ export class RefreshFlight {
     })
     // Starts the clock on how long a request on the wire may keep the lock.
     const onSent = () => {
-      bound ??= env.setTimeout(release, 4 * this.#options.timing.lockTimeoutMs)
+      bound ??= env.setTimeout(release, requestHoldMs(this.#options.timing))
     }
     const work = (async () => {
       try {

@@ -8,7 +8,7 @@ import { sendToCompletion } from './transport'
 /**
  * The one place a refresh request leaves, holding the lock: after the last checks (the session did not end, the
  * lock was not taken over, storage mode has a refresh token), never aborted once sent (see
- * {@link sendToCompletion}). In cookie mode the request is recorded in the sending mark until its answer is read.
+ * {@link sendToCompletion}). The request is recorded in the sending mark until its answer is read.
  */
 export async function sendRefresh(
   options: NormalizedOptions,
@@ -33,7 +33,7 @@ export async function sendRefresh(
   if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
   const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
   const requestedAt = holder.stamp()
-  const answered = refreshTokenMode === 'cookie' ? holder.tabs.sending(requestedAt) : () => {}
+  const answered = holder.tabs.sending(requestedAt)
   const response = sendToCompletion(environment, request)
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.

@@ -32,6 +32,13 @@ export interface RefreshTiming {
   tabQueryTimeoutMs: number
 }
 
+/**
+ * How long a refresh request that left may keep the refresh lock, ms: 4 × `lockTimeoutMs` after it was sent. Its
+ * holder keeps the lock that long at most (a server that never answers must not wedge every tab), and that long
+ * no other tab takes the lock over from it (its answer holds the only copy of the rotated token).
+ */
+export const requestHoldMs = (timing: Pick<RefreshTiming, 'lockTimeoutMs'>): number => 4 * timing.lockTimeoutMs
+
 /** The defaults for {@link RefreshTiming}. */
 export const defaultRefreshTiming: RefreshTiming = {
   marginRatio: 0.2,

@@ -1,5 +1,5 @@
 import type { Environment } from './ports'
-import type { RefreshTiming } from './refreshTiming'
+import { requestHoldMs, type RefreshTiming } from './refreshTiming'
 import { SessionMarks, type EndedMark } from './sessionMark'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { TabChannel } from './tabChannel'
@@ -86,9 +86,9 @@ export class TabSync {
   }
 
   /**
-   * Cookie mode: records that this tab's refresh request (stamped `requestedAt`) is on the wire, so that if this page
-   * goes away before the answer is read, the next sender knows the answer may still set the rotated cookie. Returns
-   * the function that removes the record once the answer is read.
+   * Records that this tab's refresh request (stamped `requestedAt`) is on the wire, until the function returned is
+   * called (the answer was read): no other tab takes the lock over meanwhile ({@link TabSync.holderAlive}), and in
+   * cookie mode, if this page goes away first, the next sender waits for the answer to set the rotated cookie.
    */
   sending(requestedAt: number): () => void {
     const mark = { tab: this.#channel.tabId, at: requestedAt }
@@ -101,8 +101,17 @@ export class TabSync {
     return this.#marks.readSending()?.at
   }
 
-  /** Whether the tab holding the refresh lock is alive (answers within `timing.tabQueryTimeoutMs`). */
+  /**
+   * Whether the tab holding the refresh lock may still be at work, so that taking the lock over would do harm: it
+   * answers within `timing.tabQueryTimeoutMs`, or a refresh request is on the wire (the sending mark, for
+   * {@link requestHoldMs} after it left). That request's answer holds the only copy of the rotated token; a tab that
+   * took the lock over would present the token it replaces, and a hung holder that runs again reads the answer.
+   */
   holderAlive(): Promise<boolean> {
+    const sending = this.#marks.readSending()
+    if (sending && sending.tab !== this.#channel.tabId && this.#env.now() < sending.at + requestHoldMs(this.#timing)) {
+      return Promise.resolve(true)
+    }
     return this.#channel.probeHolder(this.#timing.tabQueryTimeoutMs)
   }
 

@@ -1,5 +1,6 @@
 import { mintAccessToken, runFor, settle, spyStorage } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
+import type { LockManagerPort } from '../ports'
 import { TAB_PROTOCOL_VERSION } from '../tabMessages'
 import { setup } from './setup'
 import { createSimBrowser, type SimBrowser } from './simBrowser'
@@ -11,9 +12,16 @@ const quietly = (sim: SimBrowser, promise: Promise<unknown>) => settle(sim.clock
 async function signedIn(
   mode: 'cookie' | 'storage',
   count: number,
-  options: { persistAccessToken?: boolean; seed?: number; latencyMs?: number } = {},
+  options: { persistAccessToken?: boolean; seed?: number; latencyMs?: number; maxMessageDelayMs?: number } = {},
 ) {
-  const sim = createSimBrowser({ mode, seed: options.seed ?? 7, persistAccessToken: options.persistAccessToken ?? false, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }) })
+  const { seed = 7, persistAccessToken = false, latencyMs, maxMessageDelayMs } = options
+  const sim = createSimBrowser({
+    mode,
+    seed,
+    persistAccessToken,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(maxMessageDelayMs === undefined ? {} : { maxMessageDelayMs }),
+  })
   for (let i = 0; i < count; i++) sim.openTab()
   await quietly(sim, sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
   await sim.clock.run(1_000)
@@ -146,6 +154,68 @@ describe('invariant 2: the lock holder publishes before it releases', () => {
       expect(extra).toBe(0)
     },
   )
+})
+
+describe('the lock is never taken from a live holder; a tab whose lock was taken does not send', () => {
+  it('storage mode: a holder whose answer takes longer than lockTimeoutMs keeps the lock (it answers the probe); one request, no reuse', async () => {
+    const sim = await signedIn('storage', 2)
+    const [a, b] = sim.open
+    // 9 s each way: the answer is 18 s away, past the waiter's 15 s lockTimeoutMs.
+    sim.setLatency(9_000)
+    const first = a!.auth.refresh()
+    await sim.clock.run(1)
+    // b waits for the lock from the start: its lockTimeoutMs (15 s) runs out before a's answer comes (18 s).
+    const second = b!.auth.refresh()
+    await quietly(sim, Promise.allSettled([first, second]))
+    await sim.clock.run(30_000)
+
+    expect(sim.server.stats.refreshRequests).toBe(1)
+    expect(sim.server.stats.reuseDetected).toBe(0)
+    for (const each of sim.open) expect(each.auth.getState().status).toBe('authenticated')
+  })
+
+  it.each(['cookie', 'storage'] as const)(
+    '%s mode: a holder that hangs with its request on the wire is not taken over; when it runs again it reads the answer, and the waiter adopts it',
+    async (mode) => {
+      const sim = await signedIn(mode, 2, { latencyMs: 100 })
+      const [a, b] = sim.open
+      const first = a!.auth.refresh()
+      first.catch(() => {})
+      for (let waited = 0; sim.server.stats.refreshRequests === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+      // The server rotated; a's page hangs before it reads the answer (its timers, messages and answers wait).
+      a!.env.freeze()
+      const second = b!.auth.refresh()
+      second.catch(() => {})
+      await sim.clock.run(30_000)
+      // Past lockTimeoutMs, and a's probe is silent: b still did not send the replaced token.
+      expect(sim.server.stats.refreshRequests).toBe(1)
+      a!.env.thaw()
+      await quietly(sim, Promise.allSettled([first, second]))
+      await sim.clock.run(30_000)
+
+      expect(sim.server.stats.refreshRequests).toBe(1)
+      expect(sim.server.stats.reuseDetected).toBe(0)
+      for (const each of sim.open) expect(each.auth.getState().status).toBe('authenticated')
+    },
+  )
+
+  it('a flight whose lock was taken over before it sent does not send (it fails transiently and retries later)', async () => {
+    // A lock manager that grants the refresh lock and at once reports it taken over (a steal right after the grant).
+    const locks: LockManagerPort = {
+      request: (name, _options, callback) =>
+        new Promise((resolve, reject) => {
+          const running = Promise.resolve(callback({ name }))
+          if (!name.endsWith(':refresh')) return void running.then(resolve, reject)
+          reject(new DOMException('the lock was stolen', 'AbortError'))
+        }),
+    }
+    const { auth, server, env } = setup({ refreshToken: 'storage', environment: { locks } })
+    await auth.start().catch(() => {})
+    auth.setTokens({ accessToken: mintAccessToken(env.now(), 60), refreshToken: 'rt-x' })
+    const before = server.stats.refreshRequests
+    await expect(auth.refresh()).rejects.toMatchObject({ transient: true, message: expect.stringMatching(/taken over/) })
+    expect(server.stats.refreshRequests).toBe(before)
+  })
 })
 
 describe('invariant 3: a logout is final', () => {
