@@ -55,6 +55,7 @@ export function createBrowserEnvironment(): Environment {
   return {
     now: () => Date.now(),
     random: () => Math.random(),
+    randomId: () => globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
     setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
     clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
     fetch: (input, init) => globalThis.fetch(input, init),

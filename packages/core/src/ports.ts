@@ -62,6 +62,8 @@ export interface Environment {
   now(): number
   /** A random number in [0, 1), used for jitter. */
   random(): number
+  /** A random id, unique enough to tell tabs and sessions apart; not a secret. Default `crypto.randomUUID()`. */
+  randomId(): string
   setTimeout(callback: () => void, ms: number): TimerHandle
   clearTimeout(handle: TimerHandle): void
   /** The `fetch` used for every request tokenlife makes. */

@@ -8,7 +8,6 @@ import type { EndedMark } from './sessionMark'
 import { isNewerSession } from './sessionOrder'
 import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
-import { randomId } from './tabChannel'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
 import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
@@ -174,7 +173,7 @@ export class SessionHolder {
    */
   adopt(candidate: Candidate, refreshToken: string | undefined, source: SessionSource): AuthenticatedState | undefined {
     const { token, startedAt, requestedAt } = candidate
-    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? randomId() }
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
     return this.state.batch(() => {
       const wasAuthenticated = this.state.getState().status === 'authenticated'

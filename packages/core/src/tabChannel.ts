@@ -1,18 +1,13 @@
 import type { ChannelPort, Environment } from './ports'
 import { parseTabMessage, TAB_PROTOCOL_VERSION, type SharedSession, type TabMessage } from './tabMessages'
 
-/** A random id, unique enough to tell tabs (and sessions) apart. Not a secret. */
-export function randomId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
-}
-
 /**
  * This tab's line to its siblings: versioned, validated messages on one channel per client id, and a bounded
  * "does anyone have a session?" query. Opens lazily and closes completely.
  */
 export class TabChannel {
   /** This tab's id on the channel. */
-  readonly tabId = randomId()
+  readonly tabId: string
   readonly #env: Environment
   readonly #namespace: string
   readonly #onMessage: (message: TabMessage & { from: string }) => void
@@ -23,6 +18,7 @@ export class TabChannel {
 
   constructor(env: Environment, namespace: string, onMessage: (message: TabMessage & { from: string }) => void) {
     this.#env = env
+    this.tabId = env.randomId()
     this.#namespace = namespace
     this.#onMessage = onMessage
   }
@@ -63,7 +59,7 @@ export class TabChannel {
    */
   query(timeoutMs: number, accept: (session: SharedSession) => boolean): Promise<SharedSession | undefined> {
     if (!this.#port) return Promise.resolve(undefined)
-    const id = randomId()
+    const id = this.#env.randomId()
     return new Promise((resolve) => {
       const finish = (session: SharedSession | undefined) => {
         this.#env.clearTimeout(timer)
@@ -79,7 +75,7 @@ export class TabChannel {
   /** Asks whether some tab holds the refresh lock and is alive: `true` on its answer within `timeoutMs`. */
   probeHolder(timeoutMs: number): Promise<boolean> {
     if (!this.#port) return Promise.resolve(false)
-    const id = randomId()
+    const id = this.#env.randomId()
     return new Promise((resolve) => {
       const finish = (alive: boolean) => {
         this.#env.clearTimeout(timer)

@@ -8,6 +8,8 @@ interface Timer {
   owner: FakeEnvironment
 }
 
+let nextFakeId = 1
+
 /**
  * A hand-driven {@link Environment}: a clock that moves only when told, timers that fire in order as it moves,
  * wake-ups and online/offline on demand, and `fetch` passed through to the global one (msw intercepts it).
@@ -56,6 +58,8 @@ export class FakeEnvironment implements Environment {
 
   now = (): number => this.#clock.now
   random = (): number => this.randomSource?.() ?? this.randomValue
+  /** Ids that never repeat in this process (`fake-1`, `fake-2`, …), so runs are repeatable and tabs stay apart. */
+  randomId = (): string => `fake-${(nextFakeId++).toString(36)}`
   /** The longest delay ever passed to {@link FakeEnvironment.setTimeout} (browsers fire delays over 2^31 - 1 ms at once). */
   longestTimerMs = 0
   setTimeout = (callback: () => void, ms: number): number => {

@@ -128,3 +128,20 @@ describe('completeEnvironment: only the members missing from the given environme
     expect(completeEnvironment({ locks }).locks).toBe(locks)
   })
 })
+
+describe('ids come from the environment', () => {
+  it("the tab's id on the channel and the session ids are the environment's randomId()", async () => {
+    const { FakeEnvironment, FakeChannelHub, mintAccessToken } = await import('@tokenlife/test-utils')
+    const env = new FakeEnvironment()
+    const hub = new FakeChannelHub()
+    let next = 0
+    const environment = { ...env, ...hub.connect(env), randomId: () => `custom-${++next}` }
+    const { createAuthClient } = await import('../index')
+    const auth = createAuthClient({ refreshUrl: 'https://auth.test/refresh', environment })
+    auth.setTokens({ accessToken: mintAccessToken(env.now(), 60) })
+    const mark = JSON.parse(env.marks.get('tokenlife:default:mark') ?? '{}') as { id?: string }
+    expect(mark.id).toMatch(/^custom-\d+$/)
+    expect(hub.posted.map((message) => (message as { from?: string }).from)).toContain('custom-1')
+    auth.destroy()
+  })
+})
