@@ -19,6 +19,28 @@ const sameToken = async (tabs: Page[]) =>
 /** The rotated refresh tokens the server saw more than once (each one a reuse it punished). */
 const presentedTwice = () => stack.server.stats.presented.filter((token, index) => stack.server.stats.presented.indexOf(token) !== index)
 
+/**
+ * `refresh()` in every tab at once, `rounds` times, the server answering in 250 ms: every tab ends each round with
+ * the same new token, the server sees one request a round, and no refresh token twice.
+ */
+async function refreshStorm(tabs: Page[], rounds: number) {
+  stack.server.resetStats()
+  stack.server.setRefreshDelay(250)
+  const perRound: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const before = stack.server.stats.refreshRequests
+    const outcomes = await Promise.all(
+      tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
+    )
+    expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
+    perRound.push(stack.server.stats.refreshRequests - before)
+    await sameToken(tabs)
+  }
+  expect(perRound).toEqual(perRound.map(() => 1))
+  expect(stack.server.stats.reuseDetected).toBe(0)
+  expect(presentedTwice()).toEqual([])
+}
+
 describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode, a strict rotating server', (mode) => {
   let context: BrowserContext
   let tabs: Page[]
@@ -35,21 +57,7 @@ describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode,
   })
 
   it('refresh storm: refresh() in every tab at once, 20 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
-    stack.server.resetStats()
-    stack.server.setRefreshDelay(250)
-    const perRound: number[] = []
-    for (let round = 0; round < 20; round++) {
-      const before = stack.server.stats.refreshRequests
-      const outcomes = await Promise.all(
-        tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
-      )
-      expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
-      perRound.push(stack.server.stats.refreshRequests - before)
-      await sameToken(tabs)
-    }
-    expect(perRound).toEqual(perRound.map(() => 1))
-    expect(stack.server.stats.reuseDetected).toBe(0)
-    expect(presentedTwice()).toEqual([])
+    await refreshStorm(tabs, 20)
   }, 120_000)
 
   it('401 wave: the API refuses the current token, every tab calls createAuthFetch(auth) at once: all succeed after one refresh, no reuse', async () => {
@@ -146,20 +154,6 @@ describe('five real Chromium tabs without Web Locks (the broadcast-channel leade
 
   it('refresh storm: refresh() in every tab at once, 5 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
     expect(await tabs[0]!.evaluate(() => navigator.locks)).toBeUndefined()
-    stack.server.resetStats()
-    stack.server.setRefreshDelay(250)
-    const perRound: number[] = []
-    for (let round = 0; round < 5; round++) {
-      const before = stack.server.stats.refreshRequests
-      const outcomes = await Promise.all(
-        tabs.map((tab) => tab.evaluate(() => window.auth.refresh().then((state) => state.status, (error: unknown) => String(error)))),
-      )
-      expect(outcomes).toEqual(tabs.map(() => 'authenticated'))
-      perRound.push(stack.server.stats.refreshRequests - before)
-      await sameToken(tabs)
-    }
-    expect(perRound).toEqual(perRound.map(() => 1))
-    expect(stack.server.stats.reuseDetected).toBe(0)
-    expect(presentedTwice()).toEqual([])
+    await refreshStorm(tabs, 5)
   }, 120_000)
 })
