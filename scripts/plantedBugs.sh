@@ -24,7 +24,9 @@ PY
 }
 plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const response = sendToCompletion(environment, request)" "  const response = (await import('./transport')).send(environment, request, { timeoutMs: 200 })"
 plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runLocked(task)" "    if (this.#env.locks && false) return this.#runLocked(task)"
-plant "do not wait for the publication before release" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
+plant "release before the rotated refresh token is stored" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await this.#lock.published()"
+# Only costs a request, never reuses a token (the next holder then asks the server itself): caught at random, if at all.
+plant "release before the newest session is in a lock name" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
 plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
 plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (holder.isEnded(sent.startedAt)) {" "    if (false && holder.isEnded(sent.startedAt)) {"
 plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"

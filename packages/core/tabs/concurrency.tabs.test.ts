@@ -19,6 +19,22 @@ const sameToken = async (tabs: Page[]) =>
 /** The rotated refresh tokens the server saw more than once (each one a reuse it punished). */
 const presentedTwice = () => stack.server.stats.presented.filter((token, index) => stack.server.stats.presented.indexOf(token) !== index)
 
+/** Five tabs in a new browser context, signed in from the first, for the tests of one `describe`; closed after. */
+function signedInTabs(options: Parameters<typeof openTabs>[3], ready: (tabs: Page[], context: BrowserContext) => void) {
+  let context: BrowserContext | undefined
+  beforeAll(async () => {
+    context = await stack.browser.newContext()
+    const tabs = await openTabs(context, stack.server.origin, 5, options)
+    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
+    await everyTab(tabs, 'authenticated')
+    ready(tabs, context)
+  }, 60_000)
+  afterAll(async () => {
+    stack.server.setRefreshDelay(0)
+    await context?.close()
+  })
+}
+
 /**
  * `refresh()` in every tab at once, `rounds` times, the server answering in 250 ms: every tab ends each round with
  * the same new token, the server sees one request a round, and no refresh token twice.
@@ -42,18 +58,11 @@ async function refreshStorm(tabs: Page[], rounds: number) {
 }
 
 describe.each(['cookie', 'storage'] as const)('five real Chromium tabs, %s mode, a strict rotating server', (mode) => {
-  let context: BrowserContext
   let tabs: Page[]
-
-  beforeAll(async () => {
-    context = await stack.browser.newContext()
-    tabs = await openTabs(context, stack.server.origin, 5, { mode, persist: 'session' })
-    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
-    await everyTab(tabs, 'authenticated')
-  }, 60_000)
-  afterAll(async () => {
-    stack.server.setRefreshDelay(0)
-    await context?.close()
+  let context: BrowserContext
+  signedInTabs({ mode, persist: 'session' }, (opened, openedIn) => {
+    tabs = opened
+    context = openedIn
   })
 
   it('refresh storm: refresh() in every tab at once, 20 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
@@ -138,19 +147,8 @@ describe('listeners that call back into the client, in real Chromium', () => {
 })
 
 describe('five real Chromium tabs without Web Locks (the broadcast-channel leader election), storage mode', () => {
-  let context: BrowserContext
   let tabs: Page[]
-
-  beforeAll(async () => {
-    context = await stack.browser.newContext()
-    tabs = await openTabs(context, stack.server.origin, 5, { mode: 'storage', locks: 'off' })
-    await tabs[0]!.evaluate(() => window.auth.login({ username: 'demo', password: 'x' }))
-    await everyTab(tabs, 'authenticated')
-  }, 60_000)
-  afterAll(async () => {
-    stack.server.setRefreshDelay(0)
-    await context?.close()
-  })
+  signedInTabs({ mode: 'storage', locks: 'off' }, (opened) => (tabs = opened))
 
   it('refresh storm: refresh() in every tab at once, 5 rounds, the server answering in 250 ms: one request a round, no reuse', async () => {
     expect(await tabs[0]!.evaluate(() => navigator.locks)).toBeUndefined()

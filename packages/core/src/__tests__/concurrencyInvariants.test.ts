@@ -154,6 +154,26 @@ describe('invariant 2: the lock holder publishes before it releases', () => {
       expect(extra).toBe(0)
     },
   )
+
+  it('storage mode: the rotated refresh token is committed to storage before the lock goes, so a tab that cannot hear the holder in time still sends the new one', async () => {
+    for (const seed of [1, 2, 3]) {
+      // Messages and marks take up to 2 s between tabs (past tabQueryTimeoutMs); a storage write takes up to 50 ms.
+      const sim = createSimBrowser({ mode: 'storage', seed, maxMessageDelayMs: 2_000, maxStorageDelayMs: 50 })
+      const [a, b] = [sim.openTab(), sim.openTab()]
+      await quietly(sim, a.auth.login({ username: 'u', password: 'secret' }))
+      await sim.clock.run(5_000)
+      let done = false
+      void a.auth.refresh().finally(() => {
+        done = true
+      })
+      for (let waited = 0; !done && waited < 5_000; waited++) await sim.clock.run(1)
+      await quietly(sim, b.auth.refresh())
+      await sim.clock.run(3_000)
+
+      expect(sim.server.stats.reuseDetected).toBe(0)
+      expect(b.auth.getState().status).toBe('authenticated')
+    }
+  })
 })
 
 describe('the lock is never taken from a live holder; a tab whose lock was taken does not send', () => {

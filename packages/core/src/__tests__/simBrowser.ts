@@ -21,6 +21,20 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/**
+ * The storage-mode store as one tab sees it (IndexedDB): a write or remove commits after a delay on the tab's own
+ * clock, and only then do other tabs read it; a tab that goes away (or freezes) first commits it never (or late).
+ */
+function committedLater(shared: StorageAdapter, env: FakeEnvironment, delay: () => number): StorageAdapter {
+  const later = (commit: () => void) => new Promise<void>((resolve) => env.setTimeout(() => resolve(commit()), delay()))
+  return {
+    name: 'indexedDB',
+    get: (key) => shared.get(key),
+    set: (key, value) => later(() => void shared.set(key, value)),
+    remove: (key) => later(() => void shared.remove(key)),
+  }
+}
+
 /** A tab's sessionStorage: survives a reload, comes back with a restored tab. */
 function sessionStorageOf(values: Map<string, string>): StorageAdapter {
   return {
@@ -58,6 +72,8 @@ export interface SimBrowserOptions {
   maxLatencyMs?: number
   /** A fixed latency for each network leg instead, ms. */
   latencyMs?: number
+  /** Upper bound of how long a storage write takes to commit (IndexedDB), ms. Default 10. */
+  maxStorageDelayMs?: number
 }
 
 /**
@@ -82,6 +98,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const marks = new DelayedSharedMarks(() => Math.floor(random() * maxDelay))
   const locks = new FakeLockManager()
   const sharedStorage = memoryStorage()
+  const maxStorageDelay = options.maxStorageDelayMs ?? 10
   const open: SimTab[] = []
   const closed: Map<string, string>[] = []
   let count = 0
@@ -119,7 +136,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
       loginUrl: `${server.origin}/auth/login`,
       logoutUrl: `${server.origin}/auth/logout`,
       refreshToken: mode,
-      storage: sharedStorage,
+      storage: committedLater(sharedStorage, env, () => Math.floor(random() * maxStorageDelay)),
       ...(persistAccessToken ? { persistAccessToken: sessionStorageOf(sessionValues) } : {}),
       environment: {
         ...env,
