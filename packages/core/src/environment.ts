@@ -1,4 +1,3 @@
-import { createElectionLocks } from './electionLocks'
 import { openLibraryChannel } from './libraryChannel'
 import type { Environment, LockManagerPort } from './ports'
 
@@ -33,9 +32,26 @@ function lazyLocks(): () => LockManagerPort | undefined {
   return () => {
     if (chosen) return chosen
     if (typeof navigator !== 'undefined' && navigator.locks) chosen = tabLocks(navigator.locks as LockManagerPort)
-    else if (hasTabs()) chosen = createElectionLocks()
+    else if (hasTabs()) chosen = lazyElectionLocks()
     return chosen
   }
+}
+
+/**
+ * The election port, its module loaded with the first request (a browser with Web Locks never loads it; the
+ * broadcast-channel library itself loads later still, see `createElectionLocks`).
+ */
+function lazyElectionLocks(): LockManagerPort {
+  let port: Promise<LockManagerPort> | undefined
+  const load = () =>
+    (port ??= import('./electionLocks').then(
+      ({ createElectionLocks }) => createElectionLocks(),
+      (error: unknown) => {
+        port = undefined // a chunk that failed to load is tried again on the next request
+        throw error
+      },
+    ))
+  return { request: async (name, options, callback) => (await load()).request(name, options, callback) }
 }
 
 /**
