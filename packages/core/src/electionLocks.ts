@@ -1,4 +1,5 @@
 import type { BroadcastChannel, BroadcastChannelOptions, LeaderElectionOptions, LeaderElector } from 'broadcast-channel'
+import { loadOnce } from './loadOnce'
 import type { LockManagerPort } from './ports'
 
 /** The two parts of the broadcast-channel module an election lock uses (see {@link ElectionLocksOptions.load}). */
@@ -58,13 +59,7 @@ const abortError = (message: string) => new DOMException(message, 'AbortError')
  * ```
  */
 export function createElectionLocks(options: ElectionLocksOptions = {}): LockManagerPort {
-  const load = options.load ?? (() => import('broadcast-channel'))
-  let library: Promise<ElectionLibrary> | undefined
-  const loaded = () =>
-    (library ??= load().catch((error: unknown) => {
-      library = undefined // a chunk that failed to load is tried again on the next request
-      throw error
-    }))
+  const loaded = loadOnce<ElectionLibrary>(options.load ?? (() => import('broadcast-channel')))
   return {
     request: async (name, { signal, ifAvailable }, callback) => {
       if (signal?.aborted) throw abortError('The lock request was aborted')

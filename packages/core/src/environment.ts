@@ -1,4 +1,5 @@
 import { openLibraryChannel } from './libraryChannel'
+import { loadOnce } from './loadOnce'
 import type { Environment, LockManagerPort } from './ports'
 
 export type { ChannelPort, Environment, LockManagerPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
@@ -42,15 +43,7 @@ function lazyLocks(): () => LockManagerPort | undefined {
  * broadcast-channel library itself loads later still, see `createElectionLocks`).
  */
 function lazyElectionLocks(): LockManagerPort {
-  let port: Promise<LockManagerPort> | undefined
-  const load = () =>
-    (port ??= import('./electionLocks').then(
-      ({ createElectionLocks }) => createElectionLocks(),
-      (error: unknown) => {
-        port = undefined // a chunk that failed to load is tried again on the next request
-        throw error
-      },
-    ))
+  const load = loadOnce(() => import('./electionLocks').then(({ createElectionLocks }) => createElectionLocks()))
   return { request: async (name, options, callback) => (await load()).request(name, options, callback) }
 }
 

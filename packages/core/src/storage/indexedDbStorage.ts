@@ -1,3 +1,4 @@
+import { loadOnce } from '../loadOnce'
 import type { IdbStore } from './idbKeyvalStore'
 import type { StorageAdapter } from './storageAdapter'
 
@@ -39,8 +40,8 @@ function checkName(option: string, value: string | undefined, fallback: string):
 export function indexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {
   const databaseName = checkName('databaseName', options.databaseName, 'tokenlife')
   const storeName = checkName('storeName', options.storeName, 'session')
-  let store: Promise<IdbStore> | undefined
   // idb-keyval is imported on the first call, so an app that never stores in IndexedDB never loads it.
+  const store = loadOnce(() => import('./idbKeyvalStore').then(({ openIdbStore }) => openIdbStore(databaseName, storeName)))
   const useStore = (): Promise<IdbStore> => {
     if (typeof indexedDB === 'undefined' || indexedDB === null) {
       return Promise.reject(
@@ -50,14 +51,7 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): Storage
         ),
       )
     }
-    store ??= import('./idbKeyvalStore').then(
-      ({ openIdbStore }) => openIdbStore(databaseName, storeName),
-      (error: unknown) => {
-        store = undefined // a chunk that failed to load is tried again on the next call
-        throw error
-      },
-    )
-    return store
+    return store()
   }
   return {
     name: 'indexedDB',
