@@ -11,21 +11,18 @@ export function tabsTables(rows, config) {
   const columns = config.lifetimesS.flatMap((lifetimeS) => config.tabCounts.map((tabs) => ({ tabs, lifetimeS })))
   const header = `| SDK | ${columns.map(({ tabs, lifetimeS }) => `${tabs} tab${tabs > 1 ? 's' : ''}, ${lifetimeS} s`).join(' | ')} |`
   const rule = `|---|${columns.map(() => '---:').join('|')}|`
+  /** One row per SDK, one cell per column. */
+  const sdkRows = (render) => browserSdks.map((sdk) => `| ${sdk.label} | ${columns.map((column) => render(column, sdk)).join(' | ')} |`)
   const perLifetime = [
     '### Refresh requests per token lifetime and session (× tokenlife in the same run)',
     '',
     header,
     rule,
-    ...browserSdks.map(
-      (sdk) =>
-        `| ${sdk.label} | ${columns
-          .map(({ tabs, lifetimeS }) => {
-            const row = find(rows, sdk.id, tabs, lifetimeS)
-            const base = find(rows, 'tokenlife', tabs, lifetimeS)
-            return cell(row, (r) => `${fmt(r.perLifetime)}${r.sessionsLost ? ' †' : ''}${sdk.id !== 'tokenlife' && base?.perLifetime ? ` (${fmt(r.perLifetime / base.perLifetime, 1)}×)` : ''}`)
-          })
-          .join(' | ')} |`,
-    ),
+    ...sdkRows(({ tabs, lifetimeS }, sdk) => {
+      const row = find(rows, sdk.id, tabs, lifetimeS)
+      const base = find(rows, 'tokenlife', tabs, lifetimeS)
+      return cell(row, (r) => `${fmt(r.perLifetime)}${r.sessionsLost ? ' †' : ''}${sdk.id !== 'tokenlife' && base?.perLifetime ? ` (${fmt(r.perLifetime / base.perLifetime, 1)}×)` : ''}`)
+    }),
   ]
   const reuse = [
     '',
@@ -35,11 +32,8 @@ export function tabsTables(rows, config) {
     '',
     header,
     rule,
-    ...browserSdks.map(
-      (sdk) =>
-        `| ${sdk.label} | ${columns
-          .map(({ tabs, lifetimeS }) => cell(find(rows, sdk.id, tabs, lifetimeS), (r) => `${r.reuseEvents} / ${r.sessionsLost}${r.sessions > 1 ? ` of ${r.sessions}` : ''}${r.lostWhileOpeningTabs ? ' (lost while tabs opened)' : ''}`))
-          .join(' | ')} |`,
+    ...sdkRows(({ tabs, lifetimeS }, sdk) =>
+      cell(find(rows, sdk.id, tabs, lifetimeS), (r) => `${r.reuseEvents} / ${r.sessionsLost}${r.sessions > 1 ? ` of ${r.sessions}` : ''}${r.lostWhileOpeningTabs ? ' (lost while tabs opened)' : ''}`),
     ),
     '',
     'A reuse event is any presentation of a spent refresh token (refused retries after the family was revoked included); a lost session means the user is signed out in every tab that shared it and must sign in again. "Lost while tabs opened": not every tab showed signed in after opening.',
