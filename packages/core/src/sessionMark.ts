@@ -14,7 +14,7 @@ export interface EndedMark {
 }
 
 /**
- * A refresh on the wire (cookie mode): when its request left (its `requestedAt`) and which page sent it. The sender
+ * A refresh on the wire: when its request left (its `requestedAt`) and which page sent it. The sender
  * removes it once the answer is read; a page that goes away meanwhile (closed, reloaded) leaves it behind.
  */
 export interface SendingMark {
@@ -24,7 +24,7 @@ export interface SendingMark {
 
 /**
  * What every tab of the origin can read synchronously about one namespace's session (`localStorage` by default):
- * the newest token's stamp, the last end, and a refresh still on the wire. Neither holds a secret. The end mark is kept after a new login, so a
+ * the newest token's stamp, the last end, and a refresh still on the wire. None holds a secret. The end mark is kept after a new login, so a
  * tab restored later still knows that what it holds was logged out. Writes reach other processes with a delay:
  * the marks are hints that save a question, never the only way a tab learns something.
  */

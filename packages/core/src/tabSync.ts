@@ -96,7 +96,7 @@ export class TabSync {
     return () => this.#marks.clearSending(mark)
   }
 
-  /** When the refresh request another page left on the wire was sent (see {@link TabSync.sending}), if any. */
+  /** When the refresh request still on the wire left (see {@link TabSync.sending}), if any page recorded one. */
   unfinishedSend(): number | undefined {
     return this.#marks.readSending()?.at
   }
