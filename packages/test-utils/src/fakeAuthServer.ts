@@ -14,8 +14,11 @@ export interface FakeAuthServerOptions {
   dateHeader?: boolean
   /**
    * Where the refresh-token cookie lives. `'server'` (default): the server keeps the browser's jar itself, for msw
-   * in Node, which has none. `'headers'`: real `Set-Cookie`/`Cookie` headers, so a network layer such as
-   * {@link SimNetwork} decides when the browser's jar changes (only when a response is received).
+   * in Node, which has none, and models it per request as a browser does: a request carries the cookie the jar held
+   * when it was sent, and the jar changes only when the answer is received (not for a request its sender aborted
+   * meanwhile). So two requests sent before either answer arrives present the same refresh token, and the server
+   * sees the reuse. `'headers'`: real `Set-Cookie`/`Cookie` headers, so a network layer such as {@link SimNetwork}
+   * decides when the browser's jar changes.
    */
   cookies?: 'server' | 'headers'
   /**
@@ -103,7 +106,6 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
   const issue = (family: number) => {
     const refreshToken = `rt-${family}-${++serial}`
     tokens.set(refreshToken, { family, used: false })
-    cookieJar = refreshToken
     const accessToken = mintAccessToken(options.now(), lifetime, { jti: `at-${serial}` })
     stats.issued.push(accessToken)
     stats.issueTimes.push(options.now())
@@ -120,11 +122,27 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
       },
       { headers: headers() },
     )
-    if (headerCookies) response.headers.set('Set-Cookie', `rt=${pair.refreshToken}; Path=/auth; HttpOnly`)
+    response.headers.set('Set-Cookie', `rt=${pair.refreshToken}; Path=/auth; HttpOnly`)
     return response
   }
+  /** The cookie a request carried: its `Cookie` header, or (`cookies: 'server'`) the jar when it was sent. */
+  const sentCookies = new WeakMap<Request, string | undefined>()
   const cookieOf = (request: Request) =>
-    headerCookies ? /(?:^|;\s*)rt=([^;]+)/.exec(request.headers.get('Cookie') ?? '')?.[1] : cookieJar
+    headerCookies ? /(?:^|;\s*)rt=([^;]+)/.exec(request.headers.get('Cookie') ?? '')?.[1] : sentCookies.get(request)
+  /**
+   * `cookies: 'server'`: the answer reaches the browser, whose jar takes its `Set-Cookie` (unless the sender aborted
+   * the request first); the header itself is the browser's business and is not passed on.
+   */
+  const received = (request: Request, response: Response): Response => {
+    if (headerCookies) return response
+    const setCookie = response.headers.get('Set-Cookie')
+    if (setCookie === null) return response
+    response.headers.delete('Set-Cookie')
+    if (request.signal?.aborted) return response
+    const match = /^rt=([^;]*)(.*)$/.exec(setCookie)
+    if (match) cookieJar = match[1] === '' || /max-age=0/i.test(match[2] ?? '') ? undefined : match[1]
+    return response
+  }
 
   /** A refusal of the client (not of the grant), or `undefined` when `options.clientId` is unset or matches. */
   const clientRefusal = (body: URLSearchParams): Response | undefined => {
@@ -147,6 +165,12 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
 
   /** The server's logic for one request, without msw (a simulated network calls it directly). */
   async function handle(request: Request): Promise<Response> {
+    // The request left with the cookie the jar holds now.
+    if (!headerCookies) sentCookies.set(request, cookieJar)
+    return received(request, await answer(request))
+  }
+
+  async function answer(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url)
     if (request.method === 'POST' && pathname === '/auth/refresh') {
       stats.refreshRequests++
@@ -227,9 +251,8 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     const token = body.get('token') ?? cookie
     const record = token ? tokens.get(token) : undefined
     if (record) revoke(record.family, 'logout')
-    cookieJar = undefined
     const response = HttpResponse.json({})
-    if (headerCookies) response.headers.set('Set-Cookie', 'rt=; Path=/auth; Max-Age=0')
+    response.headers.set('Set-Cookie', 'rt=; Path=/auth; Max-Age=0')
     return response
   }
 
@@ -239,7 +262,11 @@ export function createFakeAuthServer(options: FakeAuthServerOptions) {
     handle,
     stats,
     /** Starts a new session family (as a login would) and returns its tokens; the cookie jar holds its refresh token. */
-    issueSession: () => issue(++families),
+    issueSession: () => {
+      const pair = issue(++families)
+      cookieJar = pair.refreshToken
+      return pair
+    },
     /** Answers the next refresh request with `override` instead of the normal logic. */
     respondNextRefresh: (override: Override) => {
       overrides.push(override)
