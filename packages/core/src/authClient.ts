@@ -217,7 +217,12 @@ export class AuthClient {
       known !== undefined ? Promise.resolve(known) : this.#holder.queueStorage(() => this.#holder.store.readRefreshToken())
     const ended = this.#holder.end('logout', 'this-tab')
     const everywhere = options.everywhere === true
-    const revoked = hadSession && refreshToken.then((token) => this.#revoke({ accessToken, refreshToken: token, everywhere }))
+    // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
+    // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
+    const cookieMode = this.#options.refreshTokenMode === 'cookie'
+    const revoked = refreshToken.then((token) =>
+      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere }) : undefined,
+    )
     const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
       () => undefined,
       () => undefined,

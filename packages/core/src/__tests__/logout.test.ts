@@ -165,11 +165,36 @@ describe('logout', () => {
     expect(server.stats.logouts.map(({ body }) => body.get('token'))).toEqual(['rt-1-1', 'rt-2-2'])
   })
 
-  it('without a session, sends nothing', async () => {
+  it('storage mode, with no session here and no refresh token in storage: sends nothing', async () => {
     const { server, auth } = setup({ refreshToken: 'storage', storage: spyStorage() })
     await auth.start()
     await auth.logout()
     expect(server.stats.logouts).toHaveLength(0)
+  })
+
+  it('storage mode, with no session here but a refresh token in storage (a sibling signed in): revokes that session', async () => {
+    const storage = spyStorage('indexedDB')
+    const { server, auth } = setup({ refreshToken: 'storage', storage })
+    await auth.start()
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'no_session' })
+    // A sibling's login, which this tab has not heard of yet.
+    const { refreshToken } = server.issueSession()
+    await storage.set('tokenlife:default:refresh_token', refreshToken)
+    await auth.logout()
+    expect(server.stats.logouts.map(({ body }) => body.get('token'))).toEqual([refreshToken])
+    expect(server.familyOf(refreshToken)).toEqual({ family: 1, revoked: true })
+  })
+
+  it('cookie mode, with no session here: still revokes, since the cookie may hold a session this tab has not heard of', async () => {
+    const { server, auth } = setup()
+    await auth.start()
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'no_session' })
+    // A sibling's login sets the cookie; this tab has not heard of it yet.
+    const { refreshToken } = server.issueSession()
+    await auth.logout()
+    expect(server.stats.logouts).toHaveLength(1)
+    expect(server.familyOf(refreshToken)).toEqual({ family: 1, revoked: true })
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'SessionEndedError' })
   })
 })
 
