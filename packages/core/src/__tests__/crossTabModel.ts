@@ -1,7 +1,9 @@
 import { settle } from '@tokenlife/test-utils'
-import fc from 'fast-check'
 import { createAuthFetch, type AuthClient } from '../index'
+import { MAX_TABS, type Scenario } from './crossTabScenarios'
 import { createSimBrowser, type SimTab } from './simBrowser'
+
+export { scenarios, type Command, type Scenario } from './crossTabScenarios'
 
 /** Each tab's app fetch (`createAuthFetch(auth)`, made once per client). */
 const fetches = new WeakMap<AuthClient, typeof fetch>()
@@ -10,66 +12,12 @@ const fetchOf = (auth: AuthClient) => fetches.get(auth) ?? fetches.set(auth, cre
 const LIFETIME_S = 60
 /** With the default timing a token is refreshed no earlier than 60 s − 12 s margin − 6 s jitter after issue. */
 const EARLIEST_REFRESH_MS = 42_000 - 6_000
-const MAX_TABS = 6
-
-/** What a user, the browser or the network does next. */
-export type Command =
-  | { kind: 'open' }
-  | { kind: 'close'; tab: number }
-  | { kind: 'restore' }
-  | { kind: 'discard'; tab: number }
-  | { kind: 'advance'; ms: number }
-  | { kind: 'sleep'; ms: number }
-  | { kind: 'freeze'; tab: number }
-  | { kind: 'thaw'; tab: number }
-  | { kind: 'getToken'; tab: number }
-  | { kind: 'api'; tab: number }
-  | { kind: 'login'; tab: number }
-  | { kind: 'logout'; tab: number }
-  | { kind: 'storm' }
-  | { kind: 'wave401' }
-  | { kind: 'loseResponse' }
-  | { kind: 'revoke' }
-
-/** One generated case: the browser's seed, its options and what happens. */
-export interface Scenario {
-  mode: 'cookie' | 'storage'
-  persistAccessToken: boolean
-  seed: number
-  tabs: number
-  commands: Command[]
-}
-
-const tab = fc.nat(MAX_TABS - 1)
-const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant({ kind: 'open' as const }) },
-  fc.record({ kind: fc.constant('close' as const), tab }),
-  fc.constant({ kind: 'restore' as const }),
-  fc.record({ kind: fc.constant('discard' as const), tab }),
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 90_000 }) }) },
-  fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 1_000, max: 300_000 }) }),
-  fc.record({ kind: fc.constant('freeze' as const), tab }),
-  fc.record({ kind: fc.constant('thaw' as const), tab }),
-  fc.record({ kind: fc.constant('getToken' as const), tab }),
-  fc.record({ kind: fc.constant('api' as const), tab }),
-  fc.record({ kind: fc.constant('login' as const), tab }),
-  fc.record({ kind: fc.constant('logout' as const), tab }),
-  { weight: 2, arbitrary: fc.constant({ kind: 'storm' as const }) },
-  fc.constant({ kind: 'wave401' as const }),
-  fc.constant({ kind: 'loseResponse' as const }),
-  fc.constant({ kind: 'revoke' as const }),
-)
-
-/** Scenarios for one refresh-token mode. */
-export function scenarios(mode: Scenario['mode']): fc.Arbitrary<Scenario> {
-  return fc.record({
-    mode: fc.constant(mode),
-    persistAccessToken: fc.boolean(),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    tabs: fc.integer({ min: 1, max: 5 }),
-    commands: fc.array(commandArbitrary, { minLength: 1, maxLength: 30 }),
-  })
-}
+/**
+ * Once every tab runs again, the longest any call of the model may take: a lock held by a flight whose request is on
+ * the wire (4 × `lockTimeoutMs` = 60 s), a wait for a silent holder (`lockTimeoutMs`), the request itself
+ * (`requestTimeoutMs`) and a logout's revocation (`logoutTimeoutMs`), with room to spare.
+ */
+const CALL_BOUND_MS = 180_000
 
 /**
  * Plays `scenario` in a simulated browser and checks, after every step and at the end, what tokenlife promises:
@@ -82,11 +30,22 @@ export function scenarios(mode: Scenario['mode']): fc.Arbitrary<Scenario> {
 export async function playScenario(scenario: Scenario): Promise<void> {
   const sim = createSimBrowser({ ...scenario, lifetimeSeconds: LIFETIME_S })
   const { clock, server, network } = sim
-  const quietly = async (promise: Promise<unknown>) => {
+  /** Every call a tab was asked to make that has not settled yet: by the end, none may be left in a live tab. */
+  const pending = new Map<Promise<void>, { tab: SimTab; what: string }>()
+  const track = (each: SimTab, what: string, promise: Promise<unknown>): Promise<void> => {
+    const done: Promise<void> = promise.then(
+      () => void pending.delete(done),
+      () => void pending.delete(done),
+    )
+    pending.set(done, { tab: each, what })
+    return done
+  }
+  /** Lets the clock run until `calls` settle (at most a minute): one still pending is checked at the end. */
+  const quietly = async (calls: Promise<unknown>) => {
     try {
-      await settle(clock, promise.catch(() => {}), { maxMs: 60_000 })
+      await settle(clock, calls, { maxMs: 60_000 })
     } catch {
-      // A frozen tab's call settles when it thaws.
+      // A frozen tab's call settles when it thaws; any other must settle by the end of the scenario.
     }
   }
   const fail = (what: string): never => {
@@ -160,7 +119,8 @@ export async function playScenario(scenario: Scenario): Promise<void> {
   }
 
   for (let i = 0; i < scenario.tabs; i++) openTab()
-  await quietly(sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
+  const first = sim.open[0]!
+  await quietly(track(first, 'login', first.auth.login({ username: 'u', password: 'secret' })))
 
   for (const step of scenario.commands) {
     const target = 'tab' in step ? pick(step.tab) : undefined
@@ -197,18 +157,18 @@ export async function playScenario(scenario: Scenario): Promise<void> {
         if (target) setFrozen(target, false)
         break
       case 'getToken':
-        if (target) await quietly(target.auth.getAccessToken())
+        if (target) await quietly(track(target, 'getAccessToken', target.auth.getAccessToken()))
         break
       case 'api':
-        if (target) await quietly(fetchOf(target.auth)(`${server.origin}/api/me`))
+        if (target) await quietly(track(target, 'fetch', fetchOf(target.auth)(`${server.origin}/api/me`)))
         break
       case 'login':
-        if (target) await quietly(target.auth.login({ username: 'u', password: 'secret' }))
+        if (target) await quietly(track(target, 'login', target.auth.login({ username: 'u', password: 'secret' })))
         break
       case 'logout':
         if (target) {
           logoutTimes.push(clock.now())
-          await quietly(target.auth.logout())
+          await quietly(track(target, 'logout', target.auth.logout()))
           // Frozen tabs run again (as a page does when it is shown); then every tab must be signed out.
           for (const each of sim.open) setFrozen(each, false)
           await clock.run(1_000)
@@ -220,7 +180,7 @@ export async function playScenario(scenario: Scenario): Promise<void> {
       case 'storm': {
         const from = clock.now()
         const running = sim.open.filter((each) => !isFrozen(each))
-        await quietly(Promise.all(running.map((each) => each.auth.refresh())))
+        await quietly(Promise.all(running.map((each) => track(each, 'refresh', each.auth.refresh()))))
         windows.push({ from, to: clock.now() + 20_000 })
         break
       }
@@ -228,7 +188,7 @@ export async function playScenario(scenario: Scenario): Promise<void> {
         const from = clock.now()
         server.rejectAccessTokens()
         const running = sim.open.filter((each) => !isFrozen(each))
-        await quietly(Promise.all(running.map((each) => fetchOf(each.auth)(`${server.origin}/api/me`))))
+        await quietly(Promise.all(running.map((each) => track(each, 'fetch', fetchOf(each.auth)(`${server.origin}/api/me`)))))
         windows.push({ from, to: clock.now() + 20_000 })
         break
       }
@@ -246,13 +206,18 @@ export async function playScenario(scenario: Scenario): Promise<void> {
   }
 
   for (const each of sim.open) setFrozen(each, false)
-  await quietly(Promise.all(sim.open.map((each) => each.auth.start())))
+  await quietly(Promise.all(sim.open.map((each) => track(each, 'start', each.auth.start()))))
   // A tab still starting retries with backoff (after a lost response, an outage): give it time to settle.
   for (let waited = 0; waited < 180_000 && sim.open.some((each) => each.auth.getState().status === 'initializing'); waited += 1_000) {
     await clock.run(1_000)
   }
   await clock.run(1_000)
   checkFinality()
+  // Every call a live tab was asked to make settles, bounded by the engine's own timeouts (a closed or discarded
+  // page's calls die with it).
+  const hanging = () => [...pending.values()].filter((call) => sim.open.includes(call.tab))
+  for (let waited = 0; waited < CALL_BOUND_MS && hanging().length > 0; waited += 1_000) await clock.run(1_000)
+  for (const call of hanging()) fail(`tab ${call.tab.id}'s ${call.what}() never settled`)
 
   // No refresh token presented again once rotated, except one whose rotated successor the network lost.
   const lostTokens = new Set(network.lost.map((lost) => lost.refreshToken))
@@ -298,7 +263,7 @@ export async function playScenario(scenario: Scenario): Promise<void> {
     if (allowed > 0 && unexplained.filter((other) => inStretch(other.at)).length <= allowed) continue
     fail(`refresh #${send.index} by tab ${send.tab} came ${send.at - send.lastIssue} ms after the last token was issued`)
   }
-  // Nobody stuck.
+  // Nobody stuck: no tab still initializing.
   for (const each of sim.open) {
     if (each.auth.getState().status === 'initializing') fail(`tab ${each.id} is stuck initializing`)
   }
