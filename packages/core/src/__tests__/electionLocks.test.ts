@@ -45,10 +45,19 @@ function gate() {
   return { closed, open }
 }
 
-/** Resolves once `condition()` holds; polls every 5 ms (real time), and fails the test after 2 s. */
+/**
+ * A lock callback that holds the lock until `release` opens, and a promise that resolves once it runs (the election
+ * made its client the leader: only then may a test count on the lock being taken).
+ */
+function holdUntil<T>(release: Promise<T>) {
+  const started = gate()
+  return { started: started.closed, callback: () => (started.open(), release) }
+}
+
+/** Resolves once `condition()` holds; polls every 5 ms (real time), and fails the test after 20 s. */
 async function eventually(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 2_000) throw new Error('the condition never held')
+    if (waited > 20_000) throw new Error('the condition never held')
     await sleep(5)
   }
 }
@@ -73,8 +82,9 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
   it('locks of different names do not exclude each other', async () => {
     const [a, b] = tabs(2)
     const held = gate()
-    const first = a!.locks.request('one', {}, () => held.closed)
-    await sleep(50)
+    const holder = holdUntil(held.closed)
+    const first = a!.locks.request('one', {}, holder.callback)
+    await holder.started
     await expect(b!.locks.request('two', {}, () => 'ran')).resolves.toBe('ran')
     held.open()
     await first
@@ -83,8 +93,9 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
   it('ifAvailable: the callback gets null while another client holds the lock, and the lock once it is free', async () => {
     const [a, b] = tabs(2)
     const held = gate()
-    const holding = a!.locks.request('refresh', {}, () => held.closed)
-    await sleep(50)
+    const holder = holdUntil(held.closed)
+    const holding = a!.locks.request('refresh', {}, holder.callback)
+    await holder.started
     await expect(b!.locks.request('refresh', { ifAvailable: true }, (lock) => lock)).resolves.toBeNull()
     held.open()
     await holding
@@ -94,11 +105,13 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
   it('signal: aborting a waiting request rejects it with an AbortError; the holder and later requests are unaffected', async () => {
     const [a, b, c] = tabs(3)
     const held = gate()
-    const holding = a!.locks.request('refresh', {}, () => held.closed.then(() => 'a'))
-    await sleep(50)
+    const holder = holdUntil(held.closed.then(() => 'a'))
+    const holding = a!.locks.request('refresh', {}, holder.callback)
+    await holder.started
     const waiting = new AbortController()
     const callback = vi.fn()
     const aborted = b!.locks.request('refresh', { signal: waiting.signal }, callback)
+    // Aborted while it waits (at whatever point of the election it is).
     await sleep(50)
     waiting.abort()
     await expect(aborted).rejects.toEqual(abortError)
@@ -112,17 +125,22 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
   it('steal cannot depose a leader that answers: it waits until the holder is done', async () => {
     const [a, b] = tabs(2)
     const { record, hold } = holders()
-    const holding = a!.locks.request('refresh', {}, hold('a', () => sleep(150)))
-    await sleep(50)
-    await b!.locks.request('refresh', { steal: true }, hold('b'))
-    await holding
+    const released = gate()
+    const holder = holdUntil(released.closed)
+    const holding = a!.locks.request('refresh', {}, hold('a', holder.callback))
+    await holder.started
+    const stealing = b!.locks.request('refresh', { steal: true }, hold('b'))
+    expect(await settlesWithin(stealing, 4 * FALLBACK_ROUND_MS)).toBe(false)
+    released.open()
+    await Promise.all([holding, stealing])
     expect(record).toEqual({ max: 1, entered: ['a', 'b'] })
   })
 
   it('a holder that crashes (no goodbye) is replaced after a fallback round: no wedge', async () => {
     const [a, b] = tabs(2)
-    void a!.locks.request('refresh', {}, () => new Promise(() => {})) // never lets go
-    await sleep(50)
+    const holder = holdUntil(new Promise(() => {})) // never lets go
+    void a!.locks.request('refresh', {}, holder.callback)
+    await holder.started
     const next = b!.locks.request('refresh', {}, () => 'b')
     // A live holder keeps the lock for as long as it likes.
     expect(await settlesWithin(next, 4 * FALLBACK_ROUND_MS)).toBe(false)
@@ -134,8 +152,9 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
     const [a, b, c] = tabs(3)
     const heldByA = gate()
     const heldByB = gate()
-    const aResult = a!.locks.request('refresh', {}, () => heldByA.closed.then(() => 'a'))
-    await sleep(50)
+    const holder = holdUntil(heldByA.closed.then(() => 'a'))
+    const aResult = a!.locks.request('refresh', {}, holder.callback)
+    await holder.started
     a!.link.freeze()
     let bHolds = false
     const bResult = b!.locks.request('refresh', {}, () => {
@@ -208,7 +227,7 @@ describe('RefreshLock over the election port (a FakeEnvironment without Web Lock
       aRuns()
       return new Promise<never>(() => {})
     })
-    await sleep(50)
+    await eventually(() => aRuns.mock.calls.length > 0)
     expect(aRuns).toHaveBeenCalledOnce()
     const next = b!.lock.run(async (_contended, stillHeld) => stillHeld())
     expect(await settlesWithin(next, 4 * FALLBACK_ROUND_MS)).toBe(false)
@@ -221,11 +240,13 @@ describe('RefreshLock over the election port (a FakeEnvironment without Web Lock
     const { record, hold } = holders()
     const released = gate()
     const first = a!.lock.run(hold('a', () => released.closed))
-    await sleep(50)
+    await eventually(() => record.entered.includes('a'))
     b!.lock.probeHolderWith(() => Promise.resolve(false)) // nobody answers the probe
     const second = b!.lock.run(hold('b'))
-    await sleep(50)
-    b!.env.advance(1_000) // the wait times out: probe, warning, steal
+    // b waits for the lock (its wait's timer is set), then the wait times out: probe, warning, steal.
+    await eventually(() => b!.env.nextTimerAt !== undefined)
+    b!.env.advance(1_000)
+    await eventually(() => b!.env.warnings.length > 0)
     await sleep(4 * FALLBACK_ROUND_MS)
     expect(b!.env.warnings).toEqual([expect.stringContaining('taking it over')])
     expect(record.entered).toEqual(['a']) // the steal waits: the holder still answers the election

@@ -1,7 +1,7 @@
 // Outside a browser there are no tabs: clients in one Node process (server-side rendering for many users, tests, a
 // CLI) must never share sessions, although Node 20 has a native BroadcastChannel.
 import { createFakeAuthServer, mintAccessToken } from '@tokenlife/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createAuthClient, type AuthClient, type AuthClientOptions, type ChannelPort } from '../index'
 import { memoryStorage } from '../storage/memoryStorage'
 import { mswServer } from './setup'
@@ -44,8 +44,6 @@ const nativeChannel = (name: string): ChannelPort => {
   }
 }
 
-/** Long enough for a BroadcastChannel message to cross (well under a millisecond in practice). */
-const settleMessages = () => new Promise((resolve) => setTimeout(resolve, 100))
 
 afterEach(() => {
   for (const auth of clients.splice(0)) auth.destroy()
@@ -60,25 +58,44 @@ describe('two clients with the same namespace in one Node process', () => {
     expect(second.getState()).toEqual({ status: 'unauthenticated', reason: 'no_session' })
   })
 
-  it("neither adopts the other's new tokens, nor ends with the other's logout", async () => {
-    const first = client()
-    const second = client()
-    const secondSession = session()
-    first.setTokens(session())
-    second.setTokens(secondSession)
-    first.setTokens(session()) // a newer token for the first user: siblings would adopt it
-    await settleMessages()
-    expect(second.getState()).toMatchObject({ status: 'authenticated', accessToken: secondSession.accessToken })
-    await first.logout()
-    await settleMessages()
-    expect(second.getState()).toMatchObject({ status: 'authenticated', accessToken: secondSession.accessToken })
+  it("neither adopts the other's new tokens, nor ends with the other's logout: nothing is ever posted to a channel", async () => {
+    // Node's native BroadcastChannel is the only way two default clients could hear each other.
+    const posted = vi.spyOn(BroadcastChannel.prototype, 'postMessage')
+    const opened = vi.fn()
+    const Native = globalThis.BroadcastChannel
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends Native {
+        constructor(name: string) {
+          super(name)
+          opened(name)
+        }
+      },
+    )
+    try {
+      const first = client()
+      const second = client()
+      const secondSession = session()
+      first.setTokens(session())
+      second.setTokens(secondSession)
+      first.setTokens(session()) // a newer token for the first user: siblings would adopt it
+      await first.logout()
+      expect(second.getState()).toMatchObject({ status: 'authenticated', accessToken: secondSession.accessToken })
+      expect(opened).not.toHaveBeenCalled()
+      expect(posted).not.toHaveBeenCalled()
+    } finally {
+      vi.unstubAllGlobals()
+      posted.mockRestore()
+    }
   })
 
-  it('an app that passes its own openChannel connects them on purpose (the check above can see sharing)', async () => {
-    const first = client({ environment: { openChannel: nativeChannel } })
+  it('an app that passes its own openChannel connects them on purpose (the checks above can see sharing)', async () => {
+    // The second client waits for an answer as long as it takes (the answer ends the wait), however loaded the machine.
+    const connected = { environment: { openChannel: nativeChannel }, timing: { tabQueryTimeoutMs: 30_000 } }
+    const first = client(connected)
     const shared = session()
     first.setTokens(shared)
-    const second = client({ environment: { openChannel: nativeChannel } })
+    const second = client(connected)
     await second.start()
     expect(second.getState()).toMatchObject({ status: 'authenticated', accessToken: shared.accessToken })
   })
