@@ -25,6 +25,8 @@ export default defineConfig({
           name: 'tabs',
           environment: 'node',
           include: ['tabs/**/*.test.ts'],
+          // Each file drives its own Chromium with several tabs: one at a time, so they do not compete for the cores.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -65,7 +65,8 @@ describe('an injected <base href> in real Chromium', () => {
   let page: Page
   const atEvil: Seen[] = []
   const atApi: Seen[] = []
-  const everything: Seen[] = []
+  /** Every request the page made, recorded as it was made (its headers are read asynchronously: await them). */
+  const recorded: Promise<Seen>[] = []
 
   beforeAll(async () => {
     context = await browser.newContext()
@@ -90,7 +91,7 @@ describe('an injected <base href> in real Chromium', () => {
       atApi.push(await record(route.request()))
       await route.fulfill({ status: 200, contentType: 'application/json', body: '{}' })
     })
-    context.on('request', (request) => void record(request).then((seen) => everything.push(seen)))
+    context.on('request', (request) => void recorded.push(record(request)))
     ;[page] = await openTabs(context, server.origin, 1, { mode: 'storage' })
     await page.evaluate((password) => window.auth.login({ username: 'ada', password }), PASSWORD)
     expect(await page.evaluate(() => window.auth.getState().status)).toBe('authenticated')
@@ -143,6 +144,7 @@ describe('an injected <base href> in real Chromium', () => {
     expect(server.stats.logouts).toBe(logouts + 1)
 
     // The real server got the secrets...
+    const everything = await Promise.all(recorded)
     const toServer = everything.filter((seen) => seen.url.startsWith(`${server.origin}/auth/`))
     expect(toServer.some((seen) => seen.body?.includes(`refresh_token=${refreshToken}`))).toBe(true)
     expect(toServer.some((seen) => seen.body?.includes(PASSWORD))).toBe(true)

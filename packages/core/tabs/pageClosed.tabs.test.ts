@@ -5,7 +5,6 @@ import { stateOf, useTabsStack } from './tabsStack'
 
 // Long-lived tokens: nothing refreshes on its own; every request is one the test caused.
 const stack = useTabsStack(600)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 // requestTimeoutMs bounds how long the next sender waits for the answer a page left on the wire.
 const tabOptions = { mode: 'cookie', timing: { requestTimeoutMs: 3_000 } } as const
 
@@ -26,7 +25,7 @@ describe('a page that goes while its refresh is on the wire (real Chromium, cook
     stack.server.resetStats()
     stack.server.setRefreshDelay(delayMs)
     await tab!.evaluate(() => void window.auth.refresh().catch(() => {}))
-    await expect.poll(() => stack.server.stats.refreshRequests, { timeout: 5_000 }).toBe(1)
+    await expect.poll(() => stack.server.stats.refreshRequests, { timeout: 30_000 }).toBe(1)
     return tab!
   }
 
@@ -40,7 +39,8 @@ describe('a page that goes while its refresh is on the wire (real Chromium, cook
   it('closed: the rotated cookie still lands; the next tab refreshes with it, no reuse, still signed in', async () => {
     const tab = await refreshOnTheWire(400)
     await tab.close()
-    await sleep(1_000)
+    // The server answers the closed page's keepalive request (the browser still applies its cookie).
+    await expect.poll(() => stack.server.stats.refreshesAnswered, { timeout: 30_000 }).toBe(1)
     stack.server.setRefreshDelay(0)
     const [next] = await openTabs(context, stack.server.origin, 1, tabOptions)
     await expectKeptWithoutReuse(next!)

@@ -45,6 +45,8 @@ const page = `<!doctype html>
  */
 export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 } = {}) {
   let refreshDelay = refreshDelayMs
+  /** While set, refresh answers (rotated already) wait for it: see `holdRefreshes`. */
+  let refreshGate
   const accessTokens = new Set()
   let rejectedBefore = 0
   // The main entry and the ky entry (`@tokenlife/core/ky`) in one browser bundle.
@@ -58,7 +60,7 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
   const script = bundle.outputFiles[0].text
   const families = new Map() // refresh token -> { family, used }
   const revoked = new Set()
-  const stats = { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }
+  const stats = { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }
   let familyCount = 0
   const issuedAt = new Map()
   let lastIssuedAt = 0
@@ -135,8 +137,11 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
       stats.refreshLog.push({ at: Date.now(), newestIssuedAt: lastIssuedAt })
       // Rotated now; the answer comes later (a slow server): a request aborted meanwhile loses the new token.
       const pair = issue(record.family)
+      if (refreshGate) await refreshGate
       if (refreshDelay > 0) await new Promise((resolve) => setTimeout(resolve, refreshDelay))
-      return tokens(response, pair, form.has('refresh_token'))
+      tokens(response, pair, form.has('refresh_token'))
+      stats.refreshesAnswered++
+      return
     }
     if (url.pathname === '/auth/logout') {
       stats.logouts++
@@ -153,10 +158,25 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
     origin: `http://127.0.0.1:${port}`,
     stats,
     resetStats: () =>
-      Object.assign(stats, { refreshRequests: 0, refreshes: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }),
+      Object.assign(stats, { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }),
     /** How long the server takes to answer a refresh from now on, ms. */
     setRefreshDelay: (ms) => {
       refreshDelay = ms
+    },
+    /**
+     * From now on refresh answers wait (the server has rotated already) until the returned function is called: a test
+     * can make sure every tab has called in before the first answer arrives, however slowly the machine runs.
+     * @returns {() => void}
+     */
+    holdRefreshes: () => {
+      let release = () => {}
+      refreshGate = new Promise((resolve) => {
+        release = () => {
+          refreshGate = undefined
+          resolve(undefined)
+        }
+      })
+      return release
     },
     /** The protected resource refuses every access token issued so far (a 401 wave). */
     rejectIssuedTokens: () => {
