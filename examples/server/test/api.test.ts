@@ -109,10 +109,17 @@ describe('protected API', () => {
   it('rejects the wrong issuer or audience, and tokens missing required claims', async () => {
     const server = await start()
     const now = server.clock.now
-    await expectRejected(server, await mint({ iss: 'someone-else' }, { now }))
-    await expectRejected(server, await mint({ aud: 'another-api' }, { now }))
-    await expectRejected(server, await mint({ jti: undefined }, { now }))
-    await expectRejected(server, await mint({ exp: undefined }, { now }))
+    // Tokens for the real signed-in user, so that only the claim under test can be what is wrong with each.
+    const { access } = await signIn(server)
+    const user = { sub: decodeJwt(access).payload.sub }
+    expect((await getApi(server, '/api/me', await mint(user, { now }))).status).toBe(200)
+    await expectRejected(server, await mint({ ...user, iss: 'someone-else' }, { now }))
+    await expectRejected(server, await mint({ ...user, aud: 'another-api' }, { now }))
+    for (const claim of ['jti', 'exp', 'sub', 'iat']) {
+      const token = await mint({ ...user, [claim]: undefined }, { now })
+      expect(Object.keys(decodeJwt(token).payload)).not.toContain(claim)
+      await expectRejected(server, token)
+    }
   })
 
   it('rejects a denylisted jti after logout until it would have expired anyway', async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { InMemoryAuthStore } from '../src/index'
-import { call, DEMO, login, signIn, start } from './helpers'
+import { call, deferred, DEMO, login, signIn, start } from './helpers'
 
 /** A store as slow as a networked database: every user lookup takes 30 ms, so concurrent attempts overlap. */
 class SlowUserStore extends InMemoryAuthStore {
@@ -53,8 +53,31 @@ describe('rate limits under concurrency (charged before the password hash)', () 
   })
 
   it('the charge is per attempt in flight: more parallel attempts than the limit get 429 even with the right password', async () => {
-    const server = await start({ store: new SlowUserStore() })
-    expect(statuses(await Promise.all(Array.from({ length: 8 }, () => login(server))))).toEqual({ 200: 5, 429: 3 })
+    // Every attempt that got past the limits waits in the user lookup until the test lets them go: all eight are in
+    // flight together, however slowly the machine runs.
+    class GatedUserStore extends InMemoryAuthStore {
+      gated = false
+      waiting = 0
+      readonly open = deferred()
+      override async findUserByEmail(email: string) {
+        if (this.gated) {
+          this.waiting++
+          await this.open.promise
+        }
+        return super.findUserByEmail(email)
+      }
+    }
+    const store = new GatedUserStore()
+    const server = await start({ store })
+    store.gated = true
+    const attempts = Array.from({ length: 8 }, () => login(server))
+    const answered: { status: number }[] = []
+    for (const attempt of attempts) void attempt.then((reply) => answered.push(reply))
+    // Five wait in the lookup; the three beyond the limit are refused at once.
+    await expect.poll(() => [store.waiting, answered.length], { timeout: 30_000 }).toEqual([5, 3])
+    expect(statuses(answered)).toEqual({ 429: 3 })
+    store.open.resolve()
+    expect(statuses(await Promise.all(attempts))).toEqual({ 200: 5, 429: 3 })
   })
 
   it('change-password: 20 parallel wrong current passwords: 5 get 400, the other 15 get 429', async () => {

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { InMemoryAuthStore } from '../src/index'
-import { call, decodeJwt, getApi, login, postForm, refreshWithBody, refreshWithCookie, signIn, start } from './helpers'
+import { call, decodeJwt, deferred, getApi, login, postForm, refreshWithBody, refreshWithCookie, signIn, start } from './helpers'
 
 describe('POST /auth/refresh', () => {
   it('rotates: a new access token and a new refresh cookie, in the OAuth shape', async () => {
@@ -98,17 +97,26 @@ describe('POST /auth/refresh', () => {
   })
 
   it('the store decides a race: when both requests read the token before either marks it, one still loses', async () => {
-    // A slow store (like a networked database) lets both requests pass the "already used?" read.
-    class SlowStore extends InMemoryAuthStore {
+    // A store (like a networked database) where both requests pass the "already used?" read before either goes on:
+    // each read waits until the other request has read too.
+    class RacingStore extends InMemoryAuthStore {
+      readers = 0
+      #bothRead = deferred()
+      racing = false
       override async getRefreshToken(tokenHash: string) {
         const record = await super.getRefreshToken(tokenHash)
-        await sleep(50)
+        if (!this.racing) return record
+        if (++this.readers === 2) this.#bothRead.resolve()
+        await this.#bothRead.promise
         return record
       }
     }
-    const server = await start({ store: new SlowStore() })
+    const store = new RacingStore()
+    const server = await start({ store })
     const { refresh } = await signIn(server)
+    store.racing = true
     const replies = await Promise.all([refreshWithCookie(server, refresh), refreshWithCookie(server, refresh)])
+    expect(store.readers).toBe(2)
     expect(replies.map((r) => r.status).sort()).toEqual([200, 400])
     expect(replies.find((r) => r.status === 400)?.body.error_description).toBe('refresh token reuse detected')
     expect(server.stats.reuseDetected).toBe(1)

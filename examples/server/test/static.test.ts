@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -48,12 +49,41 @@ describe('static SPA serving', () => {
   })
 
   it('never serves files outside the directory', async () => {
-    const server = await start({ staticDirs: { '/react/': makeSpa('react') } })
-    for (const path of ['/react/..%2f..%2f..%2fetc%2fpasswd', '/react/%2e%2e/%2e%2e/etc/passwd', '/react/../package.json']) {
-      const reply = await fetch(server.url + path)
-      const text = await reply.text()
-      expect(text).not.toContain('root:')
-      expect(text).not.toContain('"name"')
+    const spa = makeSpa('react')
+    // A secret beside the served directory, and one the path would reach if `..` were followed.
+    writeFileSync(join(spa, '..', 'secret.txt'), 'the secret next door')
+    const server = await start({ staticDirs: { '/react/': spa } })
+    // Sent as raw request targets: fetch (and any URL parser) would resolve the dot segments before sending.
+    const rawGet = (path: string) =>
+      new Promise<{ path: string; status: number; text: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(server.url)
+        const sent = request({ host: hostname, port, path, method: 'GET' }, (reply) => {
+          let text = ''
+          reply.on('data', (chunk) => (text += chunk))
+          reply.on('end', () => resolve({ path: sent.path, status: reply.statusCode ?? 0, text }))
+        })
+        sent.on('error', reject)
+        sent.end()
+      })
+    const attempts = [
+      '/react/..%2fsecret.txt',
+      '/react/%2e%2e/secret.txt',
+      '/react/../secret.txt',
+      '/react/..\\secret.txt',
+      '/react/%2e%2e%2fsecret.txt',
+      '/react/..%2f..%2f..%2fetc%2fpasswd',
+      '/react/%2e%2e/%2e%2e/etc/passwd',
+      '/react/../package.json',
+    ]
+    for (const path of attempts) {
+      const reply = await rawGet(path)
+      // The request reached the server as written...
+      expect(reply.path).toBe(path)
+      // ...and got nothing from outside the directory: a refusal, or the SPA's own index.html for a client route.
+      expect(reply.text, path).not.toContain('the secret next door')
+      expect(reply.text, path).not.toContain('root:')
+      expect(reply.text, path).not.toContain('"name"')
+      if (reply.status === 200) expect(reply.text, path).toContain('<title>react</title>')
     }
   })
 })
