@@ -19,9 +19,12 @@ export class DelayedSharedMarks {
     this.#delay = delay
   }
 
-  /** The port for one tab; a tab restored later starts from what has settled. */
+  /**
+   * The port for one tab, on that tab's own view (asking again for the same tab gives the same view); a tab opened or
+   * restored later starts from what has settled.
+   */
   portFor(env: FakeEnvironment): SharedMarksPort {
-    const view = new Map(this.settled)
+    const view = this.#views.get(env) ?? new Map(this.settled)
     this.#views.set(env, view)
     return {
       get: (key) => view.get(key) ?? null,

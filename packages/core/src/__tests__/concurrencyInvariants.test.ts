@@ -103,8 +103,13 @@ describe('invariant 1: a refresh request that was sent is never aborted; its ans
     for (let waited = 0; sim.server.stats.refreshRequests === 0 && waited < 1_000; waited++) await sim.clock.run(1)
     expect(sending()).not.toBeNull()
     await quietly(sim, refreshing)
+    const failedAt = sim.clock.now()
     await sim.clock.run(100)
     expect(sending()).toBeNull()
+    // The retry goes out after its backoff (about a second), not requestTimeoutMs (10 s) after the failed request left.
+    for (let waited = 0; sim.server.stats.refreshRequests < 2 && waited < 30_000; waited += 10) await sim.clock.run(10)
+    const retriedAt = sim.server.stats.refreshLog[1]!.at
+    expect(retriedAt - failedAt).toBeLessThan(2_500)
   })
 })
 
@@ -372,12 +377,21 @@ describe('invariant 5: a tab trusts a sibling only as far as the token says', ()
     for (let i = 0; i < 3; i++) sim.openTab()
     await quietly(sim, sim.open[0]!.auth.login({ username: 'u', password: 'secret' }))
     await quietly(sim, Promise.all(sim.open.map((each) => each.auth.getAccessToken())))
-    await sim.clock.run(120_000)
+    const from = sim.clock.now()
+    await sim.clock.run(240_000)
     const carried = JSON.stringify(sim.hub.posted)
     for (const token of sim.server.stats.issued) expect(carried).not.toContain(token)
     expect(carried).not.toContain('rt-')
     expect(sim.server.stats.reuseDetected).toBe(0)
     for (const each of sim.open) expect(each.auth.getState().status).toBe('authenticated')
+    // Once each: every tab refreshes its own token, once per lifetime (60 s tokens, refreshed after at least 36 s),
+    // so four minutes cost each tab four to six requests, never two for one lifetime.
+    for (const each of sim.open) {
+      const times = sim.server.stats.refreshLog.filter((entry) => entry.tab === each.id && entry.at >= from).map((entry) => entry.at)
+      expect(times.length, `tab ${each.id}`).toBeGreaterThanOrEqual(4)
+      expect(times.length, `tab ${each.id}`).toBeLessThanOrEqual(6)
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `tab ${each.id}`).toBeGreaterThanOrEqual(36_000)
+    }
   })
 })
 

@@ -79,6 +79,7 @@ describe('transient failures keep the session and retry with capped backoff', ()
     expect(guard(state.error)).toBe(true)
     expect(state.error).toBeInstanceOf(TokenlifeError)
     expect(state.error).toMatchObject({ transient: true, ...fields })
+    expect(states.length).toBeGreaterThan(1)
     expect(states.every((seen) => seen.status === 'authenticated')).toBe(true)
     // No tight loop: the first retry 45 s in, then only as fast as the backoff allows, capped at 45 s apart.
     expect(times[0]! - startedAt).toBe(45_000)

@@ -50,14 +50,16 @@ describe('oauthClientId: the public client identifies itself', () => {
     const { env, server, auth } = setup({ refreshToken: 'storage', storage: spyStorage() })
     await auth.start()
     await auth.login({ username: 'ada', password: 'secret' })
-    const bodies: URLSearchParams[] = []
+    const read: Promise<URLSearchParams>[] = []
     mswServer.events.on('request:start', ({ request }) => {
-      if (request.url.endsWith('/auth/refresh')) void request.clone().text().then((text) => bodies.push(new URLSearchParams(text)))
+      if (request.url.endsWith('/auth/refresh')) read.push(request.clone().text().then((text) => new URLSearchParams(text)))
     })
     await runFor(env, 2 * minute)
     mswServer.events.removeAllListeners()
+    const bodies = await Promise.all(read)
     expect(server.stats.refreshRequests).toBeGreaterThan(0)
-    expect(bodies.every((body) => !body.has('client_id'))).toBe(true)
+    expect(bodies).toHaveLength(server.stats.refreshRequests)
+    expect(bodies.map((body) => [body.get('grant_type'), body.has('client_id')])).toEqual(bodies.map(() => ['refresh_token', false]))
   })
 })
 
