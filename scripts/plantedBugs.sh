@@ -3,9 +3,11 @@
 # cross-tab property test and the invariant tests as CI does (or the tests a plant names), prints how many tests
 # caught it, and restores the file. Every plant must be caught; a property that cannot catch a planted bug proves nothing.
 #   bash scripts/plantedBugs.sh
+# Writes the tally to reports/plantedBugs.json (read by the reliability page); exits 1 when a plant is not caught.
 set -u
 cd "$(dirname "$0")/../packages/core"
 backup=$(mktemp)
+results=$(mktemp)
 plant() {
   local name="$1" file="$2" from="$3" to="$4" tests="${5:-src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts}"
   cp "$file" "$backup"
@@ -21,6 +23,12 @@ PY
   local failed; failed=$(echo "$out" | grep -cE "^\s+×")
   local first; first=$(echo "$out" | grep -E "Caused by|AssertionError" | head -1 | cut -c1-200)
   echo "PLANT $name: $failed failing tests; first: $first"
+  python3 - "$results" "$name" "$file" "$failed" "$first" <<'PY'
+import json, sys
+path, name, file, failed, first = sys.argv[1:6]
+with open(path, 'a') as out:
+    out.write(json.dumps({'name': name, 'file': 'packages/core/' + file, 'failingTests': int(failed), 'first': first}) + '\n')
+PY
 }
 plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const response = sendToCompletion(environment, request)" "  const response = (await import('./transport')).send(environment, request, { timeoutMs: 200 })"
 plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runLocked(task)" "    if (this.#env.locks && false) return this.#runLocked(task)"
@@ -36,3 +44,21 @@ plant "send even when the lock was taken over" src/refreshRequest.ts "  if (!ori
 plant "expiry from the message, not the JWT" src/sessionHolder.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
 plant "no keepalive on a sent refresh (a closed page cancels it)" src/transport.ts "{ keepalive: true, ...request.init }" "request.init" src/__tests__/transport.test.ts
 plant "send at once after a page left its refresh on the wire" src/refreshRequest.ts "  if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)" "  void afterUnfinishedSend"
+plant "cookie mode: release the lock once the refresh is sent (the next tab presents the cookie its answer replaces)" src/refreshFlight.ts "      bound ??= env.setTimeout(release, requestHoldMs(this.#options.timing))" "      bound ??= env.setTimeout(release, 0)" "src/__tests__/crossTab.test.ts src/__tests__/singleFlight.test.ts src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts"
+plant "a restored tab keeps the persisted access token of a session that ended" src/sessionRestore.ts "    void holder.queueStorage(() => holder.store.removeAccessToken())" "    void 0"
+plant "a new tab takes any sibling's answer, even one of a session that ended" src/sessionRestore.ts "    const shared = await holder.tabs.askForSession((candidate) => !holder.isEnded(candidate.startedAt))" "    const shared = await holder.tabs.askForSession(() => true)"
+
+# The tally, for the reliability page: every plant, how many tests caught it.
+root=$(cd ../.. && pwd)
+mkdir -p "$root/reports"
+python3 - "$results" "$root/reports/plantedBugs.json" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
+import datetime, json, sys
+source, target, commit = sys.argv[1:4]
+plants = [json.loads(line) for line in open(source) if line.strip()]
+json.dump({'date': datetime.datetime.now(datetime.timezone.utc).isoformat(), 'commit': commit, 'plants': plants}, open(target, 'w'), indent=2)
+open(target, 'a').write('\n')
+missed = [p['name'] for p in plants if p['failingTests'] == 0]
+print(f"{len(plants) - len(missed)} of {len(plants)} plants caught" + (f"; NOT caught: {missed}" if missed else ''))
+sys.exit(1 if missed else 0)
+PY
+

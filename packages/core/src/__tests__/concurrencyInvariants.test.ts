@@ -4,6 +4,7 @@ import type { LockManagerPort } from '../ports'
 import { TAB_PROTOCOL_VERSION } from '../tabMessages'
 import { setup } from './setup'
 import { createSimBrowser, type SimBrowser } from './simBrowser'
+import { createBrowser } from './tabs'
 
 /** Runs the simulated browser until `promise` settles (swallowing its rejection). */
 const quietly = (sim: SimBrowser, promise: Promise<unknown>) => settle(sim.clock, promise.catch(() => {}), { maxMs: 60_000 })
@@ -257,6 +258,50 @@ describe('invariant 3: a logout is final', () => {
     for (const each of sim.open) expect(each.auth.getState().status).toBe('unauthenticated')
     // The restored tab dropped the token it had kept.
     expect(restored.sessionValues.size).toBe(0)
+  })
+
+  it.each(['cookie', 'storage'] as const)(
+    '%s mode: a tab restored after a logout drops the access token it kept at once, even when its first refresh fails',
+    async (mode) => {
+      const sim = await signedIn(mode, 2, { persistAccessToken: true })
+      const [a, b] = sim.open
+      expect(a!.sessionValues.size).toBe(1)
+      sim.closeTab(a!)
+      await quietly(sim, b!.auth.logout())
+      // The server is down when the tab comes back: its start-up refresh fails, and it keeps trying.
+      const outage = (_request: Request) => new Response('down', { status: 503 })
+      for (let i = 0; i < 20; i++) sim.server.respondNextRefresh(outage)
+      const restored = sim.restoreTab()!
+      await quietly(sim, restored.auth.start())
+      await sim.clock.run(1_000)
+      expect(restored.auth.getState().accessToken).toBeUndefined()
+      // Nothing of the ended session is left behind in the tab's storage, although it has not heard from the server.
+      expect(restored.sessionValues.size).toBe(0)
+    },
+  )
+
+  it('a new tab that asks its siblings ignores an answer with a session that has ended (a sibling that missed the logout) and takes the newer one', async () => {
+    const browser = createBrowser({ mode: 'storage', sharedStorage: false })
+    // The stale tab listens first, so its answers arrive first.
+    const stale = browser.openTab()
+    await settle(browser.env, stale.auth.start())
+    const current = browser.openTab()
+    await current.auth.login({ username: 'u', password: 'secret' })
+    await settle(browser.env, Promise.resolve())
+    const ended = stale.auth.getState().accessToken
+    expect(ended).toBeDefined()
+    expect(ended).toBe(current.auth.getState().accessToken)
+    // The stale tab misses the logout and the next login (asleep), and still holds the ended session, which it is
+    // the first to offer.
+    stale.link.asleep = true
+    await current.auth.logout()
+    await current.auth.login({ username: 'u', password: 'secret' })
+    stale.link.asleep = false
+    expect(stale.auth.getState().accessToken).toBe(ended)
+    const newcomer = browser.openTab()
+    await settle(browser.env, newcomer.auth.start())
+    expect(newcomer.auth.getState()).toMatchObject({ status: 'authenticated', accessToken: current.auth.getState().accessToken })
+    expect(browser.server.stats.refreshRequests).toBe(0)
   })
 
   it('an "ended" message that arrives late does not end a session that started after it; a current one does', async () => {
