@@ -54,7 +54,7 @@ for _, userId in ipairs(expired) do redis.call('HDEL', KEYS[3], userId) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], version)
-redis.call('PUBLISH', ARGV[4], cjson.encode({ type = 'version', userId = ARGV[1], version = version, until = tonumber(ARGV[2]) }))
+redis.call('PUBLISH', ARGV[4], cjson.encode({ type = 'version', userId = ARGV[1], version = version, ['until'] = tonumber(ARGV[2]) }))
 return version
 `
 
