@@ -4,6 +4,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import type { AuthClient } from '@tokenlife/core'
 import type { AuthEvent, SigningKeyJwk } from '@tokenlife/server'
 import { generateSigningKey } from '@tokenlife/server'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
@@ -59,14 +60,14 @@ export interface Fleet {
   close(): Promise<void>
 }
 
-async function startInstance(name: string, redis: TestRedis, keys: SigningKeyJwk[], all: AuthEvent[]): Promise<Instance> {
+async function startInstance(name: string, redis: TestRedis, keys: SigningKeyJwk[], all: AuthEvent[], ttlSeconds: number): Promise<Instance> {
   const redisProxy = await startTcpProxy(redis.port)
   const events: AuthEvent[] = []
   const server = await startServer({
     port: 0,
     redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
     signingKeys: keys,
-    accessTokenTtlSeconds: TTL_SECONDS,
+    accessTokenTtlSeconds: ttlSeconds,
     retryWindowSeconds: 30,
     maxStalenessMs: BOUND_MS,
     passwordHashCost: 1024,
@@ -80,13 +81,13 @@ async function startInstance(name: string, redis: TestRedis, keys: SigningKeyJwk
   return { name, server, redisProxy, events }
 }
 
-/** Starts Redis, three instances, the proxy and Chromium. */
-export async function startFleet(): Promise<Fleet> {
+/** Starts Redis, three instances (issuing access tokens of `ttlSeconds`), the proxy and Chromium. */
+export async function startFleet({ ttlSeconds = TTL_SECONDS } = {}): Promise<Fleet> {
   const redis = await startTestRedis()
   const keys = [await generateSigningKey('EdDSA')]
   const instances: Instance[] = []
   const all: AuthEvent[] = []
-  for (const name of ['A', 'B', 'C']) instances.push(await startInstance(name, redis, keys, all))
+  for (const name of ['A', 'B', 'C']) instances.push(await startInstance(name, redis, keys, all, ttlSeconds))
   const bundle = await build({ entryPoints: [coreDist], bundle: true, format: 'esm', write: false, minify: true })
   const script = bundle.outputFiles[0]!.text
   let next = 0
@@ -149,7 +150,7 @@ export async function startFleet(): Promise<Fleet> {
 
 declare global {
   interface Window {
-    auth: import('@tokenlife/core').AuthClient
+    auth: AuthClient
     authFetch: typeof fetch
     seen: string[]
     ready: Promise<void>
