@@ -3,11 +3,23 @@
  * refresh token, and a revocation is written and published in one step. Keys follow `<prefix><kind>:<id>`.
  */
 
+/** A Lua function: a decoded JSON object as the flat field/value list HSET takes. */
+const HASH_FIELDS = `
+local function hashFields(object)
+  local fields = {}
+  for name, value in pairs(object) do
+    table.insert(fields, name)
+    table.insert(fields, tostring(value))
+  end
+  return fields
+end
+`
+
 /**
  * Rotation. KEYS: the old token, the successor, the family. ARGV: at, successor hash, the successor's fields as JSON.
  * Returns 'rotated' | 'used' | 'revoked' | 'unknown'.
  */
-export const ROTATE = `
+export const ROTATE = `${HASH_FIELDS}
 local old = redis.call('HMGET', KEYS[1], 'usedAt', 'familyId')
 if not old[2] then return 'unknown' end
 if old[1] ~= '' then return 'used' end
@@ -15,12 +27,7 @@ local revokedAt = redis.call('HGET', KEYS[3], 'revokedAt')
 if revokedAt == false or revokedAt ~= '' then return 'revoked' end
 redis.call('HSET', KEYS[1], 'usedAt', ARGV[1], 'successorHash', ARGV[2])
 local record = cjson.decode(ARGV[3])
-local fields = {}
-for name, value in pairs(record) do
-  table.insert(fields, name)
-  table.insert(fields, tostring(value))
-end
-redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('HSET', KEYS[2], unpack(hashFields(record)))
 redis.call('PEXPIREAT', KEYS[2], record.expiresAt)
 local familyExpiry = redis.call('PEXPIRETIME', KEYS[3])
 if familyExpiry < tonumber(record.expiresAt) then redis.call('PEXPIREAT', KEYS[3], record.expiresAt) end
@@ -86,14 +93,9 @@ return count
 `
 
 /** Creates a user unless the email is taken. KEYS: the email key, the user. ARGV: id, then the fields as JSON. */
-export const CREATE_USER = `
+export const CREATE_USER = `${HASH_FIELDS}
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then return 0 end
 local user = cjson.decode(ARGV[2])
-local fields = {}
-for name, value in pairs(user) do
-  table.insert(fields, name)
-  table.insert(fields, tostring(value))
-end
-redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('HSET', KEYS[2], unpack(hashFields(user)))
 return 1
 `

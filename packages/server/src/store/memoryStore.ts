@@ -63,22 +63,12 @@ export class MemoryStore implements AuthStore {
   }
 
   async revokeFamily(id: string, at: number, reason: string): Promise<void> {
-    const family = this.families.get(id)
-    if (family && family.revokedAt === null) {
-      family.revokedAt = at
-      family.revokedReason = reason
-    }
+    revoke(this.families.get(id), at, reason)
   }
 
   async revokeUserFamilies(userId: string, at: number, reason: string): Promise<number> {
     let count = 0
-    for (const family of this.families.values()) {
-      if (family.userId === userId && family.revokedAt === null) {
-        family.revokedAt = at
-        family.revokedReason = reason
-        count += 1
-      }
-    }
+    for (const family of this.families.values()) if (family.userId === userId && revoke(family, at, reason)) count += 1
     return count
   }
 
@@ -153,4 +143,12 @@ export class MemoryStore implements AuthStore {
   #publish(change: RevocationChange): void {
     for (const listener of this.#listeners) listener.change(change)
   }
+}
+
+/** Revokes a live family; `false` when there is none or it already was revoked (the first reason wins). */
+function revoke(family: TokenFamily | undefined, at: number, reason: string): boolean {
+  if (!family || family.revokedAt !== null) return false
+  family.revokedAt = at
+  family.revokedReason = reason
+  return true
 }
