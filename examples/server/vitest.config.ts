@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'app', environment: 'node', include: ['test/*.test.ts'], testTimeout: 15_000 },
+        test: { name: 'app', environment: 'node', include: ['test/*.test.ts'], testTimeout: 30_000 },
       },
       {
         // Three instances on a real Redis, real Chromium tabs, faults: needs redis-server, Chromium, the built core.

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { InMemoryAuthStore } from '../src/index'
 import { call, DEMO, login, signIn, start } from './helpers'
 
-/** A store as slow as a networked database: every user lookup takes 30 ms, so concurrent attempts overlap. */
+/** A store as slow as a networked database: every user lookup takes 250 ms, so concurrent attempts overlap (even when a loaded machine spreads their arrival). */
 class SlowUserStore extends InMemoryAuthStore {
   override async findUserByEmail(email: string) {
-    await sleep(30)
+    await sleep(250)
     return super.findUserByEmail(email)
   }
   override async findUserById(id: string) {
-    await sleep(30)
+    await sleep(250)
     return super.findUserById(id)
   }
 }
