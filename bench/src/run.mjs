@@ -3,6 +3,8 @@
 // `--parts=size,tabs,sleep,fleet,overhead,leaks` runs some parts only (RESULTS.md is then written to RESULTS.partial.md).
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+
+const SERVER_SECTION = '## 7. The server half'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import process from 'node:process'
@@ -79,7 +81,15 @@ if (smoke) {
   process.exit(0)
 }
 
-writeFileSync(new URL(partsArg ? '../RESULTS.partial.md' : '../RESULTS.md', import.meta.url), resultsMarkdown())
+// The server half's section comes from `pnpm bench:server` (packages/server/bench): kept as it is.
+const serverSectionOf = (text) => (text.includes(SERVER_SECTION) ? text.slice(text.indexOf(SERVER_SECTION)) : '')
+let serverSection = ''
+try {
+  serverSection = serverSectionOf(readFileSync(new URL('../RESULTS.md', import.meta.url), 'utf8'))
+} catch {
+  // No RESULTS.md yet.
+}
+writeFileSync(new URL(partsArg ? '../RESULTS.partial.md' : '../RESULTS.md', import.meta.url), resultsMarkdown() + (serverSection ? `\n${serverSection}` : ''))
 log(`wrote bench/${partsArg ? 'RESULTS.partial.md' : 'RESULTS.md'}`)
 process.exit(0)
 

@@ -140,6 +140,7 @@ export class AuthClient {
       const requestedAt = this.#holder.stamp()
       const response = await send(this.#env, request, { timeoutMs: timing.requestTimeoutMs })
       const exchange = await readTokenResponse(this.#env, wireFormat, loginUrl, response, 'login')
+      this.#holder.tabs.heardServer(this.#options.refreshUrl, response)
       this.#assertUsable()
       const adopted = this.#holder.acceptExchange(exchange, 'login', { startedAt: requestedAt, requestedAt })
       if (!adopted) {

@@ -37,7 +37,13 @@ export async function sendRefresh(
   const response = sendToCompletion(environment, request)
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
-  void response.then(answered, () => environment.setTimeout(answered, 0))
+  void response.then(
+    (answer) => {
+      if (answer.ok) holder.tabs.heardServer(refreshUrl, answer)
+      answered()
+    },
+    () => environment.setTimeout(answered, 0),
+  )
   return { response, refreshToken, startedAt, requestedAt }
 }
 
@@ -46,12 +52,16 @@ export async function sendRefresh(
  * Its `keepalive` request goes on, and its answer will still set the rotated cookie; a request sent now would
  * present the cookie it replaces, which a strict server punishes by revoking the session. So, unless a session
  * requested at or after it is known (the request was answered), this waits until that answer is overdue:
- * `requestTimeoutMs` after it left.
+ * `requestTimeoutMs` after it left. A server that advertised a retry window (`Tokenlife-Retry-Window`) answers the
+ * replaced cookie with the same successor while the window lasts: then this sends at once, if the request, given
+ * `requestTimeoutMs` to arrive, is still inside the window.
  */
 async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock): Promise<void> {
   const { environment: env, timing } = options
   const at = holder.tabs.unfinishedSend()
   if (at === undefined || env.now() >= at + timing.requestTimeoutMs) return
+  const windowMs = holder.tabs.retryWindowMs(options.refreshUrl)
+  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return
   const newest = await lock.newest()
   if (Math.max(newest?.requestedAt ?? -Infinity, holder.session?.requestedAt ?? -Infinity) >= at) return
   await new Promise<void>((resolve) => env.setTimeout(resolve, at + timing.requestTimeoutMs - env.now()))

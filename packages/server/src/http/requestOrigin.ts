@@ -1,6 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
-import type { Context } from 'hono'
-
 /**
  * Where a request came from and how it reached us, with or without a trusted reverse proxy in front. Only when
  * `trustProxy` is on are `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` believed: anyone can send
@@ -11,46 +8,45 @@ export interface ProxySetting {
 }
 
 /** The first value of a comma-separated forwarding header, trimmed; `undefined` when absent or empty. */
-function firstForwarded(c: Context, name: string): string | undefined {
-  const value = c.req.header(name)?.split(',')[0]?.trim()
+function firstForwarded(request: Request, name: string): string | undefined {
+  const value = request.headers.get(name)?.split(',')[0]?.trim()
   return value ? value : undefined
 }
 
 /** `'https:'` when the request reached the server (or, with `trustProxy`, the proxy) over TLS, else `'http:'`. */
-export function requestProtocol(c: Context, { trustProxy }: ProxySetting): 'http:' | 'https:' {
+export function requestProtocol(request: Request, { trustProxy }: ProxySetting): 'http:' | 'https:' {
   if (trustProxy) {
-    const forwarded = firstForwarded(c, 'x-forwarded-proto')?.toLowerCase()
+    const forwarded = firstForwarded(request, 'x-forwarded-proto')?.toLowerCase()
     if (forwarded === 'https' || forwarded === 'http') return `${forwarded}:`
   }
-  return new URL(c.req.url).protocol === 'https:' ? 'https:' : 'http:'
+  return new URL(request.url).protocol === 'https:' ? 'https:' : 'http:'
 }
 
 /**
- * The server's own origin as the browser addressed it: scheme (see {@link requestProtocol}) and `Host` (with
+ * The server's own origin as the browser addressed it: scheme (see {@link requestProtocol}) and host (with
  * `trustProxy`, `X-Forwarded-Host` when present). `undefined` when that is not a valid host.
  */
-export function requestOrigin(c: Context, setting: ProxySetting): string | undefined {
-  const host = (setting.trustProxy && firstForwarded(c, 'x-forwarded-host')) || new URL(c.req.url).host
+export function requestOrigin(request: Request, setting: ProxySetting): string | undefined {
+  const host = (setting.trustProxy && firstForwarded(request, 'x-forwarded-host')) || new URL(request.url).host
   try {
-    const url = new URL(`${requestProtocol(c, setting)}//${host}`)
+    const url = new URL(`${requestProtocol(request, setting)}//${host}`)
     return url.host === '' ? undefined : url.origin
   } catch {
     return undefined
   }
 }
 
-/** The client's address: the socket's peer, or with `trustProxy` the last `X-Forwarded-For` hop (the one our proxy added). */
-export function clientIp(c: Context, { trustProxy }: ProxySetting): string {
+/**
+ * The client's address: with `trustProxy` the last `X-Forwarded-For` hop (the one our proxy added), else what the
+ * host framework says (`peer`: the socket's remote address), else `'unknown'`.
+ */
+export function clientIp(request: Request, { trustProxy }: ProxySetting, peer: string | undefined): string {
   if (trustProxy) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
+    const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
     const last = hops[hops.length - 1]
     if (last) return last.slice(0, 64)
   }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
+  return peer ?? 'unknown'
 }
 
 /**
@@ -67,9 +63,7 @@ export function normalizeAllowedOrigins(origins: readonly string[]): Set<string>
       url = undefined
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
-      throw new TypeError(
-        `tokenlife: allowedOrigins entries must be origins like "https://app.example.com", got ${JSON.stringify(entry)}`,
-      )
+      throw new TypeError(`tokenlife: allowedOrigins entries must be origins like "https://app.example.com", got ${JSON.stringify(entry)}`)
     }
     const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry
     if (bare.toLowerCase() !== url.origin) {
@@ -90,16 +84,13 @@ export function normalizeAllowedOrigins(origins: readonly string[]): Set<string>
  * - without `Origin`, a `Sec-Fetch-Site` of `cross-site` or `same-site` is refused (a browser said so);
  * - with neither, the request is not from a browser that could be tricked into it (curl, a server, a test): it passes.
  */
-export function crossSiteRefusal(
-  c: Context,
-  setting: ProxySetting & { allowedOrigins: ReadonlySet<string> },
-): string | undefined {
-  const origin = c.req.header('origin')
-  if (origin !== undefined) {
-    if (origin === requestOrigin(c, setting) || setting.allowedOrigins.has(origin)) return undefined
+export function crossSiteRefusal(request: Request, setting: ProxySetting & { allowedOrigins: ReadonlySet<string> }): string | undefined {
+  const origin = request.headers.get('origin')
+  if (origin !== null) {
+    if (origin === requestOrigin(request, setting) || setting.allowedOrigins.has(origin)) return undefined
     return `cross-site request refused: Origin ${origin.slice(0, 200)} is not allowed`
   }
-  const site = c.req.header('sec-fetch-site')?.trim().toLowerCase()
+  const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase()
   if (site === 'cross-site' || site === 'same-site') return `cross-site request refused (Sec-Fetch-Site: ${site})`
   return undefined
 }

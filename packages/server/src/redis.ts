@@ -1,0 +1,2 @@
+export { RedisStore } from './redis/redisStore'
+export type { RedisStoreOptions } from './redis/redisStore'

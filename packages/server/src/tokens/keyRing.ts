@@ -1,0 +1,100 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose'
+import type { CryptoKey, JWK, JWTPayload, JWTVerifyGetKey } from 'jose'
+import { checkSecretStrength } from './secretStrength'
+
+/** The asymmetric algorithms a key ring signs with: Ed25519 (`EdDSA`) or P-256 (`ES256`). */
+export type SigningAlgorithm = 'EdDSA' | 'ES256'
+
+/** A private signing key as a JWK, with its `kid` and `alg` (what {@link generateSigningKey} returns). */
+export interface SigningKeyJwk extends JWK {
+  kid: string
+  alg: SigningAlgorithm
+}
+
+/** The public keys of a ring, as served at the JWKS endpoint. */
+export interface JsonWebKeySet {
+  keys: JWK[]
+}
+
+/**
+ * Signs access tokens and tells verifiers which keys to trust. Asymmetric (EdDSA or ES256, each key with a `kid`,
+ * the public ones published as a JWKS): API servers verify with the public keys only. Or HS256 with one shared
+ * secret, for a single process (the demo); then there is no JWKS, and every verifier holds the secret.
+ */
+export interface KeyRing {
+  /** The algorithms a token may be signed with: `['HS256']`, or those of the ring's keys. */
+  readonly algorithms: string[]
+  /** The `kid` new tokens are signed with (`undefined` for HS256). */
+  readonly signingKid: string | undefined
+  /** Signs `claims` as a JWT with the signing key (header: `alg`, `typ: JWT`, `kid`). */
+  sign(claims: JWTPayload): Promise<string>
+  /** The verification key for jose's `jwtVerify`: the secret, or a resolver by `kid` over the public keys. */
+  readonly verificationKey: Uint8Array | JWTVerifyGetKey
+  /** The public keys (empty for HS256): what `GET /.well-known/jwks.json` serves. */
+  jwks(): JsonWebKeySet
+}
+
+/** A new private signing key as a JWK (`EdDSA` by default), with `kid`, `alg` and `use: 'sig'`. Keep it secret. */
+export async function generateSigningKey(alg: SigningAlgorithm = 'EdDSA', kid: string = randomUUID()): Promise<SigningKeyJwk> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) })
+  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' }
+}
+
+/**
+ * An HS256 ring: one secret shared by the issuer and every verifier. For one process (the demo); throws a
+ * `TypeError` for a secret under 32 bytes or a visibly guessable one.
+ */
+export function createSecretKeyRing(secret: string | Uint8Array): KeyRing {
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
+  checkSecretStrength(key)
+  return {
+    algorithms: ['HS256'],
+    signingKid: undefined,
+    verificationKey: key,
+    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key),
+    jwks: () => ({ keys: [] }),
+  }
+}
+
+/** 32 random bytes: an HS256 secret for one process that lives as long as it does. */
+export function randomSecret(): Uint8Array {
+  return new Uint8Array(randomBytes(32))
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']
+
+/**
+ * An asymmetric ring from private JWKs (each with `kid` and `alg`: `EdDSA` or `ES256`). The first signs unless
+ * `signWith` names another; every key is published and trusted, so a key can be added before it signs and kept after
+ * it stopped, until the tokens it signed have expired (see docs/server.md, "Rotating keys"). Throws a `TypeError` for
+ * a key without `kid`, with another `alg`, or without its private part, and for duplicate `kid`s.
+ */
+export async function createKeyRing(keys: readonly SigningKeyJwk[], options: { signWith?: string } = {}): Promise<KeyRing> {
+  if (keys.length === 0) throw new TypeError('tokenlife: a key ring needs at least one key (see generateSigningKey)')
+  const kids = new Set<string>()
+  const imported: Array<{ jwk: SigningKeyJwk; key: CryptoKey; publicJwk: JWK }> = []
+  for (const jwk of keys) {
+    if (typeof jwk.kid !== 'string' || jwk.kid === '') throw new TypeError('tokenlife: every signing key needs a kid')
+    if (jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256') {
+      throw new TypeError(`tokenlife: signing key ${jwk.kid} has alg ${String(jwk.alg)}; use EdDSA or ES256`)
+    }
+    if (typeof jwk.d !== 'string') throw new TypeError(`tokenlife: signing key ${jwk.kid} has no private part (d)`)
+    if (kids.has(jwk.kid)) throw new TypeError(`tokenlife: two signing keys have the kid ${jwk.kid}`)
+    kids.add(jwk.kid)
+    const key = (await importJWK(jwk, jwk.alg)) as CryptoKey
+    const publicJwk: JWK = Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.includes(name)))
+    imported.push({ jwk, key, publicJwk: { ...publicJwk, use: 'sig' } })
+  }
+  const signer = options.signWith === undefined ? imported[0] : imported.find((entry) => entry.jwk.kid === options.signWith)
+  if (!signer) throw new TypeError(`tokenlife: signWith names no key of the ring: ${options.signWith}`)
+  const set: JsonWebKeySet = { keys: imported.map((entry) => entry.publicJwk) }
+  return {
+    algorithms: [...new Set(imported.map((entry) => entry.jwk.alg))],
+    signingKid: signer.jwk.kid,
+    verificationKey: createLocalJWKSet(set),
+    sign: (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: signer.jwk.alg, typ: 'JWT', kid: signer.jwk.kid }).sign(signer.key),
+    jwks: () => structuredClone(set),
+  }
+}
