@@ -47,6 +47,8 @@ plant "send at once after a page left its refresh on the wire" src/refreshReques
 plant "cookie mode: release the lock once the refresh is sent (the next tab presents the cookie its answer replaces)" src/refreshFlight.ts "      bound ??= env.setTimeout(release, requestHoldMs(this.#options.timing))" "      bound ??= env.setTimeout(release, 0)" "src/__tests__/crossTab.test.ts src/__tests__/singleFlight.test.ts src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts"
 plant "a restored tab keeps the persisted access token of a session that ended" src/sessionRestore.ts "    void holder.queueStorage(() => holder.store.removeAccessToken())" "    void 0"
 plant "a new tab takes any sibling's answer, even one of a session that ended" src/sessionRestore.ts "    const shared = await holder.tabs.askForSession((candidate) => !holder.isEnded(candidate.startedAt))" "    const shared = await holder.tabs.askForSession(() => true)"
+plant "skip the wait after a closed page even when the server advertised no retry window" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  if (true) return"
+plant "ignore the server's retry window (a reloaded page waits out requestTimeoutMs)" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  void windowMs" src/__tests__/retryWindow.test.ts
 
 # The tally, for the reliability page: every plant, how many tests caught it.
 root=$(cd ../.. && pwd)
