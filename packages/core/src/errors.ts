@@ -1,6 +1,14 @@
+import type { CoreCode } from './diagnostics/codes'
+import { diagnosticText } from './diagnostics/diagnostic'
+
 /** Fields every tokenlife error carries. */
 export interface TokenlifeErrorOptions {
   cause?: unknown
+  /**
+   * The code of its troubleshooting entry (`'TL201'`): https://tokenlife.dev/troubleshooting. Set by tokenlife for every
+   * error it raises.
+   */
+  code?: string
 }
 
 /**
@@ -11,12 +19,26 @@ export class TokenlifeError extends Error {
   override readonly name: string = 'TokenlifeError'
   /** Whether retrying later may succeed (the session is kept). */
   readonly transient: boolean
+  /**
+   * The stable code of this error (`'TL201'`), the same in the development and the production build; its entry on
+   * https://tokenlife.dev/troubleshooting says what it means, the likely cause and the fix.
+   */
+  readonly code: string | undefined
 
   constructor(message: string, options: TokenlifeErrorOptions & { transient?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.transient = options.transient ?? false
+    this.code = options.code
   }
 }
+
+/** The message and code of a tokenlife error, from the diagnostics table (development) or the code alone. */
+const coded = (code: CoreCode, subject: string | undefined, details: unknown[], options: TokenlifeErrorOptions & { transient?: boolean }) =>
+  [diagnosticText(code, subject, ...details), { ...options, code }] as const
+
+/** A {@link TokenlifeError} with `code`, its message from the diagnostics table. For tokenlife's own use. */
+export const tokenlifeError = (code: CoreCode, options: TokenlifeErrorOptions & { transient?: boolean } = {}): TokenlifeError =>
+  new TokenlifeError(...coded(code, undefined, [], options))
 
 /** The request never got an HTTP response: offline, DNS, CORS, connection reset, or it timed out. */
 export class NetworkError extends TokenlifeError {
@@ -27,10 +49,7 @@ export class NetworkError extends TokenlifeError {
   readonly timedOut: boolean
 
   constructor(url: string, options: TokenlifeErrorOptions & { timedOut?: boolean } = {}) {
-    super(options.timedOut ? `Request to ${url} timed out` : `Request to ${url} failed: no response`, {
-      ...options,
-      transient: true,
-    })
+    super(...coded(options.timedOut ? 'TL202' : 'TL201', url, [], { ...options, transient: true }))
     this.url = url
     this.timedOut = options.timedOut ?? false
   }
@@ -45,14 +64,17 @@ export class ServerError extends TokenlifeError {
   readonly retryAfterMs: number | undefined
 
   constructor(url: string, status: number, options: TokenlifeErrorOptions & { retryAfterMs?: number } = {}) {
-    super(`Request to ${url} failed with HTTP ${status}`, { ...options, transient: true })
+    super(...coded('TL203', url, [status], { ...options, transient: true }))
     this.url = url
     this.status = status
     this.retryAfterMs = options.retryAfterMs
   }
 }
 
-/** A success status with a body tokenlife could not use: not JSON, no `access_token`, or a JWT it cannot decode. */
+/**
+ * A success status with a body tokenlife could not use: not JSON, no `access_token`, or a JWT it cannot decode. Its
+ * `code` (TL204–TL211) tells which.
+ */
 export class InvalidResponseError extends TokenlifeError {
   override readonly name = 'InvalidResponseError' as const
   readonly url: string
@@ -60,7 +82,7 @@ export class InvalidResponseError extends TokenlifeError {
   readonly problem: string
 
   constructor(url: string, problem: string, options: TokenlifeErrorOptions = {}) {
-    super(`Invalid token response from ${url}: ${problem}`, { ...options, transient: true })
+    super(...coded((options.code as CoreCode | undefined) ?? 'TL205', url, [problem], { ...options, transient: true }))
     this.url = url
     this.problem = problem
   }
@@ -85,8 +107,8 @@ export class SessionEndedError extends TokenlifeError {
     reason: 'revoked' | 'logout' | 'no_session',
     options: TokenlifeErrorOptions & { status?: number; error?: string; description?: string } = {},
   ) {
-    const detail = options.description ?? options.error
-    super(`The session has ended (${reason})${detail ? `: ${detail}` : ''}`, options)
+    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : 'TL214'
+    super(...coded(code, undefined, [options.description ?? options.error], options))
     this.reason = reason
     this.status = options.status
     this.error = options.error
@@ -103,7 +125,7 @@ export class LoginError extends TokenlifeError {
   readonly description: string | undefined
 
   constructor(status: number, options: TokenlifeErrorOptions & { error?: string; description?: string } = {}) {
-    super(`Login failed with HTTP ${status}${options.description ? `: ${options.description}` : options.error ? `: ${options.error}` : ''}`, options)
+    super(...coded('TL215', undefined, [status, options.description ?? options.error], options))
     this.status = status
     this.error = options.error
     this.description = options.description
@@ -118,6 +140,7 @@ export type ConfigurationErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
 
+/** Kept in both builds: `ConfigurationError.likelyCause` is data an app may show. */
 const likelyCauses: Record<ConfigurationErrorCode, string> = {
   invalid_client: 'missing or wrong `oauthClientId`, or the client is not public (auth method `none`)',
   invalid_request: 'missing or wrong `oauthClientId` (a public client sends client_id), or `refreshUrl` is not the token endpoint',
@@ -125,6 +148,15 @@ const likelyCauses: Record<ConfigurationErrorCode, string> = {
   unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
   invalid_scope: 'a scope this client may not have',
 }
+
+/** The troubleshooting entry of each configuration error. */
+const configurationCodes = {
+  invalid_client: 'TL216',
+  invalid_request: 'TL217',
+  unauthorized_client: 'TL218',
+  unsupported_grant_type: 'TL219',
+  invalid_scope: 'TL220',
+} as const satisfies Record<ConfigurationErrorCode, CoreCode>
 
 /**
  * The refresh endpoint refused the request because of how the client is configured, not because the session is
@@ -160,7 +192,7 @@ export class ConfigurationError extends TokenlifeError {
   ) {
     const likelyCause = likelyCauses[error]
     const detail = options.description ? `${error}: ${options.description}` : error
-    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}; not retried.`, options)
+    super(...coded(configurationCodes[error], url, [status, detail, likelyCause], options))
     this.url = url
     this.status = status
     this.error = error

@@ -1,3 +1,4 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { NormalizedOptions } from './options'
 import { send } from './transport'
 
@@ -36,14 +37,14 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
       } catch {
         // Not JSON: the status says it all.
       }
-      failure = new Error(`HTTP ${response.status}${detail}`)
+      failure = Object.assign(new Error(`HTTP ${response.status}${detail}`), { code: 'TL221' })
     }
   } catch (error) {
     failure = error
   }
   if (failure !== undefined && options.debug !== undefined) {
     const why = failure instanceof Error ? failure.message : String(failure)
-    environment.warn(`logout could not revoke the session at ${logoutUrl} (${why}): the refresh token may still be valid there`)
+    environment.warn(diagnosticText('TL221', logoutUrl, why))
   }
   return failure
 }

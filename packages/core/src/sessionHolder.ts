@@ -1,3 +1,4 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { AuthEvent, SessionSource } from './authEvents'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
@@ -121,7 +122,7 @@ export class SessionHolder {
   /** Runs storage work in order, so a clear can never be overtaken by an earlier write. */
   queueStorage<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#storageQueue.then(work)
-    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(`storage failed: ${String(error)}`))
+    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(diagnosticText('TL302', undefined, error)))
     return result
   }
 
@@ -243,7 +244,7 @@ export class SessionHolder {
         await callback(reason)
       } catch (error) {
         this.state.emit({ type: 'cleanup-failed', error })
-        this.#env.warn(`a session-end callback threw: ${String(error)}`)
+        this.#env.warn(diagnosticText('TL140', undefined, error))
       }
     })
     return Promise.all([ended, ...callbacks]).then(() => undefined)

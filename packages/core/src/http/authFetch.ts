@@ -1,3 +1,4 @@
+import { invalid } from '../diagnostics/diagnostic'
 import type { AuthHost } from './authHost'
 import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
 import { resolveRequestUrl } from '../originPolicy'
@@ -79,10 +80,7 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, reques
       return send(input, init)
     }
     if (isOneShotBody(init?.body)) {
-      throw new TypeError(
-        'tokenlife: createAuthFetch cannot resend a ReadableStream body after a token refresh. Pass a string, Blob, ' +
-          'ArrayBuffer, FormData or URLSearchParams (e.g. `await new Response(stream).blob()`), or use createAuthHttp.',
-      )
+      invalid('TL403', 'createAuthFetch')
     }
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
     // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).

@@ -1,3 +1,4 @@
+import { invalid } from '../diagnostics/diagnostic'
 import { abortable } from '../abortable'
 import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
@@ -52,10 +53,10 @@ export function bearerToken(header: string | null): string | undefined {
 }
 
 function checkOptions(options: AuthHttpOptions): Required<AuthHttpOptions> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('tokenlife: HTTP helper options must be an object')
-  const refreshOn = options.refreshOn ?? 'any-401'
-  if (refreshOn !== 'any-401' && refreshOn !== 'invalid-token') {
-    throw new TypeError(`tokenlife: option \`refreshOn\` must be 'any-401' or 'invalid-token', got ${JSON.stringify(refreshOn)}`)
+  const refreshOn = options?.refreshOn ?? 'any-401'
+  if (process.env.NODE_ENV !== 'production') {
+    if (typeof options !== 'object' || options === null) invalid('TL401')
+    if (refreshOn !== 'any-401' && refreshOn !== 'invalid-token') invalid('TL402', 'refreshOn', [refreshOn])
   }
   return { refreshOn }
 }
