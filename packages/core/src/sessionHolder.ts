@@ -1,5 +1,6 @@
 import { diagnosticText } from './diagnostics/diagnostic'
 import type { AuthEvent, SessionSource } from './authEvents'
+import { createDebugLog } from './debugLog'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
@@ -68,6 +69,8 @@ export class SessionHolder {
     this.#env = options.environment
     this.#hooks = hooks
     this.state = new StateStore(this.#env.warn, options.debug)
+    // Debug logging a support engineer can switch on in a running app (localStorage `tokenlife:debug`).
+    this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
