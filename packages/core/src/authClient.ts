@@ -155,12 +155,13 @@ export class AuthClient {
   }
 
   /**
-   * Adopts tokens obtained by any other flow. Throws a `TypeError` when they are unusable (not a string, a JWT that
+   * Adopts tokens obtained by any other flow. A JWT `exp` (without `expiresIn`) is converted with the server clock
+   * offset learnt from earlier responses. Throws a `TypeError` when they are unusable (not a string, a JWT that
    * does not decode, no way to tell the expiry).
    */
   setTokens(tokens: TokenInput): AuthenticatedState {
     this.#assertUsable()
-    const info = readTokenInput(tokens, this.#env.now(), 0)
+    const info = readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0)
     this.#attach()
     const requestedAt = this.#holder.stamp()
     const adopted = this.#holder.adopt({ token: info, startedAt: requestedAt, requestedAt }, tokens.refreshToken, 'setTokens')

@@ -86,6 +86,11 @@ export class SessionHolder {
     return this.#session
   }
 
+  /** Server time minus device time, learnt from the last token response (`Date`, `iat`); `undefined` before one. */
+  get clockOffsetMs(): number | undefined {
+    return this.#clockOffsetMs
+  }
+
   /** Storage mode: the refresh token this tab last knew (storage may hold a newer one from a sibling). */
   get refreshToken(): string | undefined {
     return this.#refreshToken
