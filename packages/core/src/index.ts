@@ -52,3 +52,5 @@ export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexe
 export { createAuthFetch } from './http/authFetch'
 export type { AuthHttpOptions } from './http/authorizeRequest'
 export type { AuthHost } from './http/authHost'
+export { troubleshootingUrl, diagnosticMessage } from './diagnostics/diagnostic'
+export type { DiagnosticEntry, DiagnosticTable } from './diagnostics/diagnosticEntry'

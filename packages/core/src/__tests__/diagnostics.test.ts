@@ -7,6 +7,7 @@ import { codedError, diagnosticText, troubleshootingUrl } from '../diagnostics/d
 import {
   ConfigurationError,
   createAuthClient,
+  diagnosticMessage,
   InvalidResponseError,
   LoginError,
   NetworkError,
@@ -101,6 +102,12 @@ describe('messages (development: the table; tests run the source as the developm
     const text = diagnosticText('TL303', undefined, 15_000)
     expect(text).toBe(`${diagnostics.TL303.message(undefined, 15_000)} (TL303: https://tokenlife.dev/troubleshooting#tl303)`)
     expect(troubleshootingUrl('TL303')).toBe('https://tokenlife.dev/troubleshooting#tl303')
+  })
+
+  it('diagnosticMessage() is the one format, exported for the packages that plug into the codes', () => {
+    expect(diagnosticMessage('TL701', undefined, 'no provider')).toBe('no provider (TL701: https://tokenlife.dev/troubleshooting#tl701)')
+    expect(diagnosticMessage('TL109', 'timing.jitterRatio', undefined)).toBe('TL109 timing.jitterRatio: https://tokenlife.dev/troubleshooting#tl109')
+    expect(diagnosticMessage('TL305', undefined, undefined)).toBe('TL305: https://tokenlife.dev/troubleshooting#tl305')
   })
 
   it('bad input throws a TypeError carrying the code', () => {
