@@ -3,6 +3,7 @@ import { diagnosticText } from './diagnostics/diagnostic'
 
 /** Fields every tokenlife error carries. */
 export interface TokenlifeErrorOptions {
+  /** What caused it (a `fetch` `TypeError`, a parse error, …), as `Error.cause`. */
   cause?: unknown
   /**
    * The code of its troubleshooting entry (`'TL201'`): https://tokenlife.dev/troubleshooting. Set by tokenlife for every
@@ -16,6 +17,7 @@ export interface TokenlifeErrorOptions {
  * has a literal `name`; use the `isXError` guards rather than `instanceof` when errors may cross realms.
  */
 export class TokenlifeError extends Error {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name: string = 'TokenlifeError'
   /** Whether retrying later may succeed (the session is kept). */
   readonly transient: boolean
@@ -42,6 +44,7 @@ export const tokenlifeError = (code: CoreCode, options: TokenlifeErrorOptions & 
 
 /** The request never got an HTTP response: offline, DNS, CORS, connection reset, or it timed out. */
 export class NetworkError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'NetworkError' as const
   /** The URL that could not be reached. */
   readonly url: string
@@ -57,8 +60,11 @@ export class NetworkError extends TokenlifeError {
 
 /** The server answered with a status that means "try again later": 5xx, 429, or another unexpected status. */
 export class ServerError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'ServerError' as const
+  /** The endpoint the request went to. */
   readonly url: string
+  /** The HTTP status of the answer. */
   readonly status: number
   /** How long the server asked us to wait (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined
@@ -76,7 +82,9 @@ export class ServerError extends TokenlifeError {
  * `code` (TL204–TL211) tells which.
  */
 export class InvalidResponseError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'InvalidResponseError' as const
+  /** The endpoint the request went to. */
   readonly url: string
   /** What was wrong with the response. */
   readonly problem: string
@@ -93,6 +101,7 @@ export class InvalidResponseError extends TokenlifeError {
  * The client is `unauthenticated` with {@link SessionEndedError.reason}.
  */
 export class SessionEndedError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'SessionEndedError' as const
   /** Why the session ended: `'revoked'`, `'logout'` or `'no_session'`. */
   readonly reason: 'revoked' | 'logout' | 'no_session'
@@ -118,10 +127,13 @@ export class SessionEndedError extends TokenlifeError {
 
 /** The login endpoint refused the credentials (or answered with another 4xx). The client state is unchanged. */
 export class LoginError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'LoginError' as const
+  /** The HTTP status of the answer. */
   readonly status: number
   /** The OAuth-style `error` code, e.g. `'invalid_grant'` or `'invalid_request'`. */
   readonly error: string | undefined
+  /** The server's `error_description`, when there was one. */
   readonly description: string | undefined
 
   constructor(status: number, options: TokenlifeErrorOptions & { error?: string; description?: string } = {}) {
@@ -172,6 +184,7 @@ const configurationCodes = {
  * ```
  */
 export class ConfigurationError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'ConfigurationError' as const
   /** The endpoint that refused the request. */
   readonly url: string

@@ -10,6 +10,7 @@ export type {
   UnauthenticatedReason,
   TokenClaims,
   AuthStateField,
+  SessionEndReason,
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
@@ -44,6 +45,7 @@ export {
   isLoginError,
   isConfigurationError,
   type ConfigurationErrorCode,
+  type TokenlifeErrorOptions,
 } from './errors'
 export type { StorageAdapter } from './storage/storageAdapter'
 export { memoryStorage } from './storage/memoryStorage'

@@ -3,6 +3,7 @@ import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './token
 
 /** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
 export interface TokenInput {
+  /** The access token: a JWT (its `exp` gives the expiry unless `expiresIn` is set) or an opaque string. */
   accessToken: string
   /** Storage mode only: the refresh token to persist. */
   refreshToken?: string

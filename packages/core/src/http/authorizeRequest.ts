@@ -4,7 +4,7 @@ import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
 import { parseBearerChallenge } from './wwwAuthenticate'
 
-/** Options of the HTTP helpers ({@link authHooks}, {@link createAuthHttp}, {@link createAuthFetch}). */
+/** Options of the HTTP helpers: {@link createAuthFetch}, and `createAuthHttp` and `authHooks` from `@tokenlife/core/ky`. */
 export interface AuthHttpOptions {
   /**
    * Which 401 responses (to a request that carried the access token) refresh the token and retry once:
