@@ -20,6 +20,7 @@ import { codedError } from './diagnostics/diagnostic'
 export interface AuthProviderProps {
   /** The client made with `createAuthClient()`, usually once per app at module level. */
   client: AuthClient
+  /** The app, or the part of it that uses the session. */
   children?: ReactNode
 }
 

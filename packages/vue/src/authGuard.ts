@@ -10,7 +10,9 @@ import { codedError } from './diagnostics/diagnostic'
  * ```
  */
 export interface GuardedRoute {
+  /** The path with query and hash, as vue-router's `to.fullPath`. */
   readonly fullPath: string
+  /** The route's `meta`, merged from its parents by vue-router (`meta.requiresAuth`). */
   readonly meta: Record<PropertyKey, unknown>
 }
 

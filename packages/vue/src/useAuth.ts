@@ -13,8 +13,11 @@ import { useAuthClient } from './useAuthClient'
  * ```
  */
 export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthState[K]>> } & {
+  /** The whole state, replaced on every change. */
   readonly state: Readonly<Ref<AuthState>>
+  /** `status === 'authenticated'`. */
   readonly isAuthenticated: Readonly<Ref<boolean>>
+  /** `status === 'initializing'`: the client does not know yet. */
   readonly isLoading: Readonly<Ref<boolean>>
 } & Pick<AuthClient, 'login' | 'logout' | 'getAccessToken'>
 
