@@ -14,6 +14,10 @@ const readJson = (path) => {
 const day = (iso) => (iso ? iso.slice(0, 10) : 'unknown date')
 const short = (commit) => (commit ? `\`${commit.slice(0, 10)}\`` : 'unknown commit')
 const count = (files) => files.reduce((sum, file) => sum + file.tests.length, 0)
+/** A test name as markdown text: no HTML (a name may mention `<base>`), no table breaks. */
+const text = (name) => name.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|')
+/** The test's own name, without the describe blocks around it. */
+const own = (name) => text(name.replace(/^.*? > /, ''))
 
 /** The numbered guarantees of docs/architecture.md: `1. **A refresh request … thrown away.**` → title. */
 export function guaranteesOf(architecture) {
@@ -60,7 +64,7 @@ export function renderReliability({ tests, soak, planted, architecture, sourceOf
   lines.push('## What the engine guarantees', '')
   lines.push('Each guarantee of [the architecture](./architecture.md#what-the-engine-guarantees) is a group of invariant tests, and the property test below checks all of them after every step of random scenarios.', '')
   for (const { number, title } of guaranteesOf(architecture)) {
-    const checks = files.flatMap((file) => file.tests.filter((name) => name.startsWith(`invariant ${number}:`)).map((name) => name.replace(/^[^>]*> /, '')))
+    const checks = files.flatMap((file) => file.tests.filter((name) => name.startsWith(`invariant ${number}:`)).map(own))
     lines.push(`${number}. **${title}** ${checks.length ? `${checks.length} invariant tests:` : '(no invariant test listed)'}`)
     for (const check of checks) lines.push(`   - ${check}`)
   }
@@ -72,7 +76,7 @@ export function renderReliability({ tests, soak, planted, architecture, sourceOf
     const caught = planted.plants.filter((plant) => plant.failingTests > 0).length
     lines.push(`\`scripts/plantedBugs.sh\` plants one bug at a time in the engine and runs the property and invariant tests. Last run ${day(planted.date)} at ${short(planted.commit)}: **${caught} of ${planted.plants.length} plants caught**.`, '')
     lines.push('| planted bug | file | failing tests | first failure |', '|---|---|---:|---|')
-    for (const plant of planted.plants) lines.push(`| ${plant.name} | \`${plant.file}\` | ${plant.failingTests} | ${plant.first.replaceAll('|', '\\|')} |`)
+    for (const plant of planted.plants) lines.push(`| ${text(plant.name)} | \`${plant.file}\` | ${plant.failingTests} | ${text(plant.first)} |`)
     lines.push('')
   }
 
@@ -88,7 +92,8 @@ export function renderReliability({ tests, soak, planted, architecture, sourceOf
   }
 
   lines.push('## Property and fuzz runs', '')
-  const fuzzFiles = files.filter((file) => /fast-check/.test(sourceOf(file.file) ?? ''))
+  // The soak has its own section above.
+  const fuzzFiles = files.filter((file) => file.project !== 'soak' && /fast-check/.test(sourceOf(file.file) ?? ''))
   if (fuzzFiles.length === 0) lines.push('No property or fuzz test listed.', '')
   else {
     lines.push('| test | runs per test | seed | counterexamples replayed first |', '|---|---:|---|---:|')
@@ -98,7 +103,7 @@ export function renderReliability({ tests, soak, planted, architecture, sourceOf
       const { runs, seeds } = fuzzSettings(source)
       const replayed = /regressions\.json/.test(source) && Array.isArray(regressions) ? regressions.length : 0
       for (const name of file.tests) {
-        lines.push(`| ${name.replace(/^[^>]*> /, '')} (\`${file.file}\`) | ${runs.join(', ') || 'fast-check default (100)'} | ${seeds.join(', ') || 'random, printed on failure'} | ${replayed} |`)
+        lines.push(`| ${own(name)} (\`${file.file}\`) | ${runs.join(', ') || 'fast-check default (100)'} | ${seeds.join(', ') || 'random, printed on failure'} | ${replayed} |`)
       }
     }
     lines.push('')
@@ -109,7 +114,7 @@ export function renderReliability({ tests, soak, planted, architecture, sourceOf
   if (chromiumFiles.length === 0) lines.push('None listed.', '')
   for (const file of chromiumFiles) {
     lines.push(`**\`${file.file}\`** (${file.pkg}${file.project ? `, ${file.project}` : ''}): ${file.tests.length} tests`, '')
-    for (const name of file.tests) lines.push(`- ${name}`)
+    for (const name of file.tests) lines.push(`- ${text(name)}`)
     lines.push('')
   }
   return lines.join('\n')
