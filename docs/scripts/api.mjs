@@ -2,7 +2,7 @@
 // entry points, one run per package, into docs/api/<package>/ (generated, not committed). Fails when an exported
 // symbol, or a member of one, has no TSDoc, or when a {@link} does not resolve: TypeDoc's validation, with warnings
 // as errors. Re-exports of another package (the bindings re-export @tokenlife/core) are documented there only.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { Application, LogLevel } from 'typedoc'
 import { publicPackages, repoRoot } from './packages.mjs'
@@ -15,6 +15,19 @@ const apiDir = join(docsDir, 'api')
  * built by a mapped type, whose `status` TypeDoc sees once per member (each is documented in the source).
  */
 const notDocumented = { '@tokenlife/react': ['UseAuthResult.__type.status'] }
+
+/** Titles each entry point's page as it is imported (`# index` → `# @tokenlife/core`, `# ky` → `# @tokenlife/core/ky`). */
+function nameEntryPages(out, pkg) {
+  for (const file of readdirSync(out).filter((name) => name.endsWith('.md'))) {
+    const path = join(out, file)
+    const text = readFileSync(path, 'utf8')
+    const renamed = text
+      .replace(/^# (index|[\w-]+)$/m, (line, name) => (pkg.entries.some((entry) => entry.source === `src/${name}.ts`) ? `# ${name === 'index' ? pkg.name : `${pkg.name}/${name}`}` : line))
+      .replace(/^- \[index\]\(/m, `- [${pkg.name}](`)
+      .replace(/^- \[([\w-]+)\]\(\1\.md\)/gm, (line, name) => (name === 'index' ? line : `- [${pkg.name}/${name}](${name}.md)`))
+    if (renamed !== text) writeFileSync(path, renamed)
+  }
+}
 
 /** Builds one package's reference; returns its sidebar entries, or throws with TypeDoc's complaints. */
 async function documentPackage(pkg) {
@@ -54,6 +67,7 @@ async function documentPackage(pkg) {
   if (app.logger.hasErrors() || app.logger.hasWarnings()) throw new Error(`${pkg.name}: TypeDoc validation failed (see above)`)
   await app.generateOutputs(project)
   if (app.logger.hasWarnings()) throw new Error(`${pkg.name}: TypeDoc warned while writing the pages (see above)`)
+  nameEntryPages(out, pkg)
   return JSON.parse(readFileSync(join(out, 'typedoc-sidebar.json'), 'utf8'))
 }
 
