@@ -24,6 +24,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The built package (dist/): both builds and the export conditions. Run after `pnpm build`.
+          name: 'builds',
+          environment: 'node',
+          include: ['builds/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'tabs',
           environment: 'node',
           include: ['tabs/**/*.test.ts'],

@@ -14,24 +14,33 @@ export type SessionEndReason = 'logout' | 'revoked'
 
 /** Claims decoded from a JWT access token (an empty object for opaque tokens). */
 export type TokenClaims = Record<string, unknown> & {
+  /** The subject: the user's id at the server. */
   sub?: string
+  /** Expiry, epoch seconds on the server's clock. */
   exp?: number
+  /** Issue time, epoch seconds on the server's clock. */
   iat?: number
 }
 
 /** The client before it knows whether there is a session. */
 export interface InitializingState {
+  /** The client does not know yet whether there is a session. */
   readonly status: 'initializing'
   /** The last transient failure while restoring the session, if any: the client keeps retrying. */
   readonly error?: Error
+  /** No token yet. */
   readonly accessToken?: undefined
+  /** No claims yet. */
   readonly claims?: undefined
+  /** No expiry yet. */
   readonly expiresAt?: undefined
+  /** Not signed out either. */
   readonly reason?: undefined
 }
 
 /** The client holds an access token. */
 export interface AuthenticatedState {
+  /** The client holds an access token. */
   readonly status: 'authenticated'
   /** The current access token. */
   readonly accessToken: string
@@ -41,17 +50,23 @@ export interface AuthenticatedState {
   readonly expiresAt: number
   /** The last transient refresh failure, if any; cleared by the next successful refresh. */
   readonly error?: Error
+  /** Signed in: no reason to be signed out. */
   readonly reason?: undefined
 }
 
 /** The client holds no session. */
 export interface UnauthenticatedState {
+  /** The client holds no session. */
   readonly status: 'unauthenticated'
   /** Why there is no session. */
   readonly reason: UnauthenticatedReason
+  /** No token. */
   readonly accessToken?: undefined
+  /** No claims. */
   readonly claims?: undefined
+  /** No expiry. */
   readonly expiresAt?: undefined
+  /** No pending failure: the session is over. */
   readonly error?: undefined
 }
 

@@ -57,7 +57,7 @@ function lazyElectionLocks(): LockManagerPort {
  *
  * `locks` is an accessor: Web Locks where the runtime has them, else in a page a leader election over
  * broadcast-channel (which loads the library on its first request), else `undefined`. Spreading the result reads it
- * at once. {@link completeEnvironment} copies it unread.
+ * at once. A client's `environment` option is completed without reading it.
  */
 export function createBrowserEnvironment(): Environment {
   const locks = lazyLocks()

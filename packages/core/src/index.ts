@@ -10,6 +10,7 @@ export type {
   UnauthenticatedReason,
   TokenClaims,
   AuthStateField,
+  SessionEndReason,
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
@@ -44,6 +45,7 @@ export {
   isLoginError,
   isConfigurationError,
   type ConfigurationErrorCode,
+  type TokenlifeErrorOptions,
 } from './errors'
 export type { StorageAdapter } from './storage/storageAdapter'
 export { memoryStorage } from './storage/memoryStorage'
@@ -52,3 +54,5 @@ export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexe
 export { createAuthFetch } from './http/authFetch'
 export type { AuthHttpOptions } from './http/authorizeRequest'
 export type { AuthHost } from './http/authHost'
+export { troubleshootingUrl, diagnosticMessage } from './diagnostics/diagnostic'
+export type { DiagnosticEntry, DiagnosticTable } from './diagnostics/diagnosticEntry'

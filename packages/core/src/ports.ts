@@ -30,7 +30,13 @@ export interface LockManagerPort {
    * The names of the locks held now, across every tab (`navigator.locks.query()`). Optional: without it, tabs do not
    * publish their newest session in lock names.
    */
-  query?(): Promise<{ held?: { name?: string }[] }>
+  query?(): Promise<{
+    /** The locks held now. */
+    held?: {
+      /** The lock's name. */
+      name?: string
+    }[]
+  }>
 }
 
 /** A message channel shared by every tab of one origin (a BroadcastChannel or an equivalent). */
@@ -40,16 +46,21 @@ export interface ChannelPort {
    * localStorage methods): tokenlife then sends no token over it, only signals. Default `true`.
    */
   readonly confidential?: boolean
+  /** Sends `message` (structured-cloneable) to every other tab's channel of the same name. */
   postMessage(message: unknown): void | Promise<void>
   /** Subscribes to messages from other tabs; returns an unsubscribe function. */
   subscribe(listener: (message: unknown) => void): () => void
+  /** Closes the channel: no more messages in or out. */
   close(): void | Promise<void>
 }
 
 /** A tiny synchronous store shared by every tab of the origin (`localStorage` by default). */
 export interface SharedMarksPort {
+  /** The value at `key`, or `null`. */
   get(key: string): string | null
+  /** Stores `value` at `key` (errors are swallowed by the default). */
   set(key: string, value: string): void
+  /** Removes `key`. */
   remove(key: string): void
 }
 
@@ -64,7 +75,9 @@ export interface Environment {
   random(): number
   /** A random id, unique enough to tell tabs and sessions apart; not a secret. Default `crypto.randomUUID()`. */
   randomId(): string
+  /** Calls `callback` after `ms` milliseconds (`globalThis.setTimeout` by default). */
   setTimeout(callback: () => void, ms: number): TimerHandle
+  /** Cancels a timer of {@link Environment.setTimeout}. */
   clearTimeout(handle: TimerHandle): void
   /** The `fetch` used for every request tokenlife makes. */
   fetch: typeof fetch

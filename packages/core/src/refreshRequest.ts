@@ -1,4 +1,4 @@
-import { SessionEndedError, TokenlifeError } from './errors'
+import { SessionEndedError, tokenlifeError } from './errors'
 import { handledError, type Origin, type SentRefresh } from './flightAnswer'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
@@ -30,7 +30,7 @@ export async function sendRefresh(
     assertUsable()
   }
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
-  if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
+  if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
   const requestedAt = holder.stamp()
   const answered = holder.tabs.sending(requestedAt)

@@ -1,4 +1,6 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { AuthEvent, SessionSource } from './authEvents'
+import { createDebugLog } from './debugLog'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
@@ -67,6 +69,8 @@ export class SessionHolder {
     this.#env = options.environment
     this.#hooks = hooks
     this.state = new StateStore(this.#env.warn, options.debug)
+    // Debug logging a support engineer can switch on in a running app (localStorage `tokenlife:debug`).
+    this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
@@ -80,6 +84,11 @@ export class SessionHolder {
 
   get session(): LocalSession | undefined {
     return this.#session
+  }
+
+  /** Server time minus device time, learnt from the last token response (`Date`, `iat`); `undefined` before one. */
+  get clockOffsetMs(): number | undefined {
+    return this.#clockOffsetMs
   }
 
   /** Storage mode: the refresh token this tab last knew (storage may hold a newer one from a sibling). */
@@ -121,7 +130,7 @@ export class SessionHolder {
   /** Runs storage work in order, so a clear can never be overtaken by an earlier write. */
   queueStorage<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#storageQueue.then(work)
-    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(`storage failed: ${String(error)}`))
+    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(diagnosticText('TL302', undefined, error)))
     return result
   }
 
@@ -243,7 +252,7 @@ export class SessionHolder {
         await callback(reason)
       } catch (error) {
         this.state.emit({ type: 'cleanup-failed', error })
-        this.#env.warn(`a session-end callback threw: ${String(error)}`)
+        this.#env.warn(diagnosticText('TL140', undefined, error))
       }
     })
     return Promise.all([ended, ...callbacks]).then(() => undefined)

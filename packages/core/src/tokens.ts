@@ -3,6 +3,7 @@ import type { TokenClaims } from './authState'
 
 /** Tokens as the server handed them over (wire-format independent). */
 export interface TokenResponse {
+  /** The access token: a JWT (its claims are decoded) or an opaque string. */
   accessToken: string
   /** A new refresh token (storage mode with rotation); absent in cookie mode. */
   refreshToken?: string

@@ -161,31 +161,31 @@ function parseSuccess(
   receivedAt: number,
   dateHeader: string | null,
 ): TokenExchange {
-  if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON')
+  if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON', { code: 'TL204' })
   let token: TokenResponse
   try {
     token = wire.parseTokenResponse(body.json)
   } catch (error) {
-    throw new InvalidResponseError(url, error instanceof Error ? error.message : String(error), { cause: error })
+    throw new InvalidResponseError(url, error instanceof Error ? error.message : String(error), { cause: error, code: 'TL205' })
   }
   if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
-    throw new InvalidResponseError(url, 'no access_token')
+    throw new InvalidResponseError(url, 'no access_token', { code: 'TL206' })
   }
   let claims: TokenClaims | undefined
   try {
     claims = decodeClaims(token.accessToken)
   } catch (error) {
-    throw new InvalidResponseError(url, 'access_token is not a decodable JWT', { cause: error })
+    throw new InvalidResponseError(url, 'access_token is not a decodable JWT', { cause: error, code: 'TL207' })
   }
   if (token.expiresIn === undefined && typeof claims?.exp !== 'number') {
-    throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim')
+    throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim', { code: 'TL208' })
   }
   // A token that is dead on arrival would be refreshed again at once, in a loop.
   if (token.expiresIn !== undefined && !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
-    throw new InvalidResponseError(url, `expires_in must be a positive number of seconds, got ${token.expiresIn}`)
+    throw new InvalidResponseError(url, `expires_in must be a positive number of seconds, got ${token.expiresIn}`, { code: 'TL209' })
   }
   if (token.expiresIn === undefined && typeof claims?.iat === 'number' && (claims.exp as number) <= claims.iat) {
-    throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)')
+    throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)', { code: 'TL210' })
   }
   return { token, claims, receivedAt, dateHeader }
 }

@@ -2,12 +2,15 @@ import type { TokenResponse } from './tokens'
 
 /** A request tokenlife is about to send: the URL and the `fetch` init. */
 export interface WireRequest {
+  /** Where the request goes (absolute). */
   url: string
+  /** The `fetch` init: method, headers, body, credentials. tokenlife adds the `signal`. */
   init: RequestInit
 }
 
 /** What a refresh request is built from. */
 export interface RefreshRequestContext {
+  /** `refreshUrl`, made absolute when the client was created. */
   url: string
   /** The stored refresh token (storage mode); `undefined` in cookie mode, where the browser sends the cookie. */
   refreshToken: string | undefined
@@ -17,6 +20,7 @@ export interface RefreshRequestContext {
 
 /** What a login request is built from. */
 export interface LoginRequestContext {
+  /** `loginUrl`, made absolute when the client was created. */
   url: string
   /** Whatever the app passed to `login()`. */
   credentials: unknown
@@ -26,6 +30,7 @@ export interface LoginRequestContext {
 
 /** What a logout (revocation) request is built from. */
 export interface LogoutRequestContext {
+  /** `logoutUrl`, made absolute when the client was created. */
   url: string
   /** The refresh token to revoke (storage mode); `undefined` in cookie mode, where the backend holds it. */
   refreshToken: string | undefined
@@ -39,7 +44,9 @@ export interface LogoutRequestContext {
 
 /** An error body, normalised. */
 export interface ErrorBody {
+  /** The OAuth `error` code (RFC 6749 §5.2), e.g. `'invalid_grant'`. */
   error?: string
+  /** The server's `error_description`. */
   description?: string
 }
 
@@ -63,8 +70,11 @@ export interface ErrorBody {
  * ```
  */
 export interface WireFormat {
+  /** Builds the refresh request (default: `grant_type=refresh_token`, a form POST). */
   buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  /** Builds the login request (default: the credentials as JSON). */
   buildLoginRequest(context: LoginRequestContext): WireRequest
+  /** Builds the revocation request (default: RFC 7009, a form POST without `Authorization`). */
   buildLogoutRequest(context: LogoutRequestContext): WireRequest
   /** Reads a success body (already parsed as JSON); throw to reject it as malformed. */
   parseTokenResponse(body: unknown): TokenResponse

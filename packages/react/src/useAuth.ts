@@ -1,4 +1,4 @@
-import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
+import type { AuthClient, AuthState, AuthStateField, AuthStatus } from '@tokenlife/core'
 import { useMemo } from 'react'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
@@ -15,18 +15,13 @@ import { useAuthState } from './useAuthState'
  * ```
  */
 export interface AuthActions {
+  /** Signs in: the client's `login()`. */
   login: AuthClient['login']
+  /** Ends the session in every tab, then revokes it: the client's `logout()`. */
   logout: AuthClient['logout']
+  /** A valid access token, refreshing first if needed: the client's `getAccessToken()`. */
   getAccessToken: AuthClient['getAccessToken']
 }
-
-/** Each state's fields (all present, possibly `undefined`) plus its flags, so checking a flag narrows the rest. */
-type View<S> = S extends AuthState
-  ? { readonly [K in AuthStateField]: S[K] } & {
-      readonly isAuthenticated: S['status'] extends 'authenticated' ? true : false
-      readonly isLoading: S['status'] extends 'initializing' ? true : false
-    }
-  : never
 
 /**
  * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
@@ -39,7 +34,19 @@ type View<S> = S extends AuthState
  * if (auth.status === 'unauthenticated' && auth.reason === 'revoked') showSessionExpiredBanner()
  * ```
  */
-export type UseAuthResult = View<AuthState> & AuthActions
+export type UseAuthResult = {
+  // One member per status: that state's fields (all present, possibly `undefined`) and its flags, so checking a
+  // flag or the status narrows the rest.
+  [Status in AuthStatus]: { readonly [K in Exclude<AuthStateField, 'status'>]: Extract<AuthState, { status: Status }>[K] } & {
+    /** The state's status: checking it narrows the other fields. */
+    readonly status: Status
+    /** `status === 'authenticated'`. */
+    readonly isAuthenticated: Status extends 'authenticated' ? true : false
+    /** `status === 'initializing'`: the client does not know yet. */
+    readonly isLoading: Status extends 'initializing' ? true : false
+  }
+}[AuthStatus] &
+  AuthActions
 
 const identity = (state: AuthState) => state
 

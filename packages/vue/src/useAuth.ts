@@ -1,5 +1,5 @@
 import { serverState, type AuthClient, type AuthState, type AuthStateField } from '@tokenlife/core'
-import { computed, onScopeDispose, shallowRef, type Ref } from 'vue'
+import { computed, getCurrentInstance, onMounted, onScopeDispose, shallowRef, type Ref } from 'vue'
 import { useAuthClient } from './useAuthClient'
 
 /**
@@ -13,14 +13,19 @@ import { useAuthClient } from './useAuthClient'
  * ```
  */
 export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthState[K]>> } & {
+  /** The whole state, replaced on every change. */
   readonly state: Readonly<Ref<AuthState>>
+  /** `status === 'authenticated'`. */
   readonly isAuthenticated: Readonly<Ref<boolean>>
+  /** `status === 'initializing'`: the client does not know yet. */
   readonly isLoading: Readonly<Ref<boolean>>
 } & Pick<AuthClient, 'login' | 'logout' | 'getAccessToken'>
 
 /**
  * The session as readonly refs, plus the actions that change it. Call it in `setup()`; the subscription ends with
- * the component (or effect scope). During server-side rendering the state is `initializing`.
+ * the component (or effect scope). During server-side rendering, and in the browser while the component hydrates
+ * server HTML, the state is `serverState` (`initializing`), so the first render matches the server's; once mounted it
+ * is the client's.
  *
  * @example
  * ```ts
@@ -31,12 +36,21 @@ export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthS
 export function useAuth(): UseAuthReturn {
   const client = useAuthClient()
   const onServer = typeof window === 'undefined'
-  const state = shallowRef(onServer ? serverState : client.getState())
+  // Vue hydrates a component onto the server's element: its vnode has that element before setup runs (a client-side
+  // mount creates it after). Until mounted, render what the server rendered.
+  let hydrating = !onServer && getCurrentInstance()?.vnode.el != null
+  const state = shallowRef(onServer || hydrating ? serverState : client.getState())
   if (!onServer) {
     const unsubscribe = client.subscribe((next) => {
-      state.value = next
+      if (!hydrating) state.value = next
     })
     onScopeDispose(unsubscribe)
+    if (hydrating) {
+      onMounted(() => {
+        hydrating = false
+        state.value = client.getState()
+      })
+    }
   }
   const field = <K extends AuthStateField>(key: K) => computed(() => state.value[key])
   return {

@@ -1,14 +1,3 @@
-/**
- * The one way tokenlife reports bad input from the app: a `TypeError` whose message names what is wrong, thrown
- * before anything changed.
- */
-export function invalidInput(subject: string, why: string, cause?: unknown): never {
-  throw new TypeError(`tokenlife: ${subject} ${why}`, cause === undefined ? undefined : { cause })
-}
-
-/** {@link invalidInput} for an option of `createAuthClient`: "tokenlife: option `refreshUrl` must be …". */
-export const invalidOption = (option: string, why: string): never => invalidInput(`option \`${option}\``, why)
-
 /** A short rendering of a value received, for error messages: strings are quoted (and cut at 60 characters). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)

@@ -1,0 +1,288 @@
+import { describeValue } from '../describeValue'
+import { suggestName } from '../nearestName'
+import type { DiagnosticEntry } from './diagnosticEntry'
+
+/** ``option `name` `` as the messages write it. */
+const option = (name?: string): string => `option \`${name}\``
+
+const badType = (what: string, example = '') => (name?: string, value?: unknown) =>
+  `${option(name)} must be ${what}, got ${describeValue(value)}${example && `; e.g. ${example}`}`
+
+/** The allowedOrigins messages: the entry, what is wrong with it, and the corrected form where there is one. */
+const entry = (why: string) => (given?: string) => `${option('allowedOrigins')} entry ${JSON.stringify(given)} ${why}`
+const example = 'e.g. "https://api.example.com"'
+
+/** A bad entry of `allowedOrigins` keeps the token from going where it must not: checked in both builds. */
+const originEntry = (title: string, why: (given?: string) => string, cause: string, fix: string): DiagnosticEntry => ({
+  kind: 'error',
+  raises: 'TypeError',
+  title,
+  message: why,
+  meaning: '`createAuthClient()` refused an `allowedOrigins` entry that could never mean what was intended. The allowlist decides which requests of the HTTP helpers carry the access token, so it is checked when the client is created, in both builds.',
+  cause,
+  fix,
+  production: 'kept',
+})
+
+/** TL101–TL128: the options of `createAuthClient()`. */
+export const optionCodes = {
+  TL101: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`createAuthClient()` was called without an options object',
+    message: () => 'createAuthClient(options) needs an options object with at least `refreshUrl`',
+    meaning: 'The client cannot be created: it has no endpoint to refresh the session with.',
+    cause: '`createAuthClient()` was called with nothing, `null`, or a string (for example the refresh URL alone).',
+    fix: "Pass an object: `createAuthClient({ refreshUrl: '/auth/refresh' })`.",
+    production: 'kept',
+  },
+  TL102: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'Unknown option',
+    message: (name?: string, value?: unknown, names?: unknown) =>
+      `unknown option \`${name}\` (set to ${describeValue(value)}): ${suggestName(String(name).replace(/^\w+\./, ''), names as string[])}`,
+    meaning: 'An option of `createAuthClient()` (at the top level, in `timing` or in `wireFormat`) has a name tokenlife does not know. It would have been ignored silently.',
+    cause: 'A typo, another casing, or an option of another SDK. The message names the nearest valid option.',
+    fix: 'Use the name the message suggests; every option is listed in the [core API](./core.md#options).',
+    production: 'development only',
+  },
+  TL103: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'The option `clientId` was renamed',
+    message: () => 'option `clientId` was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)',
+    meaning: 'Before 0.2 `clientId` named the storage keys and the cross-tab channel. It is now two options.',
+    cause: 'Code written for tokenlife 0.1.',
+    fix: 'Use `namespace` for the storage and channel names, and `oauthClientId` for the OAuth `client_id` your server expects.',
+    production: 'development only',
+  },
+  TL104: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'An endpoint URL is missing or not a string',
+    message: badType('a non-empty URL string', "'/auth/refresh'"),
+    meaning: '`refreshUrl` (required), `loginUrl` or `logoutUrl` is not a non-empty string.',
+    cause: 'A missing `refreshUrl`, an environment variable that was not set at build time, or a `URL` object where a string is expected.',
+    fix: "Pass the endpoint as a string, absolute or relative to the page: `refreshUrl: '/auth/refresh'`.",
+    production: 'kept',
+  },
+  TL105: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'An endpoint URL does not parse',
+    message: (name?: string, value?: unknown) => `${option(name)} is not a valid URL, got ${describeValue(value)}; e.g. 'https://auth.example.com/token'`,
+    meaning: 'An absolute `refreshUrl`, `loginUrl` or `logoutUrl` is not a valid URL.',
+    cause: 'A space or another character a URL cannot hold, or a scheme without a host.',
+    fix: 'Fix the URL; a relative URL (`/auth/refresh`) is made absolute against the page.',
+    production: 'kept',
+  },
+  TL106: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`refreshToken` is neither `cookie` nor `storage`',
+    message: (_name?: string, value?: unknown) => `${option('refreshToken')} must be 'cookie' or 'storage', got ${describeValue(value)}`,
+    meaning: 'The option that says where the refresh token lives has another value.',
+    cause: 'A typo, another casing, or a value meant for another option.',
+    fix: "Use `refreshToken: 'cookie'` (the default: an httpOnly cookie) or `'storage'`.",
+    production: 'kept',
+  },
+  TL107: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`timing` is not an object',
+    message: badType('an object', '{ requestTimeoutMs: 5000 }'),
+    meaning: 'The refresh timing option must be an object of durations and ratios.',
+    cause: 'A number or an array where an object is expected.',
+    fix: 'Pass only the fields you change: `timing: { requestTimeoutMs: 5000 }`. See [refresh timing](./core.md#refresh-timing).',
+    production: 'kept',
+  },
+  TL108: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A `timing` field is not a non-negative finite number',
+    message: badType('a non-negative finite number'),
+    meaning: 'Every field of `timing` is a number of milliseconds or a ratio; this one is not.',
+    cause: 'A string (`"5000"`), a negative number, `NaN` or `Infinity`.',
+    fix: 'Pass a number: `timing: { requestTimeoutMs: 5000 }`.',
+    production: 'kept',
+  },
+  TL109: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A `timing` ratio is too large',
+    message: (name?: string, value?: unknown, limit?: unknown, example?: unknown) =>
+      `${option(name)} must be below ${limit}, got ${value}; e.g. ${example}`,
+    meaning: '`marginRatio` must be below 1 and `jitterRatio` below 0.5. The margin can be half a token\'s lifetime; a jitter of another half would make every new token due at once, in a loop.',
+    cause: 'A percentage written as a whole number (`20` for 20 %).',
+    fix: 'Write ratios as fractions: `marginRatio: 0.2`, `jitterRatio: 0.1`.',
+    production: 'kept',
+  },
+  TL110: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A `timing` duration that must be above 0 is 0',
+    message: (name?: string, _value?: unknown, example?: unknown) => `${option(name)} must be above 0, got 0; e.g. ${example}`,
+    meaning: '`retryBaseMs` and `requestTimeoutMs` of 0 would retry without pause or give up on every request at once.',
+    cause: 'A test set-up copied into production, or a value read from configuration that was empty.',
+    fix: 'Leave the field out for its default, or pass a positive number of milliseconds.',
+    production: 'kept',
+  },
+  TL111: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A `timing` minimum exceeds its maximum',
+    message: (name?: string, value?: unknown, high?: unknown, highValue?: unknown) =>
+      `${option(name)} must not exceed \`timing.${high}\` (${highValue}), got ${value}; lower it or raise ${high}`,
+    meaning: '`minMarginMs` must not exceed `maxMarginMs`, nor `retryBaseMs` exceed `retryMaxMs`.',
+    cause: 'One bound was changed without the other (the defaults are 5 s / 5 min and 1 s / 60 s).',
+    fix: 'Lower the minimum or raise the maximum.',
+    production: 'kept',
+  },
+  TL112: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`namespace` has characters it may not have',
+    message: badType('1-64 letters, digits, "_", "-" or "."'),
+    meaning: 'The namespace names storage keys, the refresh lock and the cross-tab channel.',
+    cause: 'An empty string, a space, a colon or a name over 64 characters.',
+    fix: "Use a short name such as `'my-app'`; give each auth server its own.",
+    production: 'development only',
+  },
+  TL113: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`oauthClientId` is not a non-empty string',
+    message: badType('a non-empty string (the OAuth client_id)'),
+    meaning: 'The OAuth `client_id` sent with every refresh and revocation must be a string.',
+    cause: 'An environment variable that was not set at build time.',
+    fix: "Pass the client's id as registered at the authorization server, or leave the option out behind a backend.",
+    production: 'development only',
+  },
+  TL114: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`logoutTimeoutMs` is not a non-negative finite number',
+    message: badType('a non-negative finite number', '5000'),
+    meaning: 'How long `logout()` waits for the revocation request, in milliseconds.',
+    cause: 'A string or a negative number.',
+    fix: 'Pass a number of milliseconds, or leave it out for 5 s.',
+    production: 'development only',
+  },
+  TL115: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`allowedOrigins` is not an array',
+    message: badType('an array', "['https://api.example.com']"),
+    meaning: 'The list of origins that may receive the access token must be an array. It is checked in both builds: it decides where the token goes.',
+    cause: 'A single origin given as a string.',
+    fix: "Wrap it in an array: `allowedOrigins: ['https://api.example.com']`.",
+    production: 'kept',
+  },
+  TL116: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'An `allowedOrigins` entry is not a non-empty string',
+    message: badType('a non-empty string'),
+    meaning: 'Each entry of `allowedOrigins` is an origin or a URL prefix, as a string.',
+    cause: 'A `URL` object, a regular expression, or an empty string from configuration.',
+    fix: "Write each entry as a string: `'https://api.example.com'`.",
+    production: 'kept',
+  },
+  TL117: originEntry(
+    'An `allowedOrigins` entry has a wildcard',
+    entry(`has a wildcard, which is not supported; list each origin, ${example}`),
+    '`*` or `https://*.example.com`: patterns would send the token to origins nobody reviewed.',
+    'List each origin in full.',
+  ),
+  TL118: originEntry(
+    'An `allowedOrigins` entry is a domain suffix',
+    entry(`is a domain suffix; subdomain patterns are not supported: list each origin in full, ${example}`),
+    'A cookie-style domain such as `.example.com`.',
+    'List each origin in full: `https://api.example.com`.',
+  ),
+  TL119: originEntry(
+    'An `allowedOrigins` entry is relative',
+    entry('is relative; the page\'s own origin always gets the token: remove it, or write an absolute prefix such as "https://api.example.com/v1/"'),
+    'A path such as `/api/`. The page\'s own origin is always allowed, so it adds nothing.',
+    'Remove it, or write an absolute prefix.',
+  ),
+  TL120: originEntry(
+    'An `allowedOrigins` entry has no scheme',
+    (given?: string) => {
+      const bare = String(given).replace(/^\/\//, '')
+      return entry(`has no scheme; write it as "${/^(localhost|127\.|\[::1\])/i.test(bare) ? 'http' : 'https'}://${bare}"`)(given)
+    },
+    '`api.example.com`, `//api.example.com` or `localhost:8080` (which the URL parser reads as the scheme `localhost:`).',
+    'Write the scheme: `https://api.example.com`, `http://localhost:8080`.',
+  ),
+  TL121: originEntry(
+    'An `allowedOrigins` entry is not a valid URL',
+    entry(`is not a valid URL; ${example}`),
+    'A space or a character a URL cannot hold.',
+    'Fix the entry.',
+  ),
+  TL122: originEntry(
+    'An `allowedOrigins` entry is not http: or https:',
+    entry(`must be an http: or https: URL; ${example}`),
+    'Another scheme (`ftp:`, `ws:`); the HTTP helpers only send `http:` and `https:` requests.',
+    'Use the `https:` origin of the API.',
+  ),
+  TL123: originEntry(
+    'An `allowedOrigins` entry has credentials in it',
+    (given?: string) => entry(`has credentials in it; write "${new URL(String(given)).origin}"`)(given),
+    '`https://user:password@api.example.com`: `fetch` refuses URLs with credentials.',
+    'Write the origin without them.',
+  ),
+  TL124: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A `wireFormat` member is not a function',
+    message: badType('a function'),
+    meaning: 'Each member of `wireFormat` replaces one function of the default OAuth wire format.',
+    cause: 'An object or a string where a function is expected.',
+    fix: 'Pass functions; see [custom wire format](./core.md#custom-wire-format).',
+    production: 'development only',
+  },
+  TL125: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`storage` or `persistAccessToken` is not a storage adapter',
+    message: badType('a storage adapter (get, set, remove)', 'memoryStorage()'),
+    meaning: 'A storage adapter needs `get`, `set`, `remove` and a `name`.',
+    cause: '`localStorage` itself, or a string such as `"session"`, where an adapter is expected.',
+    fix: "Use `webStorage('session')`, `indexedDbStorage()`, `memoryStorage()` or an adapter of your own.",
+    production: 'development only',
+  },
+  TL126: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: 'A storage adapter has no `name`',
+    message: (name?: string, value?: unknown) =>
+      `${option(`${name}.name`)} must be a non-empty string (used in warnings), got ${describeValue(value)}; add e.g. name: 'myStore'`,
+    meaning: 'The name is what warnings say failed.',
+    cause: 'A custom adapter written without `name`.',
+    fix: "Add `name: 'myStore'` to the adapter.",
+    production: 'development only',
+  },
+  TL127: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`debug` is neither a boolean nor a function',
+    message: badType('a boolean or a function'),
+    meaning: '`debug: true` logs every event; a function receives them.',
+    cause: 'A string such as `"true"` from configuration.',
+    fix: 'Pass `true`, or a function `(event) => …`. To switch logging on in a deployed app, see [debug logging](#debug-logging).',
+    production: 'development only',
+  },
+  TL128: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`environment` is not an object',
+    message: badType('an object'),
+    meaning: 'The environment replaces browser ports (clock, timers, `fetch`, …), for tests.',
+    cause: 'A function or `null` where an object is expected.',
+    fix: 'Pass an object with the members you replace; see [environment ports](./core.md#environment-ports).',
+    production: 'development only',
+  },
+} as const satisfies Record<string, DiagnosticEntry>
