@@ -107,23 +107,22 @@ export function createSimBrowser(options: SimBrowserOptions) {
     const env = clock.fork()
     let held = 0
     let dead = false
-    const heldNames = new Map<string, number>()
+    /** Names this page in the lock manager, which frees what the page still holds when it goes. */
+    const page = {}
     const tabLocks: LockManagerPort = {
       request: async (name, lockOptions, callback) => {
         // A lock request goes to the browser process and back: a new lock exists for other tabs only after that.
         await new Promise<void>((resolve) => env.setTimeout(() => resolve(), 1))
-        return locks.request(name, lockOptions, async (lock) => {
+        return locks.request(name, { ...lockOptions, owner: page }, async (lock) => {
           // A page that went away holds nothing: a grant that reaches it is released at once.
           if (dead) return undefined as never
           // Locks that name a session are held for the life of the tab: only the refresh lock counts here.
           const counts = lock !== null && name.endsWith(':refresh')
           if (counts) held++
-          if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 0) + 1)
           try {
             return await callback(lock)
           } finally {
             if (counts) held--
-            if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 1) - 1)
           }
         })
       },
@@ -157,7 +156,8 @@ export function createSimBrowser(options: SimBrowserOptions) {
         // The page is gone: nothing of it runs again, its locks are free, its answers on the wire are dropped.
         env.freeze()
         dead = true
-        for (const [name, count] of heldNames) if (count > 0) locks.forceRelease(name)
+        // Only what it still holds: a lock another tab took over from it is that tab's.
+        locks.releaseHeldBy(page)
         network.dropTab(id)
       },
     }
