@@ -16,6 +16,14 @@ const apiDir = join(docsDir, 'api')
  */
 const notDocumented = { '@tokenlife/react': ['UseAuthResult.__type.status'] }
 
+/** The repository's web address, from the root package.json (`repository.url`, without `git+` and `.git`). */
+function repositoryUrl() {
+  const { repository } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
+  const url = typeof repository === 'string' ? repository : repository?.url
+  if (typeof url !== 'string') throw new Error('the root package.json has no repository url (the API reference links to the sources there)')
+  return url.replace(/^git\+/, '').replace(/\.git$/, '')
+}
+
 /** Titles each entry point's page as it is imported (`# index` → `# @tokenlife/core`, `# ky` → `# @tokenlife/core/ky`). */
 function nameEntryPages(out, pkg) {
   for (const file of readdirSync(out).filter((name) => name.endsWith('.md'))) {
@@ -49,6 +57,10 @@ async function documentPackage(pkg) {
     parametersFormat: 'table',
     excludePrivate: true,
     excludeInternal: true,
+    // Source links from the repository's address, not from a git remote (a clone may have none, or another).
+    disableGit: true,
+    sourceLinkTemplate: `${repositoryUrl()}/blob/main/{path}#L{line}`,
+    basePath: repoRoot,
     // Another package's declarations (reached through its dist/ types) are documented with that package.
     externalPattern: ['**/node_modules/**', '**/dist/**'],
     excludeExternals: true,
