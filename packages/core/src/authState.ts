@@ -19,6 +19,24 @@ export type TokenClaims = Record<string, unknown> & {
   iat?: number
 }
 
+/**
+ * Claims of the session's OpenID Connect ID token (see {@link AuthenticatedState.user}): who is signed in. The
+ * standard claims are typed; a provider may add any other.
+ */
+export type UserClaims = TokenClaims & {
+  sub: string
+  iss?: string
+  aud?: string | string[]
+  name?: string
+  given_name?: string
+  family_name?: string
+  preferred_username?: string
+  email?: string
+  email_verified?: boolean
+  picture?: string
+  locale?: string
+}
+
 /** The client before it knows whether there is a session. */
 export interface InitializingState {
   readonly status: 'initializing'
@@ -28,6 +46,8 @@ export interface InitializingState {
   readonly claims?: undefined
   readonly expiresAt?: undefined
   readonly reason?: undefined
+  readonly user?: undefined
+  readonly idToken?: undefined
 }
 
 /** The client holds an access token. */
@@ -42,6 +62,14 @@ export interface AuthenticatedState {
   /** The last transient refresh failure, if any; cleared by the next successful refresh. */
   readonly error?: Error
   readonly reason?: undefined
+  /**
+   * Who is signed in: the claims of the session's OpenID Connect ID token, when it has one (`@tokenlife/oauth`
+   * validates it; a refresh that returns a new one replaces it, one without keeps it). Shared with the other tabs like
+   * the session. `undefined` for a session without an ID token.
+   */
+  readonly user?: UserClaims
+  /** The session's ID token itself (e.g. the `id_token_hint` of an RP-initiated logout), when it has one. */
+  readonly idToken?: string
 }
 
 /** The client holds no session. */
@@ -53,6 +81,8 @@ export interface UnauthenticatedState {
   readonly claims?: undefined
   readonly expiresAt?: undefined
   readonly error?: undefined
+  readonly user?: undefined
+  readonly idToken?: undefined
 }
 
 /**
@@ -66,7 +96,7 @@ export type AuthStatus = AuthState['status']
 
 /**
  * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
+ * `error`, `user`, `idToken`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
  * one without checking the status first.
  *
  * @example

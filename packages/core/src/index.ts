@@ -10,6 +10,7 @@ export type {
   UnauthenticatedReason,
   TokenClaims,
   AuthStateField,
+  UserClaims,
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
@@ -27,7 +28,7 @@ export type {
   ErrorBody,
 } from './wireFormat'
 export { oauthWireFormat } from './wireFormat'
-export type { TokenResponse } from './tokens'
+export type { TokenResponse, Identity } from './tokens'
 export {
   TokenlifeError,
   NetworkError,

@@ -1,5 +1,5 @@
 import { describeSecret, invalidInput } from './invalidInput'
-import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo } from './tokens'
 
 /** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
 export interface TokenInput {
@@ -8,6 +8,11 @@ export interface TokenInput {
   refreshToken?: string
   /** Access-token lifetime in seconds; needed for opaque (non-JWT) tokens. */
   expiresIn?: number
+  /**
+   * The OpenID Connect ID token that came with them, already validated by whoever obtained it: its claims become
+   * `state.user`, and it travels with the session (other tabs, later refreshes that return none).
+   */
+  idToken?: string
 }
 
 const fail = (why: string, cause?: unknown): never => invalidInput('setTokens():', why, cause)
@@ -18,7 +23,7 @@ const fail = (why: string, cause?: unknown): never => invalidInput('setTokens():
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
   if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describeSecret(tokens)}`)
-  const { accessToken, refreshToken, expiresIn } = tokens
+  const { accessToken, refreshToken, expiresIn, idToken } = tokens
   if (typeof accessToken !== 'string' || accessToken === '') {
     fail(`\`accessToken\` must be a non-empty string, got ${describeSecret(accessToken)}`)
   }
@@ -29,15 +34,19 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
     // 0 would be a token dead on arrival, refreshed again at once.
     fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describeSecret(expiresIn)}; e.g. 300`)
   }
+  const identity = idToken === undefined ? undefined : typeof idToken === 'string' ? readIdentity(idToken) : undefined
+  if (idToken !== undefined && identity === undefined) {
+    fail(`\`idToken\` must be a JWT (an OpenID Connect ID token) when given, got ${describeSecret(idToken)}`)
+  }
   let claims
   try {
     claims = decodeClaims(accessToken)
   } catch (error) {
     fail('`accessToken` looks like a JWT but does not decode', error)
   }
-  return (
+  const info =
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
     fail('cannot tell when `accessToken` expires; pass `expiresIn` in seconds')
-  )
+  return identity ? { ...info, identity } : info
 }
 

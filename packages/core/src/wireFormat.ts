@@ -127,6 +127,7 @@ export const oauthWireFormat: WireFormat = {
       accessToken,
       refreshToken: readString(fields.refresh_token),
       expiresIn,
+      idToken: readString(fields.id_token),
     }
   },
   parseErrorResponse: (body) => {
