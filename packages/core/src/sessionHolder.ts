@@ -130,6 +130,18 @@ export class SessionHolder {
     return this.#storageQueue
   }
 
+  /**
+   * Storage mode: makes `rotated` (a refresh answer's refresh token) the one this tab and storage hold, unless storage
+   * no longer holds `presented`, the one the request carried (a new login replaced it meanwhile).
+   */
+  async keepRotated(presented: string | undefined, rotated: string | undefined): Promise<void> {
+    if (rotated === undefined || this.#options.refreshTokenMode !== 'storage') return
+    if (this.#refreshToken === presented) this.#refreshToken = rotated
+    await this.queueStorage(async () => {
+      if ((await this.#store.readRefreshToken()) === presented) await this.#store.writeRefreshToken(rotated)
+    })
+  }
+
   /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
   acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>): AuthenticatedState | undefined {
     const { token, claims, receivedAt, dateHeader } = exchange

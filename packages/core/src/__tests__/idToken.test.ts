@@ -49,7 +49,7 @@ function oidcClient(options: Partial<AuthClientOptions> = {}) {
     })
     return { env: tabEnv, server, auth }
   }
-  return { ...openTab(), env, hub, idTokens, openTab }
+  return { ...openTab(), env, hub, storage, idTokens, openTab }
 }
 
 /** Refreshes in `auth`'s tab while the fake clock runs. */
@@ -175,5 +175,91 @@ describe('sibling tabs get the user the way they get the session', () => {
     expect(client.server.stats.reuseDetected).toBe(0)
     for (const tab of [client, first, second]) tab.auth.destroy()
     await runFor(client.env, minute)
+  })
+})
+
+describe('validateIdToken: every refreshed ID token is checked before the session adopts it', () => {
+  const storageKey = 'tokenlife:default:refresh_token'
+
+  it('is given the ID token, the answer (readable) and the session’s current identity; a pass adopts the answer', async () => {
+    const checks: { idToken: string; body: Record<string, unknown>; previousSub: unknown }[] = []
+    const client = oidcClient({
+      validateIdToken: async ({ idToken, response, previous }) => {
+        checks.push({ idToken, body: (await response.json()) as Record<string, unknown>, previousSub: previous?.user.sub })
+      },
+    })
+    signIn(client)
+    const state = await refreshIn(client)
+    expect(checks).toHaveLength(1)
+    expect(checks[0]).toMatchObject({ idToken: client.idTokens.issued[0], body: { id_token: client.idTokens.issued[0] }, previousSub: 'ada' })
+    expect(state.idToken).toBe(client.idTokens.issued[0])
+    client.auth.destroy()
+  })
+
+  it('a failure that is not an end (the JWKS could not be fetched): the answer is not adopted, its rotated refresh token is kept, and the retry presents it', async () => {
+    let jwksDown = true
+    const client = oidcClient({
+      validateIdToken: async () => {
+        if (jwksDown) throw new Error('JWKS unreachable')
+      },
+    })
+    signIn(client)
+    const before = client.auth.getState()
+    const stored = () => client.storage.get(storageKey)
+    const failed = await refreshIn(client).then(
+      () => undefined,
+      (error: Error) => error,
+    )
+    expect(failed?.message).toBe('JWKS unreachable')
+    // The session is as it was (the unvalidated answer was not adopted)...
+    expect(client.auth.getState()).toMatchObject({ status: 'authenticated', accessToken: before.accessToken, error: failed })
+    // ...but the refresh token the answer rotated to is the one stored, not the one that was presented (now spent).
+    const presented = client.server.stats.presented.at(-1)
+    expect(await stored()).not.toBe(presented)
+    expect(client.server.familyOf((await stored())!)).toMatchObject({ revoked: false })
+
+    jwksDown = false
+    await runFor(client.env, minute) // the scheduled retries, each presenting the token the last answer rotated to
+    const { presented: all } = client.server.stats
+    expect(all.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(all).size).toBe(all.length)
+    expect(client.server.stats.reuseDetected).toBe(0)
+    expect(client.auth.getState()).toMatchObject({ status: 'authenticated', idToken: client.idTokens.issued.at(-1) })
+    client.auth.destroy()
+  })
+
+  it('a SessionEndedError (another `sub`) ends the session in every tab, clears storage and revokes the answer’s tokens', async () => {
+    const { SessionEndedError } = await import('../errors')
+    const client = oidcClient({
+      validateIdToken: async ({ idToken, previous }) => {
+        const sub = JSON.parse(atob(idToken.split('.')[1]!)).sub as string
+        if (previous && previous.user.sub !== sub) throw new SessionEndedError('revoked', { error: 'sub_mismatch' })
+      },
+    })
+    const other = client.openTab()
+    void other.auth.start()
+    signIn(client)
+    await runFor(client.env, 100)
+    expect(other.auth.getState().status).toBe('authenticated')
+    client.idTokens.sub = 'mallory'
+    const refused = await refreshIn(client).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(refused).toMatchObject({ name: 'SessionEndedError', error: 'sub_mismatch' })
+    await runFor(client.env, 100)
+    expect(client.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+    expect(other.auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
+    expect(await client.storage.get(storageKey)).toBeUndefined()
+    const rotated = client.server.stats.issued.length // the answer's tokens went back to the server
+    expect(rotated).toBeGreaterThan(1)
+    expect(client.server.stats.logouts.at(-1)?.body.get('token')).toMatch(/^rt-/)
+    expect(client.server.familyOf(client.server.stats.logouts.at(-1)!.body.get('token')!)).toMatchObject({ revoked: true })
+    client.auth.destroy()
+    other.auth.destroy()
+  })
+
+  it('refuses a validateIdToken that is not a function with a TypeError naming the option', () => {
+    expect(() => oidcClient({ validateIdToken: 'yes' as never })).toThrow(/`validateIdToken` must be a function/)
   })
 })
