@@ -161,18 +161,18 @@ export class RefreshFlight {
   async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
     const sent = await sendRefresh(this.#options, this.#holder, this.#lock, origin, this.#host.assertUsable)
     onSent()
-    const { timing, refreshUrl, wireFormat, refreshTokenMode } = this.#options
+    const { timing, wireFormat, refreshTokenMode } = this.#options
     const env = this.#options.environment
     const deadline = env.setTimeout(() => {
       if (answer.settled) return
-      const error = new NetworkError(refreshUrl, { timedOut: true })
+      const error = new NetworkError(sent.url, { timedOut: true })
       answer.reject(error)
       this.#host.failed(error)
     }, timing.requestTimeoutMs)
     let exchange: TokenExchange
     try {
       const response = await sent.response
-      exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh', refreshTokenMode)
+      exchange = await readTokenResponse(env, wireFormat, sent.url, response, 'refresh', refreshTokenMode)
     } catch (error) {
       if (!mayRescue || !isSessionEndedError(error)) throw error
       return this.#rescue(origin, sent, answer, error, onSent)

@@ -29,16 +29,19 @@ export async function sendRefresh(
     if (refreshToken === undefined) throw new SessionEndedError('no_session')
     assertUsable()
   }
+  const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
+  // Building may have taken time: check again that there is still something to refresh.
+  assertUsable()
+  if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
-  const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
   const requestedAt = holder.stamp()
   const answered = holder.tabs.sending(requestedAt)
   const response = sendToCompletion(environment, request)
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(answered, () => environment.setTimeout(answered, 0))
-  return { response, refreshToken, startedAt, requestedAt }
+  return { url: request.url, response, refreshToken, startedAt, requestedAt }
 }
 
 /**
