@@ -9,7 +9,7 @@ import type * as Tokenlife from '@tokenlife/core'
 import type { AuthClient } from '@tokenlife/core'
 import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ACCESS_TOKEN_TTL, CLIENT_ID, startProvider, type CodeTokens, type RunningProvider } from './provider'
+import { ACCESS_TOKEN_TTL, CLIENT_ID, startProvider, type CodeTokens, type RunningProvider } from '@tokenlife/example-oidc-provider'
 
 let op: RunningProvider
 let site: Server
@@ -36,7 +36,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
   appOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
-  op = await startProvider({ appOrigin })
+  op = await startProvider({ appOrigins: [appOrigin] })
   browser = await launchChromium()
 }, 30_000)
 
