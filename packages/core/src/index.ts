@@ -14,7 +14,7 @@ export type {
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-export type { AuthClientOptions } from './options'
+export type { AuthClientOptions, IdTokenCheck } from './options'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
 export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
