@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the ambient types of oidc-provider (it ships none), for the packages that import this one
 /// <reference path="./oidc-provider.d.ts" />
 // A real, certified OpenID Connect provider (oidc-provider) on 127.0.0.1, configured as a standard deployment for a
 // single-page app: a public client with PKCE, refresh-token rotation, short access tokens (opaque for the OIDC
@@ -101,6 +102,8 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+    // The scopes' claims in the ID token too (not only at userinfo), as most providers do: `user.name` at once.
+    conformIdTokenClaims: false,
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
       claims: async () => ({ sub, name: sub.charAt(0).toUpperCase() + sub.slice(1), preferred_username: sub, email: `${sub}@tokenlife.test`, email_verified: true }),
