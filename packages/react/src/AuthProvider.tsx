@@ -1,7 +1,8 @@
 'use client'
 import type { AuthClient } from '@tokenlife/core'
 import { useEffect, type ReactNode } from 'react'
-import { AuthContext } from './authContext'
+import { AuthContext, OAuthContext } from './authContext'
+import type { RedirectLogin } from './redirectLogin'
 
 /**
  * Props of {@link AuthProvider}.
@@ -17,8 +18,13 @@ import { AuthContext } from './authContext'
  * ```
  */
 export interface AuthProviderProps {
-  /** The client made with `createAuthClient()`, usually once per app at module level. */
+  /** The client made with `createAuthClient()` (or `oauth.auth`), usually once per app at module level. */
   client: AuthClient
+  /**
+   * The `OAuthClient` from `@tokenlife/oauth` (`createOAuthClient()`), for `loginWithRedirect`, `<RequireAuth
+   * loginWithRedirect>`, `withAuthenticationRequired` and `useRedirectCallback`. Its `auth` is `client`.
+   */
+  oauth?: RedirectLogin
   children?: ReactNode
 }
 
@@ -41,13 +47,13 @@ function checkClient(client: unknown, props: object): void {
   ) {
     return
   }
-  const others = Object.keys(props).filter((name) => name !== 'client' && name !== 'children')
+  const others = Object.keys(props).filter((name) => name !== 'client' && name !== 'children' && name !== 'oauth')
   let hint = ''
   if (others.includes('auth')) hint = ' The prop is called `client`, not `auth`.'
   else if (others.length > 0) hint = ` ${others.join(', ')} ${others.length === 1 ? 'is not a prop' : 'are not props'} of <AuthProvider>.`
   throw new TypeError(
     `tokenlife: <AuthProvider> needs the AuthClient in its \`client\` prop, got ${describeValue(client)}.${hint} ` +
-      'Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).',
+      'Write <AuthProvider client={auth}>.',
   )
 }
 
@@ -71,10 +77,14 @@ function checkClient(client: unknown, props: object): void {
  * ```
  */
 export function AuthProvider(props: AuthProviderProps) {
-  const { client, children } = props
+  const { client, oauth, children } = props
   checkClient(client, props)
   useEffect(() => {
     void client.start()
   }, [client])
-  return <AuthContext.Provider value={client}>{children}</AuthContext.Provider>
+  return (
+    <AuthContext.Provider value={client}>
+      <OAuthContext.Provider value={oauth}>{children}</OAuthContext.Provider>
+    </AuthContext.Provider>
+  )
 }

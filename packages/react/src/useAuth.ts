@@ -1,5 +1,7 @@
 import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
-import { useMemo } from 'react'
+import { useContext, useMemo } from 'react'
+import { noOAuth, OAuthContext } from './authContext'
+import type { RedirectLogin } from './redirectLogin'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
 
@@ -16,8 +18,11 @@ import { useAuthState } from './useAuthState'
  */
 export interface AuthActions {
   login: AuthClient['login']
-  logout: AuthClient['logout']
+  /** Ends the session in every tab (with `<AuthProvider oauth>`, at the provider too: `returnTo`, `endSession`). */
+  logout: RedirectLogin['logout']
   getAccessToken: AuthClient['getAccessToken']
+  /** Signs in at the OpenID Connect provider (`<AuthProvider oauth>`); rejects without one. */
+  loginWithRedirect: RedirectLogin['loginWithRedirect']
 }
 
 /** Each state's fields (all present, possibly `undefined`) plus its flags, so checking a flag narrows the rest. */
@@ -30,7 +35,7 @@ type View<S> = S extends AuthState
 
 /**
  * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
+ * `error`, `user`, `idToken`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
  *
  * @example
  * ```tsx
@@ -51,26 +56,30 @@ const identity = (state: AuthState) => state
  * @example
  * ```tsx
  * function Account() {
- *   const { isAuthenticated, claims, login, logout } = useAuth()
- *   if (!isAuthenticated) return <button onClick={() => login({ username, password })}>Sign in</button>
- *   return <button onClick={() => logout()}>Sign out {claims.sub}</button>
+ *   const { isAuthenticated, user, loginWithRedirect, logout } = useAuth()
+ *   if (!isAuthenticated) return <button onClick={() => loginWithRedirect()}>Sign in</button>
+ *   return <button onClick={() => logout()}>Sign out {user?.name}</button>
  * }
  * ```
  */
 export function useAuth(): UseAuthResult {
   const client = useAuthClient()
+  const oauth = useContext(OAuthContext)
   const state = useAuthState(identity)
   const actions = useMemo<AuthActions>(
     () => ({
       login: (credentials) => client.login(credentials),
-      logout: (options) => client.logout(options),
+      logout: (options) => (oauth ?? client).logout(options),
       getAccessToken: (options) => client.getAccessToken(options),
+      loginWithRedirect: (options) => (oauth ? oauth.loginWithRedirect(options) : Promise.reject(noOAuth())),
     }),
-    [client],
+    [client, oauth],
   )
   return useMemo(() => {
-    const { status, accessToken, claims, expiresAt, reason, error } = state
-    const flags = { isAuthenticated: status === 'authenticated', isLoading: status === 'initializing' }
-    return { status, accessToken, claims, expiresAt, reason, error, ...flags, ...actions } as UseAuthResult
+    // Every field, those this state does not hold as `undefined`.
+    const { status, accessToken, claims, expiresAt, reason, error, user, idToken } = state
+    const isAuthenticated = status === 'authenticated'
+    const isLoading = status === 'initializing'
+    return { status, accessToken, claims, expiresAt, reason, error, user, idToken, isAuthenticated, isLoading, ...actions } as UseAuthResult
   }, [state, actions])
 }

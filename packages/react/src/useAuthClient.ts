@@ -16,9 +16,7 @@ export function useAuthClient(): AuthClient {
   const client = useContext(AuthContext)
   if (client === null) {
     throw new Error(
-      'tokenlife: no <AuthProvider> above this component. useAuth(), useAuthState(), useAuthClient() and ' +
-        '<RequireAuth> read the client from it: wrap your app in <AuthProvider client={auth}> ' +
-        '(auth = createAuthClient({ ... })).',
+      'tokenlife: no <AuthProvider> above this component: wrap your app in <AuthProvider client={auth}>.',
     )
   }
   return client
