@@ -15,6 +15,7 @@ export type {
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
 export type { AuthClientOptions, IdTokenCheck } from './options'
+export type { RedirectLogin, RedirectLoginOptions } from './redirectLogin'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
 export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
