@@ -1,4 +1,4 @@
-import { createAuthClient, oauthWireFormat, TokenlifeError, type AuthClient, type UserClaims } from '@tokenlife/core'
+import { createAuthClient, oauthWireFormat, TokenlifeError, type AuthClient, type RedirectLogin, type UserClaims } from '@tokenlife/core'
 import { authorizationRequest, checkAuthorizationParams, type AuthorizationParams } from './authorize'
 import { handleCallback, isCallbackUrl } from './callback'
 import { createDiscovery, type ProviderMetadata } from './discovery'
@@ -32,7 +32,7 @@ export interface OAuthLogoutOptions {
  * (`oauth.auth`): after the code exchange the session is an ordinary one (silent refresh, one refresh across tabs,
  * logout everywhere). Create it with {@link createOAuthClient}.
  */
-export class OAuthClient {
+export class OAuthClient implements RedirectLogin {
   /** The session: pass it to `<AuthProvider client>` / `createTokenlife()`, call `getAccessToken()` on it. */
   readonly auth: AuthClient
   readonly #options: NormalizedOAuthOptions

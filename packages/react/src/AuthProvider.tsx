@@ -2,7 +2,7 @@
 import type { AuthClient } from '@tokenlife/core'
 import { useEffect, type ReactNode } from 'react'
 import { AuthContext, OAuthContext } from './authContext'
-import type { RedirectLogin } from './redirectLogin'
+import type { RedirectLogin } from '@tokenlife/core'
 
 /**
  * Props of {@link AuthProvider}.

@@ -2,7 +2,7 @@
 import { isConfigurationError, type AuthState } from '@tokenlife/core'
 import { useEffect, type ComponentType, type ReactNode } from 'react'
 import { useOAuth } from './authContext'
-import type { RedirectLoginOptions } from './redirectLogin'
+import type { RedirectLoginOptions } from '@tokenlife/core'
 import { useAuthState } from './useAuthState'
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthClient } from '@tokenlife/core'
 import { createContext, useContext } from 'react'
-import type { RedirectLogin } from './redirectLogin'
+import type { RedirectLogin } from '@tokenlife/core'
 
 /** Carries the client given to `<AuthProvider>`; `null` when there is no provider above. Internal. */
 export const AuthContext = createContext<AuthClient | null>(null)

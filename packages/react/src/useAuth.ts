@@ -1,7 +1,7 @@
 import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
 import { useContext, useMemo } from 'react'
 import { noOAuth, OAuthContext } from './authContext'
-import type { RedirectLogin } from './redirectLogin'
+import type { RedirectLogin } from '@tokenlife/core'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
 
