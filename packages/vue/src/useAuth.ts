@@ -1,5 +1,6 @@
-import { serverState, type AuthClient, type AuthState, type AuthStateField } from '@tokenlife/core'
-import { computed, onScopeDispose, shallowRef, type Ref } from 'vue'
+import { serverState, type AuthClient, type AuthState, type AuthStateField, type RedirectLogin } from '@tokenlife/core'
+import { computed, inject, onScopeDispose, shallowRef, type Ref } from 'vue'
+import { oauthKey } from './createTokenlife'
 import { useAuthClient } from './useAuthClient'
 
 /**
@@ -16,7 +17,9 @@ export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthS
   readonly state: Readonly<Ref<AuthState>>
   readonly isAuthenticated: Readonly<Ref<boolean>>
   readonly isLoading: Readonly<Ref<boolean>>
-} & Pick<AuthClient, 'login' | 'logout' | 'getAccessToken'>
+} & Pick<AuthClient, 'login' | 'getAccessToken'> &
+  /** `logout` ends the session in every tab (given an OAuth client, at the provider too); `loginWithRedirect` signs in there. */
+  Pick<RedirectLogin, 'logout' | 'loginWithRedirect'>
 
 /**
  * The session as readonly refs, plus the actions that change it. Call it in `setup()`; the subscription ends with
@@ -24,12 +27,13 @@ export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthS
  *
  * @example
  * ```ts
- * const { isAuthenticated, claims, login, logout } = useAuth()
- * const name = computed(() => claims.value?.sub)
+ * const { isAuthenticated, user, loginWithRedirect, logout } = useAuth()
+ * const name = computed(() => user.value?.name)
  * ```
  */
 export function useAuth(): UseAuthReturn {
   const client = useAuthClient()
+  const oauth = inject(oauthKey, undefined)
   const onServer = typeof window === 'undefined'
   const state = shallowRef(onServer ? serverState : client.getState())
   if (!onServer) {
@@ -47,10 +51,14 @@ export function useAuth(): UseAuthReturn {
     expiresAt: field('expiresAt'),
     reason: field('reason'),
     error: field('error'),
+    user: field('user'),
+    idToken: field('idToken'),
     isAuthenticated: computed(() => state.value.status === 'authenticated'),
     isLoading: computed(() => state.value.status === 'initializing'),
     login: (credentials) => client.login(credentials),
-    logout: (options) => client.logout(options),
+    logout: (options) => (oauth ?? client).logout(options),
     getAccessToken: (options) => client.getAccessToken(options),
+    loginWithRedirect: (options) =>
+      oauth ? oauth.loginWithRedirect(options) : Promise.reject(new Error('tokenlife: no OAuth client: app.use(createTokenlife(oauth.auth, { oauth }))')),
   }
 }
