@@ -3,10 +3,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { API, CLIENT_ID, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
+import { API, apiVerifier, CLIENT_ID, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
 import { build } from 'esbuild'
-import { createRemoteJWKSet, jwtVerify } from 'jose'
 import type * as Tokenlife from '@tokenlife/core'
 import type * as OAuth from '@tokenlife/oauth'
 import type { Browser, BrowserContext, Page } from 'playwright'
@@ -73,18 +72,15 @@ export function useOAuthStack(options: { accessTokenTtl?: number } = {}): OAuthS
       logLevel: 'silent',
     })
     const script = bundle.outputFiles[0]!.text
-    let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
+    let verify: ReturnType<typeof apiVerifier> | undefined
     site = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app').pathname
       if (path === '/app.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
       if (path === '/api/me') {
         // The API: accepts the provider's JWT access tokens for it, nothing else.
-        const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
-        jwks ??= createRemoteJWKSet(new URL(`${stack.op.issuer}/jwks`))
-        const verified = token ? jwtVerify(token, jwks, { issuer: stack.op.issuer, audience: API }) : Promise.reject(new Error('no token'))
-        return void verified.then(
-          ({ payload }) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: payload.sub })),
-          () => response.writeHead(401).end(),
+        verify ??= apiVerifier(stack.op.issuer)
+        return void verify(request.headers.authorization).then((sub) =>
+          sub ? response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub })) : response.writeHead(401).end(),
         )
       }
       response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(stack.op.issuer))

@@ -11,3 +11,4 @@ export {
   type CodeTokens,
 } from './provider'
 export { authorizeOverHttp, signInOverHttp } from './codeFlow'
+export { apiVerifier } from './api'
