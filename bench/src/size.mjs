@@ -40,9 +40,10 @@ function packageOf(input) {
  * Bundles one entry source and measures it: `upFront` is the entry chunk plus every chunk it imports statically;
  * `lazy` is what only dynamic imports load.
  * @param {string} source
- * @param {{ external?: string[] }} [options]
+ * @param {{ external?: string[], ownCode?: boolean }} [options] `ownCode`: a binding's own code only, without the
+ *   re-export of `@tokenlife/core` (with the core external, esbuild would add re-export helpers no app ships)
  */
-export async function measureEntry(source, { external = [] } = {}) {
+export async function measureEntry(source, { external = [], ownCode = false } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'tokenlife-size-'))
   try {
     const result = await build({
@@ -64,6 +65,12 @@ export async function measureEntry(source, { external = [] } = {}) {
           setup(plugin) {
             plugin.onResolve({ filter: /^bench-entry$/ }, () => ({ path: 'bench-entry', namespace: 'entry' }))
             plugin.onLoad({ filter: /.*/, namespace: 'entry' }, () => ({ contents: source, loader: 'js', resolveDir: benchDir }))
+            if (ownCode) {
+              plugin.onLoad({ filter: /packages\/(react|vue)\/dist\/index\.js$/ }, ({ path }) => ({
+                contents: readFileSync(path, 'utf8').replace(/^export \* from ["']@tokenlife\/core["'];?$/m, ''),
+                loader: 'js',
+              }))
+            }
           },
         },
       ],
@@ -82,8 +89,13 @@ export async function measureEntry(source, { external = [] } = {}) {
     let upFrontMin = 0
     let lazy = 0
     const upFrontPackages = new Set()
+    /** Minified bytes from @tokenlife/oauth and oauth4webapi, up front and lazy (0 unless the app imports them). */
+    let oauthMin = 0
     for (const file of Object.keys(outputs)) {
       if (file.endsWith('.map')) continue
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[file].inputs)) {
+        if (/packages\/oauth\/|node_modules\/oauth4webapi\//.test(input)) oauthMin += bytesInOutput
+      }
       if (upFrontFiles.has(file)) {
         upFront += gz(file)
         upFrontMin += outputs[file].bytes
@@ -93,7 +105,7 @@ export async function measureEntry(source, { external = [] } = {}) {
         }
       } else lazy += gz(file)
     }
-    return { upFront, upFrontMin, lazy, upFrontPackages: [...upFrontPackages].sort() }
+    return { upFront, upFrontMin, lazy, upFrontPackages: [...upFrontPackages].sort(), oauthMin }
   } finally {
     rmSync(outdir, { recursive: true, force: true })
   }
@@ -111,12 +123,12 @@ export async function runSize() {
   const rows = []
   const entries = [
     ...Object.entries(sizeEntries).map(([name, source]) => ({ name, source, group: 'tokenlife' })),
-    ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, group: 'binding' })),
+    ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, ownCode: true, group: 'binding' })),
     ...Object.entries(peerEntries).map(([name, source]) => ({ name, source, group: 'peer' })),
   ]
   for (const entry of entries) {
     const budget = sizeBudgets[entry.name]
-    rows.push({ name: entry.name, group: entry.group, budget, ...(await measureEntry(entry.source, { external: entry.external })) })
+    rows.push({ name: entry.name, group: entry.group, budget, ...(await measureEntry(entry.source, { external: entry.external, ownCode: entry.ownCode })) })
   }
   const base = rows[0].upFront
   return rows.map((row) => ({ ...row, ratio: row.upFront / base }))
@@ -168,7 +180,15 @@ export async function sizeBreakdown() {
   return lines.join('\n')
 }
 
+/** One line: what @tokenlife/oauth and oauth4webapi add to each tokenlife app (0 B where the app does not import them). */
+export function oauthLine(rows) {
+  const parts = rows.filter((row) => row.group === 'tokenlife').map((row) => `${row.name.replace(/ \(.*$/, '')}: ${row.oauthMin} B`)
+  return `Minified bytes from @tokenlife/oauth and oauth4webapi (up front and lazy) — ${parts.join(' · ')}`
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(sizeTable(await runSize()))
+  const rows = await runSize()
+  console.log(sizeTable(rows))
+  console.log(`\n${oauthLine(rows)}`)
   if (process.argv.includes('--breakdown')) console.log(`\n${await sizeBreakdown()}`)
 }

@@ -28,8 +28,6 @@ export interface AuthProviderProps {
   children?: ReactNode
 }
 
-const isFunction = (value: unknown) => typeof value === 'function'
-
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value)
   return typeof value === 'object' ? 'an object that is not an AuthClient' : `${typeof value} ${String(value)}`
@@ -37,24 +35,15 @@ function describeValue(value: unknown): string {
 
 /** Throws a `TypeError` that names the `client` prop unless `client` looks like an `AuthClient`. */
 function checkClient(client: unknown, props: object): void {
-  const candidate = client as Partial<Record<'start' | 'subscribe' | 'getState', unknown>> | null | undefined
-  if (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    isFunction(candidate.start) &&
-    isFunction(candidate.subscribe) &&
-    isFunction(candidate.getState)
-  ) {
-    return
-  }
-  const others = Object.keys(props).filter((name) => name !== 'client' && name !== 'children' && name !== 'oauth')
-  let hint = ''
-  if (others.includes('auth')) hint = ' The prop is called `client`, not `auth`.'
-  else if (others.length > 0) hint = ` ${others.join(', ')} ${others.length === 1 ? 'is not a prop' : 'are not props'} of <AuthProvider>.`
-  throw new TypeError(
-    `tokenlife: <AuthProvider> needs the AuthClient in its \`client\` prop, got ${describeValue(client)}.${hint} ` +
-      'Write <AuthProvider client={auth}>.',
-  )
+  const methods = client as Partial<Record<string, unknown>> | null | undefined
+  if (['start', 'subscribe', 'getState'].every((name) => typeof methods?.[name] === 'function')) return
+  const others = Object.keys(props).filter((name) => !['client', 'children', 'oauth'].includes(name))
+  const hint = others.includes('auth')
+    ? ' The prop is called `client`, not `auth`.'
+    : others.length > 0
+      ? ` ${others.join(', ')} ${others.length === 1 ? 'is not a prop' : 'are not props'} of <AuthProvider>.`
+      : ''
+  throw new TypeError(`tokenlife: <AuthProvider> needs the AuthClient in its \`client\` prop, got ${describeValue(client)}.${hint} Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).`)
 }
 
 /**

@@ -8,12 +8,11 @@ export const AuthContext = createContext<AuthClient | null>(null)
 /** Carries the OAuth client given to `<AuthProvider oauth>`; `null` without one. Internal. */
 export const OAuthContext = createContext<RedirectLogin | null | undefined>(null)
 
-/** The error for a sign-in at the provider without an OAuth client in `<AuthProvider oauth>`. Internal. */
-export const noOAuth = () => new Error('tokenlife: no OAuth client: pass it as <AuthProvider oauth={oauth}>')
-
-/** The OAuth client of the nearest `<AuthProvider oauth>`; throws {@link noOAuth} without one. Internal. */
-export function useOAuth() {
-  const oauth = useContext(OAuthContext)
-  if (!oauth) throw noOAuth()
+/** `oauth`, or the error that says to give `<AuthProvider>` one. Internal. */
+export function needOAuth(oauth: RedirectLogin | null | undefined): RedirectLogin {
+  if (!oauth) throw new Error('tokenlife: no <AuthProvider oauth={oauth}>')
   return oauth
 }
+
+/** The OAuth client of the nearest `<AuthProvider oauth>`; throws without one. Internal. */
+export const useOAuth = () => needOAuth(useContext(OAuthContext))

@@ -1,6 +1,6 @@
 import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
 import { useContext, useMemo } from 'react'
-import { noOAuth, OAuthContext } from './authContext'
+import { needOAuth, OAuthContext } from './authContext'
 import type { RedirectLogin } from '@tokenlife/core'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
@@ -48,6 +48,9 @@ export type UseAuthResult = View<AuthState> & AuthActions
 
 const identity = (state: AuthState) => state
 
+/** Every field a state may lack, as `undefined`: the result declares them all, whatever the state holds. */
+const absent = { accessToken: undefined, claims: undefined, expiresAt: undefined, reason: undefined, error: undefined, user: undefined, idToken: undefined }
+
 /**
  * The session and the actions that change it. Re-renders on every state change (each refresh brings a new
  * `accessToken`); use `useAuthState(selector)` to re-render less. The returned object is the same until the state
@@ -71,15 +74,19 @@ export function useAuth(): UseAuthResult {
       login: (credentials) => client.login(credentials),
       logout: (options) => (oauth ?? client).logout(options),
       getAccessToken: (options) => client.getAccessToken(options),
-      loginWithRedirect: (options) => (oauth ? oauth.loginWithRedirect(options) : Promise.reject(noOAuth())),
+      loginWithRedirect: async (options) => needOAuth(oauth).loginWithRedirect(options),
     }),
     [client, oauth],
   )
-  return useMemo(() => {
-    // Every field, those this state does not hold as `undefined`.
-    const { status, accessToken, claims, expiresAt, reason, error, user, idToken } = state
-    const isAuthenticated = status === 'authenticated'
-    const isLoading = status === 'initializing'
-    return { status, accessToken, claims, expiresAt, reason, error, user, idToken, isAuthenticated, isLoading, ...actions } as UseAuthResult
-  }, [state, actions])
+  return useMemo(
+    () =>
+      ({
+        ...absent,
+        ...state,
+        isAuthenticated: state.status === 'authenticated',
+        isLoading: state.status === 'initializing',
+        ...actions,
+      }) as UseAuthResult,
+    [state, actions],
+  )
 }

@@ -178,7 +178,7 @@ describe('<AuthProvider>', () => {
       expect(renderIt({ auth })).toThrow(TypeError)
       expect(renderIt({ auth })).toThrow(
         'tokenlife: <AuthProvider> needs the AuthClient in its `client` prop, got undefined. The prop is called ' +
-          '`client`, not `auth`. Write <AuthProvider client={auth}>.',
+          '`client`, not `auth`. Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).',
       )
       expect(renderIt({})).toThrow(/`client` prop, got undefined\. Write <AuthProvider client=\{auth\}>/)
       expect(renderIt({ client: { start: () => {} } })).toThrow(/got an object that is not an AuthClient/)

@@ -64,7 +64,7 @@ describe('useAuth() with an OAuth client', () => {
     await passTime(env)
     screen.getByText('in').click()
     await passTime(env, 10)
-    expect(document.title).toMatch(/no OAuth client: pass it as <AuthProvider oauth=\{oauth\}>/)
+    expect(document.title).toMatch(/no <AuthProvider oauth=\{oauth\}>/)
   })
 })
 
@@ -102,7 +102,7 @@ describe('<RequireAuth loginWithRedirect> and withAuthenticationRequired', () =>
   it('without an OAuth client it throws the error that names the fix', () => {
     const { auth } = setup()
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    expect(() => render(withProvider(auth, undefined, <RequireAuth loginWithRedirect />))).toThrow(/no OAuth client/)
+    expect(() => render(withProvider(auth, undefined, <RequireAuth loginWithRedirect />))).toThrow(/no <AuthProvider oauth=\{oauth\}>/)
   })
 })
 
