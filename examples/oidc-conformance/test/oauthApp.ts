@@ -2,13 +2,12 @@
 // origin next to a real oidc-provider, with an API that accepts the provider's JWT access tokens; driven in Chromium.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { API, apiVerifier, CLIENT_ID, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
-import { build } from 'esbuild'
 import type * as Tokenlife from '@tokenlife/core'
 import type * as OAuth from '@tokenlife/oauth'
 import type { Browser, BrowserContext, Page } from 'playwright'
+import { pageBundle } from './pageBundle'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 
 /** What the page exposes to the test (`window.app`). */
@@ -63,15 +62,7 @@ export function useOAuthStack(options: { accessTokenTtl?: number } = {}): OAuthS
   let site: Server
   const contexts: BrowserContext[] = []
   beforeAll(async () => {
-    const bundle = await build({
-      stdin: { contents: "export * from '@tokenlife/core'; export * from '@tokenlife/oauth'", resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
-      bundle: true,
-      format: 'iife',
-      globalName: 'tokenlife',
-      write: false,
-      logLevel: 'silent',
-    })
-    const script = bundle.outputFiles[0]!.text
+    const script = await pageBundle("export * from '@tokenlife/core'; export * from '@tokenlife/oauth'")
     let verify: ReturnType<typeof apiVerifier> | undefined
     site = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app').pathname
