@@ -40,6 +40,8 @@ export class OAuthClient implements RedirectLogin {
   readonly #transactions: TransactionStore
   /** Callbacks handled by this page, by URL: a second call for the same URL shares the first one's outcome. */
   readonly #callbacks = new Map<string, Promise<{ returnTo: string }>>()
+  /** Those still being handled. */
+  readonly #handling = new Set<Promise<unknown>>()
 
   constructor(options: OAuthClientOptions) {
     const normalized = normalizeOAuthOptions(options)
@@ -86,9 +88,9 @@ export class OAuthClient implements RedirectLogin {
     const page = env.pageUrl()
     const returnTo = sameOriginPath(options.returnTo ?? page, page)
     const params = { ...this.#options.authorizationParams, ...checkAuthorizationParams(options.authorizationParams) }
-    const pending = [...this.#callbacks.values()]
-    if (pending.length > 0) {
-      await Promise.allSettled(pending)
+    if (this.#handling.size > 0) {
+      // A guard that saw no session while this page's callback was being handled: the callback decides.
+      await Promise.allSettled(this.#handling)
       if (this.auth.getState().status === 'authenticated') return
     }
     const [o, as] = await Promise.all([loadProtocol(), this.#metadata()])
@@ -124,6 +126,10 @@ export class OAuthClient implements RedirectLogin {
     if (!handling) {
       handling = handleCallback(href, { env, clientId, auth: this.auth, metadata: this.#metadata, transactions: this.#transactions })
       this.#callbacks.set(href, handling)
+      const inFlight = handling
+      this.#handling.add(inFlight)
+      const done = () => void this.#handling.delete(inFlight)
+      inFlight.then(done, done)
     }
     return handling
   }

@@ -30,7 +30,8 @@ describe('a refreshed ID token that cannot be checked now', () => {
     before.auth.destroy()
 
     provider().jwksDown = true
-    const reloaded = openTab(browser)
+    // No automatic retry while the test looks (it would rotate again): the test refreshes when it wants one.
+    const reloaded = openTab(browser, '/', { timing: { retryBaseMs: 600_000, retryMaxMs: 600_000 } })
     await reloaded.auth.start()
     const state = reloaded.auth.getState()
     expect(state.status).toBe('initializing')
