@@ -19,8 +19,6 @@ function countTokenRequests(pages: Page[], tokenEndpoint: string): number[] {
   return counts
 }
 
-const app = (page: Page) => page.evaluate(() => (window as unknown as { app: PageApp }).app.auth.getState().status)
-
 describe('five tabs, one sign-in at the provider', () => {
   it('sign-in → API → silent refresh over 3+ lifetimes with rotation (no reuse) → logout everywhere, at the provider too', async () => {
     const { op } = stack
@@ -76,7 +74,8 @@ describe('five tabs, one sign-in at the provider', () => {
     expect(await storedSession(pages[0]!)).toEqual({ refreshToken: undefined, tabKeys: [] })
     expect(await op.isRefreshTokenActive(refreshToken!)).toBe(false)
     expect(op.log.refreshErrors).toEqual([])
-    // The tab that logged out came back signed out, and stays so.
-    expect(await app(pages[2]!)).toBe('unauthenticated')
+    // The tab that logged out came back (a new page load) and finds no session to restore.
+    await pages[2]!.waitForFunction(() => (window as unknown as { app: PageApp }).app.auth.getState().status !== 'initializing')
+    expect(await stateOf(pages[2]!)).toEqual({ status: 'unauthenticated', reason: 'no_session' })
   })
 })
