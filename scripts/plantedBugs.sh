@@ -36,7 +36,7 @@ plant "release before the rotated refresh token is stored" src/refreshFlight.ts 
 # Only costs a request, never reuses a token (the next holder then asks the server itself): caught at random, if at all.
 plant "release before the newest session is in a lock name" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
 plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
-plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (holder.isEnded(sent.startedAt)) {" "    if (false && holder.isEnded(sent.startedAt)) {"
+plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (!holder.isEnded(sent.startedAt)) return" "    if (true || !holder.isEnded(sent.startedAt)) return"
 plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"
 plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"

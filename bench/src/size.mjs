@@ -43,9 +43,11 @@ function packageOf(input) {
  * Bundles one entry source and measures it: `upFront` is the entry chunk plus every chunk it imports statically;
  * `lazy` is what only dynamic imports load. `conditions` are the export conditions esbuild resolves with.
  * @param {string} source
- * @param {{ external?: string[], conditions?: string[] }} [options]
+ * @param {{ external?: string[], conditions?: string[], ownCode?: boolean }} [options] `ownCode`: a binding's own
+ *   code only, without the re-export of `@tokenlife/core` (with the core external, esbuild would add re-export helpers
+ *   no app ships)
  */
-export async function measureEntry(source, { external = [], conditions = [] } = {}) {
+export async function measureEntry(source, { external = [], conditions = [], ownCode = false } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'tokenlife-size-'))
   try {
     const result = await build({
@@ -68,6 +70,12 @@ export async function measureEntry(source, { external = [], conditions = [] } = 
           setup(plugin) {
             plugin.onResolve({ filter: /^bench-entry$/ }, () => ({ path: 'bench-entry', namespace: 'entry' }))
             plugin.onLoad({ filter: /.*/, namespace: 'entry' }, () => ({ contents: source, loader: 'js', resolveDir: benchDir }))
+            if (ownCode) {
+              plugin.onLoad({ filter: /packages\/(react|vue)\/dist\/(development\/)?index\.js$/ }, ({ path }) => ({
+                contents: readFileSync(path, 'utf8').replace(/^export \* from ["']@tokenlife\/core["'];?$/m, ''),
+                loader: 'js',
+              }))
+            }
           },
         },
       ],
@@ -86,8 +94,13 @@ export async function measureEntry(source, { external = [], conditions = [] } = 
     let upFrontMin = 0
     let lazy = 0
     const upFrontPackages = new Set()
+    /** Minified bytes from @tokenlife/oauth and oauth4webapi, up front and lazy (0 unless the app imports them). */
+    let oauthMin = 0
     for (const file of Object.keys(outputs)) {
       if (file.endsWith('.map')) continue
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[file].inputs)) {
+        if (/packages\/oauth\/|node_modules\/oauth4webapi\//.test(input)) oauthMin += bytesInOutput
+      }
       if (upFrontFiles.has(file)) {
         upFront += gz(file)
         upFrontMin += outputs[file].bytes
@@ -97,7 +110,7 @@ export async function measureEntry(source, { external = [], conditions = [] } = 
         }
       } else lazy += gz(file)
     }
-    return { upFront, upFrontMin, lazy, upFrontPackages: [...upFrontPackages].sort() }
+    return { upFront, upFrontMin, lazy, upFrontPackages: [...upFrontPackages].sort(), oauthMin }
   } finally {
     rmSync(outdir, { recursive: true, force: true })
   }
@@ -118,14 +131,15 @@ export async function runSize() {
   const rows = []
   const entries = [
     ...Object.entries(sizeEntries).map(([name, source]) => ({ name, source, group: 'tokenlife' })),
-    ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, group: 'binding' })),
+    ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, ownCode: true, group: 'binding' })),
     ...Object.entries(peerEntries).map(([name, source]) => ({ name, source, group: 'peer' })),
   ]
   for (const entry of entries) {
     const budget = sizeBudgets[entry.name]
     const ours = entry.group !== 'peer'
-    const measured = await measureEntry(entry.source, { external: entry.external, conditions: ours ? ['production'] : [] })
-    const development = ours ? await measureEntry(entry.source, { external: entry.external, conditions: ['development'] }) : undefined
+    const options = { external: entry.external, ownCode: entry.ownCode }
+    const measured = await measureEntry(entry.source, { ...options, conditions: ours ? ['production'] : [] })
+    const development = ours ? await measureEntry(entry.source, { ...options, conditions: ['development'] }) : undefined
     rows.push({ name: entry.name, group: entry.group, budget, ...measured, development: development?.upFront })
   }
   const base = rows[0].upFront
@@ -180,9 +194,16 @@ export async function sizeBreakdown() {
   return lines.join('\n')
 }
 
+/** One line: what @tokenlife/oauth and oauth4webapi add to each tokenlife app (0 B where the app does not import them). */
+export function oauthLine(rows) {
+  const parts = rows.filter((row) => row.group === 'tokenlife').map((row) => `${row.name.replace(/ \(.*$/, '')}: ${row.oauthMin} B`)
+  return `Minified bytes from @tokenlife/oauth and oauth4webapi (up front and lazy) — ${parts.join(' · ')}`
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await runSize()
   console.log(sizeTable(rows))
+  console.log(`\n${oauthLine(rows)}`)
   if (process.argv.includes('--breakdown')) console.log(`\n${await sizeBreakdown()}`)
   const over = rows.filter((row) => row.budget && row.upFront > row.budget)
   if (process.argv.includes('--check') && over.length > 0) {

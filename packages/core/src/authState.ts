@@ -22,6 +22,24 @@ export type TokenClaims = Record<string, unknown> & {
   iat?: number
 }
 
+/**
+ * Claims of the session's OpenID Connect ID token (see {@link AuthenticatedState.user}): who is signed in. The
+ * standard claims are typed; a provider may add any other.
+ */
+export type UserClaims = TokenClaims & {
+  sub: string
+  iss?: string
+  aud?: string | string[]
+  name?: string
+  given_name?: string
+  family_name?: string
+  preferred_username?: string
+  email?: string
+  email_verified?: boolean
+  picture?: string
+  locale?: string
+}
+
 /** The client before it knows whether there is a session. */
 export interface InitializingState {
   /** The client does not know yet whether there is a session. */
@@ -36,6 +54,8 @@ export interface InitializingState {
   readonly expiresAt?: undefined
   /** Not signed out either. */
   readonly reason?: undefined
+  readonly user?: undefined
+  readonly idToken?: undefined
 }
 
 /** The client holds an access token. */
@@ -52,6 +72,14 @@ export interface AuthenticatedState {
   readonly error?: Error
   /** Signed in: no reason to be signed out. */
   readonly reason?: undefined
+  /**
+   * Who is signed in: the claims of the session's OpenID Connect ID token, when it has one (`@tokenlife/oauth`
+   * validates it; a refresh that returns a new one replaces it, one without keeps it). Shared with the other tabs like
+   * the session. `undefined` for a session without an ID token.
+   */
+  readonly user?: UserClaims
+  /** The session's ID token itself (e.g. the `id_token_hint` of an RP-initiated logout), when it has one. */
+  readonly idToken?: string
 }
 
 /** The client holds no session. */
@@ -68,6 +96,8 @@ export interface UnauthenticatedState {
   readonly expiresAt?: undefined
   /** No pending failure: the session is over. */
   readonly error?: undefined
+  readonly user?: undefined
+  readonly idToken?: undefined
 }
 
 /**
@@ -81,7 +111,7 @@ export type AuthStatus = AuthState['status']
 
 /**
  * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
+ * `error`, `user`, `idToken`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
  * one without checking the status first.
  *
  * @example

@@ -11,10 +11,12 @@ export type {
   TokenClaims,
   AuthStateField,
   SessionEndReason,
+  UserClaims,
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-export type { AuthClientOptions } from './options'
+export type { AuthClientOptions, IdTokenCheck } from './options'
+export type { RedirectLogin, RedirectLoginOptions } from './redirectLogin'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
 export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
@@ -28,7 +30,7 @@ export type {
   ErrorBody,
 } from './wireFormat'
 export { oauthWireFormat } from './wireFormat'
-export type { TokenResponse } from './tokens'
+export type { TokenResponse, Identity } from './tokens'
 export {
   TokenlifeError,
   NetworkError,

@@ -32,7 +32,7 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
  * The checks of `createAuthClient()` options (`optionNames`: every valid name) that only help a developer, made by the development build alone: names
  * that are not options (with the nearest valid one), the renamed `clientId`, and the types of options whose mistakes
  * show at once in development (storage adapters, `namespace`, `oauthClientId`, `logoutTimeoutMs`, `wireFormat`,
- * `debug`, `environment`). What decides where tokens go or how often the server is asked is checked in both builds
+ * `debug`, `environment`, `validateIdToken`). What decides where tokens go or how often the server is asked is checked in both builds
  * (`normalizeOptions`).
  */
 export function checkDevelopmentOptions(options: Readonly<Record<string, unknown>>, optionNames: object): void {
@@ -56,6 +56,9 @@ export function checkDevelopmentOptions(options: Readonly<Record<string, unknown
     if (typeof value !== 'function') invalid('TL124', `wireFormat.${name}`, [value])
   }
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') invalid('TL127', 'debug', [debug])
+  if (options.validateIdToken !== undefined && typeof options.validateIdToken !== 'function') {
+    invalid('TL142', 'validateIdToken', [options.validateIdToken])
+  }
   checkStorage('storage', options.storage)
   checkStorage('persistAccessToken', options.persistAccessToken)
 }

@@ -5,6 +5,7 @@ import { oauthWireFormat, type WireFormat } from './wireFormat'
 import { invalid } from './diagnostics/diagnostic'
 import { checkDevelopmentOptions } from './optionChecks'
 import type { AuthEvent } from './authEvents'
+import type { Identity } from './tokens'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
 export interface AuthClientOptions {
@@ -64,6 +65,29 @@ export interface AuthClientOptions {
   environment?: Partial<Environment>
   /** `true` logs every {@link AuthEvent} with `console.debug`; a function receives them instead. */
   debug?: boolean | ((event: AuthEvent) => void)
+  /**
+   * Checks the ID token of every refresh answer that carries one, before the session adopts it (`@tokenlife/oauth`
+   * sets this: signature, issuer, audience, expiry, the same `sub`). Resolve to accept the answer.
+   *
+   * - Reject with a `SessionEndedError` to end the session: `unauthenticated`, reason `'revoked'`, storage cleared in
+   *   every tab, the answer's tokens revoked at the server.
+   * - Reject with anything else (say the JWKS could not be fetched) and the answer is not adopted, but the rotated
+   *   refresh token in it is kept, stored before the check runs (a one-time secret: losing it would end the session
+   *   at the next refresh). The session keeps its current token and the refresh is retried with backoff.
+   *
+   * A login's ID token is checked by whoever obtained it, before `setTokens({ idToken })`.
+   */
+  validateIdToken?: (check: IdTokenCheck) => Promise<void>
+}
+
+/** What {@link AuthClientOptions.validateIdToken} is given. */
+export interface IdTokenCheck {
+  /** The answer's ID token. */
+  idToken: string
+  /** The token endpoint's answer (status, headers, body), unread, for a validator that works on responses. */
+  response: Response
+  /** The ID token of the session this answer refreshes, when this tab holds it (to compare `sub`). */
+  previous: Identity | undefined
 }
 
 /** {@link AuthClientOptions} after validation, with every default filled in. */
@@ -82,6 +106,7 @@ export interface NormalizedOptions {
   wireFormat: WireFormat
   environment: Environment
   debug: ((event: AuthEvent) => void) | undefined
+  validateIdToken: ((check: IdTokenCheck) => Promise<void>) | undefined
 }
 
 /** Every option of {@link AuthClientOptions}; the type makes sure none is missing from it. */
@@ -100,6 +125,7 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   wireFormat: true,
   environment: true,
   debug: true,
+  validateIdToken: true,
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
@@ -181,5 +207,6 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     environment,
     // eslint-disable-next-line no-console
     debug: debug === true ? (event) => console.debug('[tokenlife]', event) : debug || undefined,
+    validateIdToken: options.validateIdToken,
   }
 }

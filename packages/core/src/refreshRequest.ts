@@ -29,9 +29,12 @@ export async function sendRefresh(
     if (refreshToken === undefined) throw new SessionEndedError('no_session')
     assertUsable()
   }
+  const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
+  // Building may have taken time: check again that there is still something to refresh.
+  assertUsable()
+  if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
-  const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
   const requestedAt = holder.stamp()
   const answered = holder.tabs.sending(requestedAt)
   const response = sendToCompletion(environment, request)
@@ -44,7 +47,7 @@ export async function sendRefresh(
     },
     () => environment.setTimeout(answered, 0),
   )
-  return { response, refreshToken, startedAt, requestedAt }
+  return { url: request.url, response, refreshToken, startedAt, requestedAt }
 }
 
 /**

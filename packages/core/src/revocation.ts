@@ -18,15 +18,17 @@ export interface RevocationRequest {
 export async function revokeSession(options: NormalizedOptions, captured: RevocationRequest): Promise<unknown> {
   const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment, oauthClientId } = options
   if (logoutUrl === undefined) return undefined
-  const request = wireFormat.buildLogoutRequest({
-    url: logoutUrl,
-    refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
-    accessToken: captured.accessToken,
-    clientId: oauthClientId,
-    everywhere: captured.everywhere,
-  })
   let failure: unknown
+  let url = logoutUrl
   try {
+    const request = await wireFormat.buildLogoutRequest({
+      url: logoutUrl,
+      refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
+      accessToken: captured.accessToken,
+      clientId: oauthClientId,
+      everywhere: captured.everywhere,
+    })
+    url = request.url
     // keepalive: a page closed right after logout() still gets its revocation to the server.
     const response = await send(environment, { ...request, init: { keepalive: true, ...request.init } }, { timeoutMs: logoutTimeoutMs })
     if (!response.ok) {
@@ -45,7 +47,7 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
   }
   if (failure !== undefined && (options.debug !== undefined || debugSwitchedOn(environment, options.namespace))) {
     const why = failure instanceof Error ? failure.message : String(failure)
-    environment.warn(diagnosticText('TL221', logoutUrl, why))
+    environment.warn(diagnosticText('TL221', url, why))
   }
   return failure
 }

@@ -12,7 +12,7 @@ import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
-import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo, type Identity } from './tokens'
 import type { TokenExchange } from './transport'
 
 /** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
@@ -139,6 +139,18 @@ export class SessionHolder {
     return this.#storageQueue
   }
 
+  /**
+   * Storage mode: makes `rotated` (a refresh answer's refresh token) the one this tab and storage hold, unless storage
+   * no longer holds `presented`, the one the request carried (a new login replaced it meanwhile).
+   */
+  async keepRotated(presented: string | undefined, rotated: string | undefined): Promise<void> {
+    if (rotated === undefined || this.#options.refreshTokenMode !== 'storage') return
+    if (this.#refreshToken === presented) this.#refreshToken = rotated
+    await this.queueStorage(async () => {
+      if ((await this.#store.readRefreshToken()) === presented) await this.#store.writeRefreshToken(rotated)
+    })
+  }
+
   /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
   acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>): AuthenticatedState | undefined {
     const { token, claims, receivedAt, dateHeader } = exchange
@@ -146,7 +158,7 @@ export class SessionHolder {
     if (offset !== undefined) this.#clockOffsetMs = offset
     // readTokenResponse has checked that an expiry is known.
     const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
-    return this.adopt({ ...stamp, token: info }, token.refreshToken, source)
+    return this.adopt({ ...stamp, token: withIdentity(info, token.idToken) }, token.refreshToken, source)
   }
 
   /**
@@ -170,7 +182,7 @@ export class SessionHolder {
     // `exp` counts whole seconds and the sender measured `expires_in` from when the answer arrived: the message may
     // say up to a couple of seconds more than `exp`, never more.
     const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
-    const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+    const token = withIdentity({ accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }, shared.idToken)
     const { id, startedAt, requestedAt } = shared
     return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
   }
@@ -181,7 +193,10 @@ export class SessionHolder {
    * `undefined` when it refused.
    */
   adopt(candidate: Candidate, refreshToken: string | undefined, source: SessionSource): AuthenticatedState | undefined {
-    const { token, startedAt, requestedAt } = candidate
+    const { startedAt, requestedAt } = candidate
+    // An answer without an ID token (OpenID Connect lets a refresh omit it) keeps the one its session already has.
+    const known = this.#session?.startedAt === startedAt ? this.#session.token.identity : undefined
+    const token: AccessTokenInfo = candidate.token.identity || !known ? candidate.token : { ...candidate.token, identity: known }
     const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
     return this.state.batch(() => {
@@ -263,4 +278,10 @@ export class SessionHolder {
     this.state.clear()
     this.#endCallbacks.clear()
   }
+}
+
+/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
+function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
+  const identity: Identity | undefined = idToken === undefined ? undefined : readIdentity(idToken)
+  return identity ? { ...token, identity } : token
 }

@@ -1,6 +1,6 @@
 import type { RefreshFlight } from './refreshFlight'
 import type { SessionHolder } from './sessionHolder'
-import { decodeClaims } from './tokens'
+import { decodeClaims, readIdentity } from './tokens'
 
 /** What {@link restoreSession} works with. */
 export interface RestoreContext {
@@ -29,7 +29,8 @@ export async function restoreSession({ holder, flight, refreshTokenMode, isFresh
   } else if (persisted && isFresh(persisted)) {
     const claims = safeClaims(persisted.accessToken)
     const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt } = persisted
-    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }
+    const identity = persisted.idToken === undefined ? undefined : readIdentity(persisted.idToken)
+    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(identity ? { identity } : {}) }
     if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) {
       // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
       holder.tabs.catchUp()

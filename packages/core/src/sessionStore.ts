@@ -7,7 +7,7 @@ import type { AccessTokenInfo } from './tokens'
 
 /** A persisted access token: the token, its expiry and the stamp that orders it against logouts and siblings. */
 export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> &
-  Omit<SessionStamp, 'expiresAt'>
+  Omit<SessionStamp, 'expiresAt'> & { idToken?: string }
 
 /**
  * What tokenlife persists, and nothing else: the refresh token (storage mode only) and, when the app opts in, the
@@ -52,7 +52,8 @@ export class SessionStore {
         const issuedAt = expiresAt - lifetimeMs
         const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
         const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
-        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+        const idToken = typeof value.idToken === 'string' ? value.idToken : undefined
+        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, ...(idToken === undefined ? {} : { idToken }) }
       }
     } catch {
       // A corrupt entry is treated as absent; the next write replaces it.
@@ -63,8 +64,8 @@ export class SessionStore {
   async writeAccessToken(session: { token: AccessTokenInfo } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
     const { token, startedAt, requestedAt } = session
-    const { accessToken, expiresAt, lifetimeMs } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+    const { accessToken, expiresAt, lifetimeMs, identity } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, idToken: identity?.idToken }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

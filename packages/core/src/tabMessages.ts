@@ -23,6 +23,8 @@ export interface SharedSession {
   accessToken?: string
   /** Storage mode only: the current refresh token (tabs of one origin share it anyway through storage). */
   refreshToken?: string
+  /** The session's OpenID Connect ID token, when it has one; like `accessToken`, only on a confidential channel. */
+  idToken?: string
   /** The sender's estimate of the server clock's offset, for a receiver that has none yet. */
   clockOffsetMs?: number
 }
@@ -49,15 +51,17 @@ const isEndReason = (value: unknown): value is SessionEndReason => value === 'lo
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, idToken, clockOffsetMs } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
+  if (idToken !== undefined && !isText(idToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
   const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
+  if (idToken !== undefined) session.idToken = idToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs
   return session
 }

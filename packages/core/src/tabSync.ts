@@ -240,6 +240,7 @@ export class TabSync {
     const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
     if (!this.#channel.confidential) return shared
     shared.accessToken = token.accessToken
+    if (token.identity) shared.idToken = token.identity.idToken
     const refreshToken = this.#host.refreshToken()
     if (refreshToken !== undefined) shared.refreshToken = refreshToken
     const offset = this.#host.clockOffsetMs()

@@ -1,5 +1,5 @@
 import { jwtDecode } from 'jwt-decode'
-import type { TokenClaims } from './authState'
+import type { TokenClaims, UserClaims } from './authState'
 
 /** Tokens as the server handed them over (wire-format independent). */
 export interface TokenResponse {
@@ -9,6 +9,14 @@ export interface TokenResponse {
   refreshToken?: string
   /** Access-token lifetime in seconds, relative to the response. */
   expiresIn?: number
+  /** An OpenID Connect ID token (the answer's `id_token`), when the server sent one. */
+  idToken?: string
+}
+
+/** The session's OpenID Connect ID token and its decoded claims (`state.user`). */
+export interface Identity {
+  idToken: string
+  user: UserClaims
 }
 
 /** An access token with everything tokenlife derived from it, in this device's time. */
@@ -19,6 +27,8 @@ export interface AccessTokenInfo {
   expiresAt: number
   /** How long it was valid for when issued, ms. */
   lifetimeMs: number
+  /** The session's ID token, when it has one (a refresh without one keeps the session's last). */
+  identity?: Identity
 }
 
 /**
@@ -30,6 +40,20 @@ export function decodeClaims(accessToken: string): TokenClaims | undefined {
   const claims = jwtDecode<TokenClaims>(accessToken)
   if (typeof claims !== 'object' || claims === null) throw new Error('JWT payload is not an object')
   return claims
+}
+
+/**
+ * The {@link Identity} an ID token gives, or `undefined` when it does not decode as a JWT. Decoding is not validation:
+ * whoever obtained the ID token validates it (`@tokenlife/oauth` does, and checks every refreshed one through the
+ * `validateIdToken` option).
+ */
+export function readIdentity(idToken: string): Identity | undefined {
+  try {
+    const user = decodeClaims(idToken)
+    return user && { idToken, user: user as UserClaims }
+  } catch {
+    return undefined
+  }
 }
 
 /**

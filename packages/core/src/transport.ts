@@ -22,6 +22,8 @@ export interface TokenExchange {
   /** Device time when the response arrived. */
   receivedAt: number
   dateHeader: string | null
+  /** The answer again, unread (status, headers, body), for a check that works on responses (`validateIdToken`). */
+  answer(): Response
 }
 
 interface SendOptions {
@@ -132,7 +134,10 @@ export async function readTokenResponse(
   } catch (error) {
     throw new NetworkError(url, { cause: error })
   }
-  if (response.ok) return parseSuccess(wire, url, body, receivedAt, response.headers.get('Date'))
+  if (response.ok) {
+    const answer = () => new Response(body.text, { status: response.status, statusText: response.statusText, headers: response.headers })
+    return { ...parseSuccess(wire, url, body), receivedAt, dateHeader: response.headers.get('Date'), answer }
+  }
 
   const { error, description } = body.json === undefined ? {} : wire.parseErrorResponse(body.json)
   const { status } = response
@@ -154,13 +159,7 @@ export async function readTokenResponse(
   throw new ServerError(url, status, { retryAfterMs: parseRetryAfter(response, receivedAt) })
 }
 
-function parseSuccess(
-  wire: WireFormat,
-  url: string,
-  body: { text: string; json: unknown },
-  receivedAt: number,
-  dateHeader: string | null,
-): TokenExchange {
+function parseSuccess(wire: WireFormat, url: string, body: { text: string; json: unknown }): Pick<TokenExchange, 'token' | 'claims'> {
   if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON', { code: 'TL204' })
   let token: TokenResponse
   try {
@@ -187,5 +186,5 @@ function parseSuccess(
   if (token.expiresIn === undefined && typeof claims?.iat === 'number' && (claims.exp as number) <= claims.iat) {
     throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)', { code: 'TL210' })
   }
-  return { token, claims, receivedAt, dateHeader }
+  return { token, claims }
 }

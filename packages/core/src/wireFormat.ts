@@ -70,12 +70,19 @@ export interface ErrorBody {
  * ```
  */
 export interface WireFormat {
-  /** Builds the refresh request (default: `grant_type=refresh_token`, a form POST). */
-  buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  /**
+   * Builds the refresh request (default: `grant_type=refresh_token`, a form POST). May resolve later (look an
+   * endpoint up, sign a proof): it is built holding the refresh lock, before anything is sent, and a rejection is a
+   * failed refresh (retried when the error is transient).
+   */
+  buildRefreshRequest(context: RefreshRequestContext): WireRequest | Promise<WireRequest>
   /** Builds the login request (default: the credentials as JSON). */
   buildLoginRequest(context: LoginRequestContext): WireRequest
-  /** Builds the revocation request (default: RFC 7009, a form POST without `Authorization`). */
-  buildLogoutRequest(context: LogoutRequestContext): WireRequest
+  /**
+   * Builds the revocation request (default: RFC 7009, a form POST without `Authorization`). May resolve later; a
+   * rejection is a failed revocation (`revocation-failed`).
+   */
+  buildLogoutRequest(context: LogoutRequestContext): WireRequest | Promise<WireRequest>
   /** Reads a success body (already parsed as JSON); throw to reject it as malformed. */
   parseTokenResponse(body: unknown): TokenResponse
   /** Reads an error body that parsed as JSON (empty and non-JSON bodies are never passed here). */
@@ -93,8 +100,8 @@ const readString = (value: unknown): string | undefined => (typeof value === 'st
  */
 const credentialsFor = (refreshToken: string | undefined): RequestCredentials => (refreshToken === undefined ? 'include' : 'same-origin')
 
-/** The OAuth 2.0 wire format tokenlife uses unless told otherwise. */
-export const oauthWireFormat: WireFormat = {
+/** The OAuth 2.0 wire format tokenlife uses unless told otherwise. Its requests are built at once. */
+export const oauthWireFormat = {
   buildRefreshRequest: ({ url, refreshToken, clientId }) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token' })
     if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
@@ -137,6 +144,7 @@ export const oauthWireFormat: WireFormat = {
       accessToken,
       refreshToken: readString(fields.refresh_token),
       expiresIn,
+      idToken: readString(fields.id_token),
     }
   },
   parseErrorResponse: (body) => {
@@ -144,4 +152,4 @@ export const oauthWireFormat: WireFormat = {
     const fields = body as Record<string, unknown>
     return { error: readString(fields.error), description: readString(fields.error_description) }
   },
-}
+} satisfies WireFormat

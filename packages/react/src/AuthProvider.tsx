@@ -1,7 +1,8 @@
 'use client'
 import type { AuthClient } from '@tokenlife/core'
 import { useEffect, type ReactNode } from 'react'
-import { AuthContext } from './authContext'
+import type { RedirectLogin } from '@tokenlife/core'
+import { AuthContext, OAuthContext } from './authContext'
 import { codedError } from './diagnostics/diagnostic'
 
 /**
@@ -18,8 +19,13 @@ import { codedError } from './diagnostics/diagnostic'
  * ```
  */
 export interface AuthProviderProps {
-  /** The client made with `createAuthClient()`, usually once per app at module level. */
+  /** The client made with `createAuthClient()` (or `oauth.auth`), usually once per app at module level. */
   client: AuthClient
+  /**
+   * The `OAuthClient` from `@tokenlife/oauth` (`createOAuthClient()`), for `loginWithRedirect`, `<RequireAuth
+   * loginWithRedirect>`, `withAuthenticationRequired` and `useRedirectCallback`. Its `auth` is `client`.
+   */
+  oauth?: RedirectLogin
   /** The app, or the part of it that uses the session. */
   children?: ReactNode
 }
@@ -41,7 +47,7 @@ function checkClient(client: unknown, props: object): void {
   ) {
     return
   }
-  throw codedError(TypeError, 'TL702', client, Object.keys(props).filter((name) => name !== 'client' && name !== 'children'))
+  throw codedError(TypeError, 'TL702', client, Object.keys(props).filter((name) => !['client', 'children', 'oauth'].includes(name)))
 }
 
 /**
@@ -64,10 +70,14 @@ function checkClient(client: unknown, props: object): void {
  * ```
  */
 export function AuthProvider(props: AuthProviderProps) {
-  const { client, children } = props
+  const { client, oauth, children } = props
   checkClient(client, props)
   useEffect(() => {
     void client.start()
   }, [client])
-  return <AuthContext.Provider value={client}>{children}</AuthContext.Provider>
+  return (
+    <AuthContext.Provider value={client}>
+      <OAuthContext.Provider value={oauth}>{children}</OAuthContext.Provider>
+    </AuthContext.Provider>
+  )
 }

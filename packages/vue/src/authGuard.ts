@@ -1,4 +1,4 @@
-import { isConfigurationError, type AuthClient, type AuthState } from '@tokenlife/core'
+import { isConfigurationError, type AuthClient, type AuthState, type RedirectLogin } from '@tokenlife/core'
 import { codedError } from './diagnostics/diagnostic'
 
 /**
@@ -34,6 +34,12 @@ export interface AuthGuardOptions<R> {
   redirectTo?: R | ((to: GuardedRoute) => R | undefined | null)
   /** Which routes need a session. Default: those with `meta.requiresAuth: true` (also set on a parent route). */
   requiresAuth?: (to: GuardedRoute) => boolean
+  /**
+   * The `OAuthClient` of `@tokenlife/oauth`: a user without a session is sent to the OpenID Connect provider instead
+   * of `redirectTo`, and comes back to the route they asked for (`returnTo`: its `fullPath`, a router location; see
+   * {@link redirectCallback}). The navigation is cancelled while the page leaves.
+   */
+  loginWithRedirect?: RedirectLogin
 }
 
 /**
@@ -92,11 +98,12 @@ export function authGuard<R = never>(
 ): (to: GuardedRoute) => Promise<boolean | R> {
   checkClient(client)
   if (typeof options !== 'object' || options === null) throw codedError(TypeError, 'TL714', options)
-  const { redirectTo, requiresAuth = (to: GuardedRoute) => to.meta.requiresAuth === true } = options
+  const { redirectTo, requiresAuth = (to: GuardedRoute) => to.meta.requiresAuth === true, loginWithRedirect: oauth } = options
   if (!isFunction(requiresAuth)) throw codedError(TypeError, 'TL715', requiresAuth)
   return async (to) => {
     if (typeof window === 'undefined' || !requiresAuth(to)) return true
     if ((await settled(client)).status === 'authenticated') return true
+    if (oauth) return oauth.loginWithRedirect({ returnTo: to.fullPath }).then(() => false)
     const target = isFunction(redirectTo) ? (redirectTo as (to: GuardedRoute) => R | undefined | null)(to) : redirectTo
     // Deny by default: a missing redirect (or a function that returned nothing) cancels the navigation.
     return target === undefined || target === null ? false : target

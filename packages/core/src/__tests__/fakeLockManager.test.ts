@@ -8,7 +8,8 @@ describe('FakeLockManager.releaseHeldBy (a page goes away)', () => {
   it("frees the gone page's lock for the next page in the queue", async () => {
     const locks = new FakeLockManager()
     const [gone, next] = [{}, {}]
-    void locks.request('refresh', { owner: gone }, never)
+    // Its request rejects (AbortError) once it no longer holds the lock, as a stolen Web Lock's does.
+    const goneRequest = locks.request('refresh', { owner: gone }, never).catch((error: unknown) => error)
     let granted = false
     void locks.request('refresh', { owner: next }, () => {
       granted = true
@@ -19,6 +20,7 @@ describe('FakeLockManager.releaseHeldBy (a page goes away)', () => {
     locks.releaseHeldBy(gone)
     await new Promise((resolve) => setImmediate(resolve))
     expect(granted).toBe(true)
+    expect(await goneRequest).toMatchObject({ name: 'AbortError' })
   })
 
   it('leaves a lock that another page took over from the gone page with that page', async () => {

@@ -16,7 +16,7 @@ const tokenInput = (title: string, message: DiagnosticEntry['message'], cause: s
 /** A value for a message, as `describeSecret` shows it: a string only by its length, so no token is printed. */
 const secret = (value: unknown): string => describeSecret(value)
 
-/** TL129–TL140: the storage factories, `setTokens()`, calls a client cannot answer, and the app's callbacks. */
+/** TL129–TL141: the storage factories, `setTokens()`, calls a client cannot answer, and the app's callbacks. */
 export const inputCodes = {
   TL129: {
     kind: 'error',
@@ -74,6 +74,12 @@ export const inputCodes = {
     () => 'setTokens(): cannot tell when `accessToken` expires; pass `expiresIn` in seconds',
     'An opaque token (or a JWT without `exp`) and no `expiresIn`.',
     'Pass `expiresIn` (the response\'s `expires_in`).',
+  ),
+  TL141: tokenInput(
+    '`setTokens()`: `idToken` is not a JWT',
+    (_subject?: string, value?: unknown) => `setTokens(): \`idToken\` must be a JWT (an OpenID Connect ID token) when given, got ${secret(value)}`,
+    'An opaque string, an empty string, or the whole token response passed as `idToken`; or a JWT whose payload does not decode.',
+    'Pass the `id_token` of the token response as issued, after validating it (`@tokenlife/oauth` does), or leave `idToken` out.',
   ),
   TL137: {
     kind: 'error',

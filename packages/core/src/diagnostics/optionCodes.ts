@@ -24,7 +24,7 @@ const originEntry = (title: string, why: (given?: string) => string, cause: stri
   production: 'kept',
 })
 
-/** TL101–TL128: the options of `createAuthClient()`. */
+/** TL101–TL128 and TL142: the options of `createAuthClient()`. */
 export const optionCodes = {
   TL101: {
     kind: 'error',
@@ -273,6 +273,16 @@ export const optionCodes = {
     meaning: '`debug: true` logs every event; a function receives them.',
     cause: 'A string such as `"true"` from configuration.',
     fix: 'Pass `true`, or a function `(event) => …`. To switch logging on in a deployed app, see [debug logging](#debug-logging).',
+    production: 'development only',
+  },
+  TL142: {
+    kind: 'error',
+    raises: 'TypeError',
+    title: '`validateIdToken` is not a function',
+    message: badType('a function ({ idToken, response, previous }) => Promise<void>'),
+    meaning: '`validateIdToken` checks every ID token a refresh returns before the session adopts it.',
+    cause: 'A value other than a function, e.g. `true`.',
+    fix: 'Pass a function, or leave it out; `@tokenlife/oauth` passes its own.',
     production: 'development only',
   },
   TL128: {

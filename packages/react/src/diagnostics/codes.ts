@@ -42,6 +42,18 @@ export const diagnostics = {
     fix: 'Write `<AuthProvider client={auth}>` with the client from `createAuthClient()`.',
     production: 'kept',
   },
+  TL703: {
+    kind: 'error',
+    raises: 'Error',
+    title: '`loginWithRedirect` (or a redirect guard) without an OAuth client on `<AuthProvider>`',
+    message: () =>
+      'tokenlife: no <AuthProvider oauth={oauth}>: loginWithRedirect(), <RequireAuth loginWithRedirect>, ' +
+      'withAuthenticationRequired() and useRedirectCallback() sign in through the OAuthClient of @tokenlife/oauth.',
+    meaning: 'A sign-in at an OpenID Connect provider was asked for, but the provider was given no OAuth client.',
+    cause: '`<AuthProvider client={auth}>` without `oauth`, in an app that signs in with `@tokenlife/oauth`.',
+    fix: 'Create the client with `createOAuthClient()` and write `<AuthProvider client={oauth.auth} oauth={oauth}>`.',
+    production: 'kept',
+  },
 } as const satisfies DiagnosticTable
 
 /** A code of `@tokenlife/react`. */

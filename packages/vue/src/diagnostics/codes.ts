@@ -68,6 +68,18 @@ export const diagnostics = {
     'A boolean or a list of paths.',
     'Pass `(to) => boolean`, or leave it out to guard the routes with `meta.requiresAuth: true`.',
   ),
+  TL716: {
+    kind: 'error',
+    raises: 'Error',
+    title: '`loginWithRedirect()` without an OAuth client in the plugin',
+    message: () =>
+      'tokenlife: no OAuth client: loginWithRedirect() signs in through the OAuthClient of @tokenlife/oauth; ' +
+      'install the plugin with it: app.use(createTokenlife(oauth.auth, { oauth })).',
+    meaning: 'A sign-in at an OpenID Connect provider was asked for, but the plugin was given no OAuth client.',
+    cause: '`createTokenlife(auth)` without `{ oauth }`, in an app that signs in with `@tokenlife/oauth`.',
+    fix: 'Create the client with `createOAuthClient()` and install `createTokenlife(oauth.auth, { oauth })`.',
+    production: 'kept',
+  },
 } as const satisfies DiagnosticTable
 
 /** A code of `@tokenlife/vue`. */
