@@ -2,7 +2,7 @@ import { invalid } from '../diagnostics/diagnostic'
 import { abortable } from '../abortable'
 import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
-import { parseBearerChallenge } from './wwwAuthenticate'
+import { parseBearerChallenge } from '../wwwAuthenticate'
 
 /** Options of the HTTP helpers: {@link createAuthFetch}, and `createAuthHttp` and `authHooks` from `@tokenlife/core/ky`. */
 export interface AuthHttpOptions {
