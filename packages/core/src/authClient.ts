@@ -9,12 +9,13 @@ import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
 import { RefreshSchedule } from './refreshSchedule'
-import { revokeSession, type RevocationRequest } from './revocation'
+import { dpopSigner, revokeSession, type RevocationRequest } from './revocation'
 import { SessionHolder, type SessionEndCallback } from './sessionHolder'
 import { restoreSession } from './sessionRestore'
-import { readTokenInput, type TokenInput } from './tokenInput'
+import { bindToKey, readTokenInput, type TokenInput } from './tokenInput'
 import { isFresh } from './tokens'
-import { readTokenResponse, send } from './transport'
+import { sendLogin } from './loginRequest'
+import type { AuthDpop } from './dpop/dpop'
 
 export type { TokenInput } from './tokenInput'
 
@@ -36,6 +37,11 @@ export class AuthClient {
   #detachWake: (() => void) | undefined
   #destroyed = false
   readonly #originPolicy: OriginPolicy
+  /**
+   * With `dpop: true`, the session's DPoP keys and proofs (see {@link AuthDpop}): for a sign-in that binds its
+   * first tokens (`@tokenlife/oauth`), for the HTTP helpers, and for requests an app signs itself; else `undefined`.
+   */
+  readonly dpop: AuthDpop | undefined
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
@@ -61,6 +67,7 @@ export class AuthClient {
       active: () => !this.#destroyed && this.getState().status !== 'unauthenticated',
       refresh: (cause) => this.#refreshQuietly(cause),
     })
+    this.dpop = this.#holder.dpop
     this.#lock.probeHolderWith(() => this.#holder.tabs.holderAlive())
     this.#flight = new RefreshFlight(this.#options, this.#holder, this.#lock, {
       failed: (error) => {
@@ -133,23 +140,12 @@ export class AuthClient {
    */
   async login(credentials: unknown): Promise<AuthenticatedState> {
     this.#assertUsable()
-    const { loginUrl, refreshTokenMode, wireFormat, timing } = this.#options
+    const { loginUrl, refreshTokenMode, wireFormat } = this.#options
     if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
     const request = wireFormat.buildLoginRequest({ url: loginUrl, credentials, refreshTokenMode })
     return this.#lock.run(async () => {
-      const requestedAt = this.#holder.stamp()
-      const response = await send(this.#env, request, { timeoutMs: timing.requestTimeoutMs })
-      const exchange = await readTokenResponse(this.#env, wireFormat, loginUrl, response, 'login')
-      this.#holder.tabs.heardServer(this.#options.refreshUrl, response)
-      this.#assertUsable()
-      const adopted = this.#holder.acceptExchange(exchange, 'login', { startedAt: requestedAt, requestedAt })
-      if (!adopted) {
-        // The user logged out while this login was on the wire: the new session must not sign them back in.
-        const { accessToken, refreshToken } = exchange.token
-        void this.#revoke({ accessToken, refreshToken, everywhere: false })
-        throw new SessionEndedError('logout')
-      }
+      const adopted = await sendLogin(this.#options, this.#holder, request, { revoke: (captured) => void this.#revoke(captured), assertUsable: () => this.#assertUsable() })
       await Promise.all([this.#holder.storageSettled(), this.#lock.published()])
       return adopted
     })
@@ -162,7 +158,7 @@ export class AuthClient {
    */
   setTokens(tokens: TokenInput): AuthenticatedState {
     this.#assertUsable()
-    const info = readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0)
+    const info = bindToKey(this.#holder.dpop, tokens, readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0))
     this.#attach()
     const requestedAt = this.#holder.stamp()
     const adopted = this.#holder.adopt({ token: info, startedAt: requestedAt, requestedAt }, tokens.refreshToken, 'setTokens')
@@ -218,13 +214,15 @@ export class AuthClient {
     const known = this.#holder.refreshToken
     const refreshToken =
       known !== undefined ? Promise.resolve(known) : this.#holder.queueStorage(() => this.#holder.store.readRefreshToken())
+    // DPoP: the session's key signs the revocation; read before the end deletes it.
+    const signer = dpopSigner(this.#holder)
     const ended = this.#holder.end('logout', 'this-tab')
     const everywhere = options.everywhere === true
     // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
     // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
     const cookieMode = this.#options.refreshTokenMode === 'cookie'
-    const revoked = refreshToken.then((token) =>
-      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere }) : undefined,
+    const revoked = Promise.all([refreshToken, signer]).then(([token, signedBy]) =>
+      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere, signer: signedBy }) : undefined,
     )
     const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
       () => undefined,
@@ -280,6 +278,8 @@ export class AuthClient {
   /** Starts listening for wake-ups (visibility, focus, pageshow, online) and to the other tabs; once. */
   #attach(): void {
     if (this.#detachWake || this.#destroyed) return
+    // DPoP: load its chunk now (setTokens() checks the key synchronously); where it cannot work, it says so once.
+    this.dpop?.key().catch(() => {})
     this.#detachWake = this.#env.onWake((cause) => this.#schedule.wake(cause))
     this.#holder.tabs.open()
   }

@@ -9,6 +9,8 @@ export interface SentRefresh {
   refreshToken: string | undefined
   startedAt: number
   requestedAt: number
+  /** With DPoP: the thumbprint of the key that signed it (the answer's token must be bound to it). */
+  dpopJkt?: string
 }
 
 /** Where a flight began: the session it refreshes (if any) and the start of the lineage it continues. */

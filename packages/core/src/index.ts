@@ -56,5 +56,6 @@ export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexe
 export { createAuthFetch } from './http/authFetch'
 export type { AuthHttpOptions } from './http/authorizeRequest'
 export type { AuthHost } from './http/authHost'
+export type { AuthDpop, DpopKey, DpopProofRequest, DpopSigner } from './dpop/dpop'
 export { troubleshootingUrl, diagnosticMessage } from './diagnostics/diagnostic'
 export type { DiagnosticEntry, DiagnosticTable } from './diagnostics/diagnosticEntry'

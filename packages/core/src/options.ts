@@ -78,6 +78,16 @@ export interface AuthClientOptions {
    * A login's ID token is checked by whoever obtained it, before `setTokens({ idToken })`.
    */
   validateIdToken?: (check: IdTokenCheck) => Promise<void>
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449). `true`: the session gets its own P-256 key pair, made with Web Crypto
+   * (the private key cannot be exported) and kept in IndexedDB, where every tab of the origin signs with it; a new
+   * session gets a new key, and the key is deleted when the session ends. Every refresh, revocation and login, and
+   * every request the HTTP helpers send with the token (`Authorization: DPoP …`), carries a proof signed with it;
+   * a server's `use_dpop_nonce` is answered once and its nonce shared with the other tabs. A token is adopted only
+   * when it is bound to the session's key (`cnf.jkt`, or `token_type: DPoP` for an opaque one). Where the page has no
+   * Web Crypto or IndexedDB, the client fails with TL350 rather than send a bearer token. Default `false`.
+   */
+  dpop?: boolean
 }
 
 /** What {@link AuthClientOptions.validateIdToken} is given. */
@@ -107,6 +117,7 @@ export interface NormalizedOptions {
   environment: Environment
   debug: ((event: AuthEvent) => void) | undefined
   validateIdToken: ((check: IdTokenCheck) => Promise<void>) | undefined
+  dpop: boolean
 }
 
 /** Every option of {@link AuthClientOptions}; the type makes sure none is missing from it. */
@@ -126,6 +137,7 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   environment: true,
   debug: true,
   validateIdToken: true,
+  dpop: true,
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
@@ -190,6 +202,8 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   allowedOrigins.forEach((entry, index) => {
     if (typeof entry !== 'string' || entry === '') invalid('TL116', `allowedOrigins[${index}]`, [entry])
   })
+  // Whether tokens go out bound or as bearer tokens: checked in both builds.
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('TL150', 'dpop', [options.dpop])
   const debug = options.debug
   return {
     refreshUrl,
@@ -208,5 +222,6 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     // eslint-disable-next-line no-console
     debug: debug === true ? (event) => console.debug('[tokenlife]', event) : debug || undefined,
     validateIdToken: options.validateIdToken,
+    dpop: options.dpop === true,
   }
 }

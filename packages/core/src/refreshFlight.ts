@@ -1,6 +1,6 @@
 import type { RefreshCause } from './authEvents'
 import type { AuthenticatedState } from './authState'
-import { isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
+import { InvalidResponseError, isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
@@ -196,15 +196,28 @@ export class RefreshFlight {
       await holder.keepRotated(sent.refreshToken, exchange.token.refreshToken)
       throw error
     }
+    await this.#checkBinding(exchange, sent)
     if (await checkIdToken(this.#options, holder, this.#host, exchange, sent)) {
       // The check took time: the session may have been logged out, or the client destroyed, meanwhile.
       this.#refuseIfEnded(exchange, sent)
       this.#host.assertUsable()
     }
     const { startedAt, requestedAt } = sent
-    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt })
+    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt }, sent.dpopJkt)
     await Promise.all([holder.storageSettled(), this.#lock.published()])
     return adopted ?? this.#state()
+  }
+
+  /**
+   * DPoP: an answer whose token is not bound to the key that signed the request is not adopted (it would go out as a
+   * bearer token). Its rotated refresh token is kept first, as for any answer that fails a check (a one-time secret):
+   * the flight fails like a transient one and the retry presents it.
+   */
+  async #checkBinding({ claims, token }: TokenExchange, sent: SentRefresh): Promise<void> {
+    const found = sent.dpopJkt === undefined ? undefined : await this.#holder.dpop?.problem(claims, token.tokenType, sent.dpopJkt)
+    if (!found) return
+    await this.#holder.keepRotated(sent.refreshToken, token.refreshToken)
+    throw new InvalidResponseError(sent.url, found.problem, { code: found.code })
   }
 
   /** An answer for a session that ended meanwhile is not adopted; after a logout its tokens are revoked. */
@@ -230,9 +243,10 @@ export class RefreshFlight {
     if (current && current.startedAt > sent.startedAt) return this.#state()
     const shared = await this.#siblingsNews(origin.base, { contended: false, afterRefusal: true })
     if (shared) return shared
-    if (this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken) {
-      return this.#exchange(origin, answer, false, onSent)
-    }
+    const rotatedElsewhere = this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken
+    // DPoP: the session was bound to another key meanwhile (a new session's, in another tab): the refusal was for the key.
+    const rebound = sent.dpopJkt !== undefined && (await holder.dpop?.rebound(sent.dpopJkt))
+    if (rotatedElsewhere || rebound) return this.#exchange(origin, answer, false, onSent)
     throw refusal
   }
 

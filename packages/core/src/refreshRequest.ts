@@ -30,14 +30,21 @@ export async function sendRefresh(
     assertUsable()
   }
   const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
-  // Building may have taken time: check again that there is still something to refresh.
+  // DPoP: the key the session is bound to signs; a session without one gets one now, before anything leaves.
+  const dpop = holder.dpop
+  const key = await dpop?.refreshKey()
+  const signed = key ? await dpop!.sign(request, key) : request
+  // Building and signing may have taken time: check again that there is still something to refresh.
   assertUsable()
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const requestedAt = holder.stamp()
   const answered = holder.tabs.sending(requestedAt)
-  const response = sendToCompletion(environment, request)
+  const response = sendToCompletion(environment, signed).then((answer) =>
+    // A nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
+    key ? dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again)) : answer,
+  )
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(
@@ -47,7 +54,7 @@ export async function sendRefresh(
     },
     () => environment.setTimeout(answered, 0),
   )
-  return { url: request.url, response, refreshToken, startedAt, requestedAt }
+  return { url: request.url, response, refreshToken, startedAt, requestedAt, ...(key ? { dpopJkt: key.jkt } : {}) }
 }
 
 /**

@@ -1,13 +1,18 @@
 import { diagnosticText } from './diagnostics/diagnostic'
 import { debugSwitchedOn } from './debugLog'
 import type { NormalizedOptions } from './options'
+import type { SessionHolder } from './sessionHolder'
 import { send } from './transport'
+import type { WireRequest } from './wireFormat'
+import type { Dpop, DpopKey } from './dpop/dpop'
 
 /** What a logout captured before it cleared the session. */
 export interface RevocationRequest {
   accessToken?: string
   refreshToken?: string
   everywhere: boolean
+  /** With DPoP: the key of the session that ended, which signs the request (when it could still be read). */
+  signer?: { dpop: Dpop; key: DpopKey } | undefined
 }
 
 /**
@@ -30,7 +35,12 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     })
     url = request.url
     // keepalive: a page closed right after logout() still gets its revocation to the server.
-    const response = await send(environment, { ...request, init: { keepalive: true, ...request.init } }, { timeoutMs: logoutTimeoutMs })
+    const sent = { ...request, init: { keepalive: true, ...request.init } }
+    const sendIt = (signed: WireRequest) => send(environment, signed, { timeoutMs: logoutTimeoutMs })
+    const { signer } = captured
+    const response = signer
+      ? await signer.dpop.send(sent, signer.key, sendIt)
+      : await sendIt(sent)
     if (!response.ok) {
       // The OAuth error, when the body has one: `HTTP 400 invalid_client: client authentication failed`.
       let detail = ''
@@ -50,4 +60,14 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     environment.warn(diagnosticText('TL221', url, why))
   }
   return failure
+}
+
+/**
+ * What signs a logout's revocation with DPoP: the key of the session that ends (this tab's, else the one bound in
+ * IndexedDB), read through the storage queue before the end deletes it; `undefined` without DPoP or a key.
+ */
+export function dpopSigner(holder: SessionHolder): Promise<RevocationRequest['signer']> | undefined {
+  const { dpop } = holder
+  const jkt = holder.session?.token.dpopJkt
+  return dpop && holder.queueStorage(() => dpop.key(jkt).then((key) => key && { dpop, key }, () => undefined))
 }

@@ -12,11 +12,11 @@ import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
-import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo, type Identity } from './tokens'
+import { describeAccessToken, type AccessTokenInfo } from './tokens'
+import { readSharedToken, withIdentity } from './sharedToken'
 import type { TokenExchange } from './transport'
-
-/** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
-const EXP_GRANULARITY_MS = 2_000
+import type { Dpop } from './dpop/dpop'
+import { lazyDpop } from './dpop/lazyDpop'
 
 /** Called when a session ends (logout or revocation), to clear app caches. May be async. */
 export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
@@ -52,6 +52,8 @@ export interface SessionHolderHooks {
 export class SessionHolder {
   readonly state: StateStore
   readonly tabs: TabSync
+  /** With `dpop: true`: the session's DPoP key, proofs and nonces (see {@link Dpop}). */
+  readonly dpop: Dpop | undefined
   readonly #options: NormalizedOptions
   readonly #env: Environment
   readonly #store: SessionStore
@@ -63,6 +65,8 @@ export class SessionHolder {
   #lastEnd: EndedMark | undefined
   #lastStamp = Number.NEGATIVE_INFINITY
   #storageQueue: Promise<unknown> = Promise.resolve()
+  /** The token the current one replaced: a request may go out with it just after a refresh. */
+  #replaced: AccessTokenInfo | undefined
 
   constructor(options: NormalizedOptions, hooks: SessionHolderHooks) {
     this.#options = options
@@ -72,6 +76,14 @@ export class SessionHolder {
     // Debug logging a support engineer can switch on in a running app (localStorage `tokenlife:debug`).
     this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
+    // Proofs carry `iat` on the server's clock, as far as this tab knows it.
+    const tokens = () => [this.#session?.token, this.#replaced]
+    const host = {
+      serverNow: () => this.#env.now() + (this.#clockOffsetMs ?? 0),
+      sessionJkt: () => this.#session?.token.dpopJkt,
+      bindingOf: (accessToken: string) => tokens().find((token) => token?.accessToken === accessToken)?.dpopJkt,
+    }
+    this.dpop = options.dpop ? lazyDpop(this.#env, options.namespace, host) : undefined
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
       refreshToken: () => (options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
@@ -152,18 +164,19 @@ export class SessionHolder {
   }
 
   /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
-  acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>): AuthenticatedState | undefined {
+  acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>, dpopJkt?: string): AuthenticatedState | undefined {
     const { token, claims, receivedAt, dateHeader } = exchange
     const offset = estimateClockOffset({ receivedAt, dateHeader, issuedAt: claims?.iat })
     if (offset !== undefined) this.#clockOffsetMs = offset
-    // readTokenResponse has checked that an expiry is known.
+    // readTokenResponse has checked that an expiry is known; the caller, that the token is bound to `dpopJkt`.
     const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
-    return this.adopt({ ...stamp, token: withIdentity(info, token.idToken) }, token.refreshToken, source)
+    const bound = dpopJkt === undefined ? info : { ...info, dpopJkt }
+    return this.adopt({ ...stamp, token: withIdentity(bound, token.idToken) }, token.refreshToken, source)
   }
 
   /**
-   * Takes a session a sibling announced or answered with. Its expiry comes from the token's own `exp` where it
-   * has one (through the clock offset), never from the message alone.
+   * Takes a session a sibling announced or answered with (see {@link readSharedToken}: its expiry comes from the
+   * token's own `exp`; with DPoP it must be bound to the key the sibling names).
    */
   adoptShared(shared: SharedSession): AuthenticatedState | undefined {
     if (shared.accessToken === undefined) {
@@ -171,18 +184,8 @@ export class SessionHolder {
       if (!this.#session && !this.isEnded(shared.startedAt)) this.#hooks.sessionElsewhere()
       return undefined
     }
-    let claims
-    try {
-      claims = decodeClaims(shared.accessToken)
-    } catch {
-      return undefined
-    }
-    const offset = this.#clockOffsetMs ?? shared.clockOffsetMs ?? 0
-    const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 - offset : undefined
-    // `exp` counts whole seconds and the sender measured `expires_in` from when the answer arrived: the message may
-    // say up to a couple of seconds more than `exp`, never more.
-    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
-    const token = withIdentity({ accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }, shared.idToken)
+    const token = readSharedToken({ ...shared, accessToken: shared.accessToken }, this.#clockOffsetMs, this.dpop !== undefined)
+    if (token === undefined) return undefined
     const { id, startedAt, requestedAt } = shared
     return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
   }
@@ -199,8 +202,11 @@ export class SessionHolder {
     const token: AccessTokenInfo = candidate.token.identity || !known ? candidate.token : { ...candidate.token, identity: known }
     const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
+    // With DPoP, never a token that is not bound to a key of the session: it would go out as a bearer token.
+    if (this.dpop && token.dpopJkt === undefined) return undefined
     return this.state.batch(() => {
       const wasAuthenticated = this.state.getState().status === 'authenticated'
+      this.#replaced = this.#session?.token
       this.#session = session
       // In cookie mode the refresh token is the browser's business: one that a server also puts in the body is ignored.
       const keepRefreshToken = refreshToken !== undefined && this.#options.refreshTokenMode === 'storage'
@@ -208,7 +214,11 @@ export class SessionHolder {
       // Only the tab that obtained a refresh token stores it: storage is shared, and a sibling's message may be
       // older than what it holds (a tab that thaws hears old news first).
       const storeRefreshToken = keepRefreshToken && source !== 'tab'
+      // A new session's key becomes the session's before its refresh token is stored (a tab that reads the new
+      // refresh token signs with the new key); a refresh was signed with the session's key already.
+      const newKey = source === 'login' || source === 'setTokens' ? token.dpopJkt : undefined
       this.queueStorage(async () => {
+        if (newKey !== undefined) await this.dpop?.bind(newKey)
         if (storeRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
@@ -244,9 +254,13 @@ export class SessionHolder {
   end(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab', error?: SessionEndedError): Promise<void> {
     const hadSession = this.state.getState().status !== 'unauthenticated' && reason !== 'no_session'
     const ended = this.state.batch(() => {
+      // The ended session's DPoP key goes with it; a logout deletes every key made until it.
+      let forgetKeys: (() => Promise<void> | undefined) | undefined
       if (reason !== 'no_session') {
         // A logout ends everything started until now; a revocation ends the refused session (a newer login lives on).
         const at = reason === 'logout' || !this.#session ? this.stamp() : this.#session.startedAt
+        const jkt = this.#session?.token.dpopJkt
+        forgetKeys = reason === 'logout' ? () => this.dpop?.forgetBefore(at) : jkt === undefined ? undefined : () => this.dpop?.forget(jkt)
         const end: EndedMark = { reason, at }
         if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
         if (from === 'this-tab') this.tabs.announceEnd(end)
@@ -257,7 +271,11 @@ export class SessionHolder {
       this.state.dispatch({ type: 'ended', reason })
       // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
       // just signed in). Only a logout or a revocation clears everything.
-      const cleared = this.queueStorage(() => (reason === 'no_session' ? this.#store.removeAccessToken() : this.#store.clear()))
+      const cleared = this.queueStorage(async () => {
+        if (reason === 'no_session') return this.#store.removeAccessToken()
+        await this.#store.clear()
+        await forgetKeys?.()
+      })
       if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
       return cleared
     })
@@ -278,10 +296,4 @@ export class SessionHolder {
     this.state.clear()
     this.#endCallbacks.clear()
   }
-}
-
-/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
-function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
-  const identity: Identity | undefined = idToken === undefined ? undefined : readIdentity(idToken)
-  return identity ? { ...token, identity } : token
 }

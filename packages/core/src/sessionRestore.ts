@@ -26,11 +26,12 @@ export async function restoreSession({ holder, flight, refreshTokenMode, isFresh
   if (persisted && holder.isEnded(persisted.startedAt)) {
     // A tab restored with its old sessionStorage after a logout elsewhere: that session is over.
     void holder.queueStorage(() => holder.store.removeAccessToken())
-  } else if (persisted && isFresh(persisted)) {
+  } else if (persisted && isFresh(persisted) && (!holder.dpop || (await holder.dpop.restorable(persisted.accessToken, persisted.dpopJkt).catch(() => false)))) {
+    if (!stillStarting()) return
     const claims = safeClaims(persisted.accessToken)
-    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt } = persisted
+    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, dpopJkt } = persisted
     const identity = persisted.idToken === undefined ? undefined : readIdentity(persisted.idToken)
-    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(identity ? { identity } : {}) }
+    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(identity ? { identity } : {}), ...(dpopJkt ? { dpopJkt } : {}) }
     if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) {
       // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
       holder.tabs.catchUp()

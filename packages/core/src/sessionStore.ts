@@ -6,7 +6,7 @@ import type { SessionStamp } from './sessionOrder'
 import type { AccessTokenInfo } from './tokens'
 
 /** A persisted access token: the token, its expiry and the stamp that orders it against logouts and siblings. */
-export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> &
+export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs' | 'dpopJkt'> &
   Omit<SessionStamp, 'expiresAt'> & { idToken?: string }
 
 /**
@@ -53,7 +53,8 @@ export class SessionStore {
         const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
         const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
         const idToken = typeof value.idToken === 'string' ? value.idToken : undefined
-        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, ...(idToken === undefined ? {} : { idToken }) }
+        const dpopJkt = typeof value.dpopJkt === 'string' ? value.dpopJkt : undefined
+        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, ...(idToken === undefined ? {} : { idToken }), ...(dpopJkt === undefined ? {} : { dpopJkt }) }
       }
     } catch {
       // A corrupt entry is treated as absent; the next write replaces it.
@@ -64,8 +65,8 @@ export class SessionStore {
   async writeAccessToken(session: { token: AccessTokenInfo } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
     const { token, startedAt, requestedAt } = session
-    const { accessToken, expiresAt, lifetimeMs, identity } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, idToken: identity?.idToken }
+    const { accessToken, expiresAt, lifetimeMs, identity, dpopJkt } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, idToken: identity?.idToken, dpopJkt }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

@@ -27,6 +27,8 @@ export interface SharedSession {
   idToken?: string
   /** The sender's estimate of the server clock's offset, for a receiver that has none yet. */
   clockOffsetMs?: number
+  /** With DPoP: the thumbprint of the key the token is bound to (public: it names a public key). */
+  dpopJkt?: string
 }
 
 /** What tabs say to each other. */
@@ -51,18 +53,20 @@ const isEndReason = (value: unknown): value is SessionEndReason => value === 'lo
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, idToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, idToken, clockOffsetMs, dpopJkt } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
   if (idToken !== undefined && !isText(idToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
+  if (dpopJkt !== undefined && !isText(dpopJkt)) return undefined
   const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
   if (idToken !== undefined) session.idToken = idToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs
+  if (dpopJkt !== undefined) session.dpopJkt = dpopJkt
   return session
 }
 

@@ -239,6 +239,7 @@ export class TabSync {
     const { expiresAt, lifetimeMs } = token
     const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
     if (!this.#channel.confidential) return shared
+    if (token.dpopJkt !== undefined) shared.dpopJkt = token.dpopJkt
     shared.accessToken = token.accessToken
     if (token.identity) shared.idToken = token.identity.idToken
     const refreshToken = this.#host.refreshToken()

@@ -1,5 +1,6 @@
 import { invalid } from './diagnostics/diagnostic'
 import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo } from './tokens'
+import type { Dpop } from './dpop/dpop'
 
 /** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
 export interface TokenInput {
@@ -14,6 +15,12 @@ export interface TokenInput {
    * `state.user`, and it travels with the session (other tabs, later refreshes that return none).
    */
   idToken?: string
+  /**
+   * With `dpop: true`: the thumbprint (`jkt`) of the DPoP key the tokens are bound to, a key from
+   * `auth.dpop.createKey()` or `auth.dpop.key()`. The new session is bound to it. Default: the key of the current
+   * session (tokens obtained with its proofs).
+   */
+  dpopJkt?: string
 }
 
 /**
@@ -47,3 +54,13 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
   return identity ? { ...info, identity } : info
 }
 
+
+/**
+ * With DPoP, the tokens of `setTokens()` bound to a key this tab holds (`dpopJkt`, else the session's: checked by
+ * the DPoP chunk, loaded once a key was made or read), or a `TypeError`; without it, a `dpopJkt` is refused (the
+ * tokens would go out as bearer tokens).
+ */
+export function bindToKey(dpop: Dpop | undefined, tokens: TokenInput, info: AccessTokenInfo): AccessTokenInfo {
+  if (!dpop) return tokens.dpopJkt === undefined ? info : invalid('TL154', 'setTokens()')
+  return (dpop.loaded() ?? invalid('TL152', 'setTokens()', [tokens.dpopJkt])).bindInput(info, tokens.dpopJkt)
+}

@@ -11,6 +11,11 @@ export interface TokenResponse {
   expiresIn?: number
   /** An OpenID Connect ID token (the answer's `id_token`), when the server sent one. */
   idToken?: string
+  /**
+   * The answer's `token_type` (`'Bearer'`, `'DPoP'`). With `dpop: true` an opaque access token is adopted only when
+   * it is `DPoP` (RFC 9449 §5), and a token of any other type never is.
+   */
+  tokenType?: string
 }
 
 /** The session's OpenID Connect ID token and its decoded claims (`state.user`). */
@@ -29,6 +34,8 @@ export interface AccessTokenInfo {
   lifetimeMs: number
   /** The session's ID token, when it has one (a refresh without one keeps the session's last). */
   identity?: Identity
+  /** With `dpop: true`: the thumbprint of the DPoP key the token is bound to. */
+  dpopJkt?: string
 }
 
 /**

@@ -145,6 +145,7 @@ export const oauthWireFormat = {
       refreshToken: readString(fields.refresh_token),
       expiresIn,
       idToken: readString(fields.id_token),
+      tokenType: readString(fields.token_type),
     }
   },
   parseErrorResponse: (body) => {

@@ -1,4 +1,5 @@
 import type { DiagnosticTable } from './diagnosticEntry'
+import { dpopCodes } from './dpopCodes'
 import { httpCodes } from './httpCodes'
 import { inputCodes } from './inputCodes'
 import { optionCodes } from './optionCodes'
@@ -17,6 +18,7 @@ export const diagnostics = {
   ...serverCodes,
   ...tabsCodes,
   ...httpCodes,
+  ...dpopCodes,
 } as const satisfies DiagnosticTable
 
 /** A code of `@tokenlife/core`. */

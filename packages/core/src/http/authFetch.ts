@@ -84,42 +84,43 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, reques
       invalid('TL403', 'createAuthFetch')
     }
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
-    // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).
+    // A Request's body is read once: keep an unread copy for the retries (init.body, when given, replaces it).
     const spare = input instanceof Request && input.body !== null && init?.body == null ? input.clone() : undefined
-    const sendWith = (target: RequestInfo | URL, token: string): Promise<Response> => {
-      if (owned && target instanceof Request) {
-        target.headers.set('Authorization', `Bearer ${token}`)
-        return send(target, init)
+    const again = () => spare?.clone() ?? input
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+    const target = { method, url: input instanceof Request ? input.url : String(input) }
+    const sendWith = async (request: RequestInfo | URL, token: string): Promise<Response> => {
+      const credentials = await authorizer.credentials(token, target)
+      if (owned && request instanceof Request) {
+        for (const [name, value] of credentials) request.headers.set(name, value)
+        return send(request, init)
       }
-      return send(target, { ...init, headers: [...headers, ['Authorization', `Bearer ${token}`]] })
+      return send(request, { ...init, headers: [...headers, ...credentials] })
+    }
+    // DPoP: a server that asks for a nonce (and gives it) gets the request once more, with a new proof.
+    const attempt = async (request: RequestInfo | URL, token: string): Promise<Response> => {
+      const response = await sendWith(request, token)
+      if (!(await authorizer.wantsNonceRetry(target.url, response))) return response
+      discard(response.body)
+      const retried = await sendWith(again(), token)
+      await authorizer.wantsNonceRetry(target.url, retried)
+      return retried
     }
 
-    let token: string | undefined
-    let response: Response
     try {
-      token = await authorizer.tokenFor(signal)
-      if (token === undefined) {
-        discard(spare?.body)
-        return send(input, init)
+      const token = await authorizer.tokenFor(signal)
+      if (token === undefined) return await send(input, init)
+      const response = await attempt(input, token)
+      if (!authorizer.wantsRetry(response)) return response
+      let next: string
+      try {
+        next = await authorizer.tokenAfterRejection(token, signal)
+      } finally {
+        discard(response.body)
       }
-      response = await sendWith(input, token)
-    } catch (error) {
-      discard(spare?.body)
-      throw error
-    }
-    if (!authorizer.wantsRetry(response)) {
-      discard(spare?.body)
-      return response
-    }
-    let next: string
-    try {
-      next = await authorizer.tokenAfterRejection(token, signal)
-    } catch (error) {
-      discard(spare?.body)
-      throw error
+      return await attempt(again(), next)
     } finally {
-      discard(response.body)
+      discard(spare?.body)
     }
-    return sendWith(spare ?? input, next)
   }
 }
