@@ -10,7 +10,7 @@ import type {
   TokenFamily,
   User,
 } from '../store/authStore'
-import { BUMP_VERSION, CREATE_USER, DENY, REVOKE_FAMILY, REVOKE_USER_FAMILIES, ROTATE } from './scripts'
+import { BIND_FAMILY_KEY, BUMP_VERSION, CREATE_USER, DENY, REVOKE_FAMILY, REVOKE_USER_FAMILIES, ROTATE } from './scripts'
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -34,6 +34,7 @@ type Scripted = Redis & {
   tlRevokeFamily(...args: string[]): Promise<number>
   tlRevokeUserFamilies(...args: string[]): Promise<number>
   tlCreateUser(...args: string[]): Promise<number>
+  tlBindFamilyKey(...args: string[]): Promise<string | null>
 }
 
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value)
@@ -72,6 +73,7 @@ export class RedisStore implements AuthStore {
       ['tlRevokeFamily', 1, REVOKE_FAMILY],
       ['tlRevokeUserFamilies', 1, REVOKE_USER_FAMILIES],
       ['tlCreateUser', 2, CREATE_USER],
+      ['tlBindFamilyKey', 1, BIND_FAMILY_KEY],
     ] as const) {
       redis.defineCommand(name, { numberOfKeys, lua })
     }
@@ -134,7 +136,7 @@ export class RedisStore implements AuthStore {
     const key = this.#key('family', family.id)
     await this.#redis
       .multi()
-      .hset(key, { ...family, revokedAt: family.revokedAt ?? '', revokedReason: family.revokedReason ?? '' })
+      .hset(key, { ...family, revokedAt: family.revokedAt ?? '', revokedReason: family.revokedReason ?? '', jkt: family.jkt ?? '' })
       .pexpire(key, 3_600_000) // until its first token is saved, which sets the family's expiry to the token's
       .sadd(this.#key('families', family.userId), family.id)
       .exec()
@@ -150,7 +152,16 @@ export class RedisStore implements AuthStore {
       createdAt: asNumber(family.createdAt),
       revokedAt: family.revokedAt ? Number(family.revokedAt) : null,
       revokedReason: orNull(family.revokedReason),
+      jkt: orNull(family.jkt),
     }
+  }
+
+  async bindFamilyKey(id: string, jkt: string): Promise<string | undefined> {
+    return (await this.#redis.tlBindFamilyKey(this.#key('family', id), jkt)) ?? undefined
+  }
+
+  async useDpopProof(id: string, expiresAt: number): Promise<boolean> {
+    return (await this.#redis.set(this.#key('dpop', id), '1', 'PXAT', expiresAt, 'NX')) === 'OK'
   }
 
   async revokeFamily(id: string, at: number, reason: string): Promise<void> {

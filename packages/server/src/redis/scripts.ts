@@ -34,6 +34,18 @@ if familyExpiry < tonumber(record.expiresAt) then redis.call('PEXPIREAT', KEYS[3
 return 'rotated'
 `
 
+/**
+ * DPoP binding. KEYS: the family. ARGV: the key's thumbprint. Binds a family that has no key; returns the key it is
+ * bound to, or false when there is no family.
+ */
+export const BIND_FAMILY_KEY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local bound = redis.call('HGET', KEYS[1], 'jkt')
+if bound and bound ~= '' then return bound end
+redis.call('HSET', KEYS[1], 'jkt', ARGV[1])
+return ARGV[1]
+`
+
 /** Denial. KEYS: the denial key, the denial index (a sorted set). ARGV: jti, expiresAt, now, channel. */
 export const DENY = `
 local expiresAt = tonumber(ARGV[2])

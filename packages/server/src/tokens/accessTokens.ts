@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   exp: number
   iss: string
   aud: string | string[]
+  /** DPoP (RFC 9449 §6.1): the thumbprint of the key the token is bound to. */
+  cnf?: { jkt?: string }
   [claim: string]: unknown
 }
 
