@@ -144,11 +144,8 @@ export class AuthClient {
     if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
     const request = wireFormat.buildLoginRequest({ url: loginUrl, credentials, refreshTokenMode })
-    return this.#lock.run(async () => {
-      const adopted = await sendLogin(this.#options, this.#holder, request, { revoke: (captured) => void this.#revoke(captured), assertUsable: () => this.#assertUsable() })
-      await Promise.all([this.#holder.storageSettled(), this.#lock.published()])
-      return adopted
-    })
+    const host = { revoke: (captured: RevocationRequest) => void this.#revoke(captured), assertUsable: () => this.#assertUsable(), published: () => this.#lock.published() }
+    return this.#lock.run(() => sendLogin(this.#options, this.#holder, request, host))
   }
 
   /**
@@ -221,7 +218,7 @@ export class AuthClient {
     // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
     // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
     const cookieMode = this.#options.refreshTokenMode === 'cookie'
-    const revoked = Promise.all([refreshToken, signer]).then(([token, signedBy]) =>
+    const revoked = (signer ? Promise.all([refreshToken, signer]) : refreshToken.then((token) => [token, undefined] as const)).then(([token, signedBy]) =>
       hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere, signer: signedBy }) : undefined,
     )
     const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(

@@ -10,17 +10,17 @@ import type { WireRequest } from './wireFormat'
  * What `login()` does holding the refresh lock (no refresh of an older session is on the wire meanwhile): sends the
  * credentials and adopts the new session. With DPoP the new session gets a new key, which signs the request; a
  * token not bound to it is refused (and revoked). A session that a logout ended while the request was on the wire
- * is revoked too, and the call rejects with `SessionEndedError`.
+ * is revoked too, and the call rejects with `SessionEndedError`. Resolves once the new session is published.
  */
 export async function sendLogin(
   options: NormalizedOptions,
   holder: SessionHolder,
   request: WireRequest,
-  host: { revoke(captured: RevocationRequest): void; assertUsable(): void },
+  host: { revoke(captured: RevocationRequest): void; assertUsable(): void; published(): Promise<unknown> },
 ): Promise<AuthenticatedState> {
   const { environment: env, wireFormat, timing, loginUrl } = options
   const { dpop } = holder
-  const key = await dpop?.createKey()
+  const key = dpop && (await dpop.createKey())
   const requestedAt = holder.stamp()
   const sendIt = (signed: WireRequest) => send(env, signed, { timeoutMs: timing.requestTimeoutMs })
   const response = key
@@ -43,5 +43,7 @@ export async function sendLogin(
     host.revoke({ accessToken, refreshToken, everywhere: false, signer })
     throw new SessionEndedError('logout')
   }
+  // Published before the lock is released: the new refresh token stored, the new session in a lock name.
+  await Promise.all([holder.storageSettled(), host.published()])
   return adopted
 }

@@ -196,7 +196,7 @@ export class RefreshFlight {
       await holder.keepRotated(sent.refreshToken, exchange.token.refreshToken)
       throw error
     }
-    await this.#checkBinding(exchange, sent)
+    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)
     if (await checkIdToken(this.#options, holder, this.#host, exchange, sent)) {
       // The check took time: the session may have been logged out, or the client destroyed, meanwhile.
       this.#refuseIfEnded(exchange, sent)

@@ -41,10 +41,9 @@ export async function sendRefresh(
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const requestedAt = holder.stamp()
   const answered = holder.tabs.sending(requestedAt)
-  const response = sendToCompletion(environment, signed).then((answer) =>
-    // A nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
-    key ? dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again)) : answer,
-  )
+  const leaving = sendToCompletion(environment, signed)
+  // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
+  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again))) : leaving
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(

@@ -274,7 +274,7 @@ export class SessionHolder {
       const cleared = this.queueStorage(async () => {
         if (reason === 'no_session') return this.#store.removeAccessToken()
         await this.#store.clear()
-        await forgetKeys?.()
+        if (forgetKeys) await forgetKeys()
       })
       if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
       return cleared

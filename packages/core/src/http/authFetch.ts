@@ -84,43 +84,61 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, reques
       invalid('TL403', 'createAuthFetch')
     }
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
-    // A Request's body is read once: keep an unread copy for the retries (init.body, when given, replaces it).
+    // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).
     const spare = input instanceof Request && input.body !== null && init?.body == null ? input.clone() : undefined
-    const again = () => spare?.clone() ?? input
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
-    const target = { method, url: input instanceof Request ? input.url : String(input) }
-    const sendWith = async (request: RequestInfo | URL, token: string): Promise<Response> => {
-      const credentials = await authorizer.credentials(token, target)
-      if (owned && request instanceof Request) {
-        for (const [name, value] of credentials) request.headers.set(name, value)
-        return send(request, init)
+    const withCredentials = (target: RequestInfo | URL, credentials: [string, string][]): Promise<Response> => {
+      if (owned && target instanceof Request) {
+        for (const [name, value] of credentials) target.headers.set(name, value)
+        return send(target, init)
       }
-      return send(request, { ...init, headers: [...headers, ...credentials] })
+      return send(target, { ...init, headers: [...headers, ...credentials] })
     }
-    // DPoP: a server that asks for a nonce (and gives it) gets the request once more, with a new proof.
-    const attempt = async (request: RequestInfo | URL, token: string): Promise<Response> => {
-      const response = await sendWith(request, token)
-      if (!(await authorizer.wantsNonceRetry(target.url, response))) return response
+    const request = {
+      method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(),
+      url: input instanceof Request ? input.url : String(input),
+    }
+    // DPoP: a proof signed for this request; a server that asks for a nonce (and gives it) gets it once more.
+    const signed = async (target: RequestInfo | URL, token: string): Promise<Response> => {
+      const copy = target instanceof Request && target.body !== null && init?.body == null ? target.clone() : undefined
+      const response = await withCredentials(target, await authorizer.credentials(token, request))
+      if (!(await authorizer.wantsNonceRetry(request.url, response))) {
+        discard(copy?.body)
+        return response
+      }
       discard(response.body)
-      const retried = await sendWith(again(), token)
-      await authorizer.wantsNonceRetry(target.url, retried)
+      const retried = await withCredentials(copy ?? target, await authorizer.credentials(token, request))
+      await authorizer.wantsNonceRetry(request.url, retried)
       return retried
     }
+    const sendWith = (target: RequestInfo | URL, token: string): Promise<Response> =>
+      auth.dpop ? signed(target, token) : withCredentials(target, [['Authorization', `Bearer ${token}`]])
 
+    let token: string | undefined
+    let response: Response
     try {
-      const token = await authorizer.tokenFor(signal)
-      if (token === undefined) return await send(input, init)
-      const response = await attempt(input, token)
-      if (!authorizer.wantsRetry(response)) return response
-      let next: string
-      try {
-        next = await authorizer.tokenAfterRejection(token, signal)
-      } finally {
-        discard(response.body)
+      token = await authorizer.tokenFor(signal)
+      if (token === undefined) {
+        discard(spare?.body)
+        return send(input, init)
       }
-      return await attempt(again(), next)
-    } finally {
+      response = await sendWith(input, token)
+    } catch (error) {
       discard(spare?.body)
+      throw error
     }
+    if (!authorizer.wantsRetry(response)) {
+      discard(spare?.body)
+      return response
+    }
+    let next: string
+    try {
+      next = await authorizer.tokenAfterRejection(token, signal)
+    } catch (error) {
+      discard(spare?.body)
+      throw error
+    } finally {
+      discard(response.body)
+    }
+    return sendWith(spare ?? input, next)
   }
 }
