@@ -30,7 +30,7 @@ with open(path, 'a') as out:
     out.write(json.dumps({'name': name, 'file': 'packages/core/' + file, 'failingTests': int(failed), 'first': first}) + '\n')
 PY
 }
-plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const response = sendToCompletion(environment, signed)" "  const response = (await import('./transport')).send(environment, signed, { timeoutMs: 200 })"
+plant "abort a sent refresh after 200 ms (its answer dropped)" src/refreshRequest.ts "  const leaving = sendToCompletion(environment, signed)" "  const leaving = (await import('./transport')).send(environment, signed, { timeoutMs: 200 })"
 plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return this.#runLocked(task)" "    if (this.#env.locks && false) return this.#runLocked(task)"
 plant "release before the rotated refresh token is stored" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await this.#lock.published()"
 # Only costs a request, never reuses a token (the next holder then asks the server itself): caught at random, if at all.
@@ -41,7 +41,7 @@ plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "
 plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
 plant "send even when the lock was taken over" src/refreshRequest.ts "  if (!origin.stillHeld()) throw" "  if (false) throw"
-plant "expiry from the message, not the JWT" src/sharedToken.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
+plant "expiry from the message, not the JWT" src/sharedToken.ts "  const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "  const expiresAt = shared.expiresAt"
 plant "no keepalive on a sent refresh (a closed page cancels it)" src/transport.ts "{ keepalive: true, ...request.init }" "request.init" src/__tests__/transport.test.ts
 plant "send at once after a page left its refresh on the wire" src/refreshRequest.ts "  if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)" "  void afterUnfinishedSend"
 plant "cookie mode: release the lock once the refresh is sent (the next tab presents the cookie its answer replaces)" src/refreshFlight.ts "      bound ??= env.setTimeout(release, requestHoldMs(this.#options.timing))" "      bound ??= env.setTimeout(release, 0)" "src/__tests__/crossTab.test.ts src/__tests__/singleFlight.test.ts src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts"
@@ -49,7 +49,7 @@ plant "a restored tab keeps the persisted access token of a session that ended" 
 plant "a new tab takes any sibling's answer, even one of a session that ended" src/sessionRestore.ts "    const shared = await holder.tabs.askForSession((candidate) => !holder.isEnded(candidate.startedAt))" "    const shared = await holder.tabs.askForSession(() => true)"
 plant "skip the wait after a closed page even when the server advertised no retry window" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  if (true) return"
 plant "ignore the server's retry window (a reloaded page waits out requestTimeoutMs)" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  void windowMs" src/__tests__/retryWindow.test.ts
-plant "DPoP: adopt a refresh answer whose token is not bound to the key that signed the request" src/refreshFlight.ts "    await this.#checkBinding(exchange, sent)" "    void this.#checkBinding" src/__tests__/dpop.test.ts
+plant "DPoP: adopt a refresh answer whose token is not bound to the key that signed the request" src/refreshFlight.ts "    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)" "    void this.#checkBinding" src/__tests__/dpop.test.ts
 plant "DPoP: adopt a sibling's token whatever key it is bound to" src/sharedToken.ts "  if (dpop && (dpopJkt === undefined ||" "  if (dpop && (false ||" src/__tests__/dpopTabs.test.ts
 
 # The tally, for the reliability page: every plant, how many tests caught it.
