@@ -218,9 +218,9 @@ export class AuthClient {
     // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
     // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
     const cookieMode = this.#options.refreshTokenMode === 'cookie'
-    const revoked = (signer ? Promise.all([refreshToken, signer]) : refreshToken.then((token) => [token, undefined] as const)).then(([token, signedBy]) =>
-      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere, signer: signedBy }) : undefined,
-    )
+    const revoke = ([token, signedBy]: readonly [string | undefined, RevocationRequest['signer']]) =>
+      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere, signer: signedBy }) : undefined
+    const revoked = signer ? Promise.all([refreshToken, signer]).then(revoke) : refreshToken.then((token) => revoke([token, undefined]))
     const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
       () => undefined,
       () => undefined,

@@ -32,7 +32,7 @@ export async function sendRefresh(
   const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
   // DPoP: the key the session is bound to signs; a session without one gets one now, before anything leaves.
   const dpop = holder.dpop
-  const key = await dpop?.refreshKey()
+  const key = dpop && (await dpop.refreshKey())
   const signed = key ? await dpop!.sign(request, key) : request
   // Building and signing may have taken time: check again that there is still something to refresh.
   assertUsable()

@@ -271,11 +271,8 @@ export class SessionHolder {
       this.state.dispatch({ type: 'ended', reason })
       // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
       // just signed in). Only a logout or a revocation clears everything.
-      const cleared = this.queueStorage(async () => {
-        if (reason === 'no_session') return this.#store.removeAccessToken()
-        await this.#store.clear()
-        if (forgetKeys) await forgetKeys()
-      })
+      const clear = () => (forgetKeys ? this.#store.clear().then(forgetKeys) : this.#store.clear())
+      const cleared = this.queueStorage(() => (reason === 'no_session' ? this.#store.removeAccessToken() : clear()))
       if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
       return cleared
     })
