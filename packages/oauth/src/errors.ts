@@ -198,3 +198,28 @@ export class DiscoveryError extends TokenlifeError {
 }
 /** Whether `error` is a {@link DiscoveryError}. */
 export const isDiscoveryError = guard<DiscoveryError>('DiscoveryError')
+
+/** What went wrong with the DPoP key of a sign-in. */
+export type DpopBindingProblem = 'key-missing' | 'not-bound'
+
+const dpopProblems: Record<DpopBindingProblem, string> = {
+  'key-missing': 'the DPoP key this sign-in began with is gone (a logout in another tab deletes every key): sign in again',
+  'not-bound': 'the provider answered with tokens not bound to the DPoP key (token_type Bearer): turn DPoP on for this client at the provider',
+}
+
+/**
+ * A sign-in with `dpop: true` could not bind its tokens: the key its authorization request named (`dpop_jkt`) is gone,
+ * or the provider answered with bearer tokens. Nothing was stored; any session is untouched.
+ */
+export class DpopBindingError extends TokenlifeError {
+  override readonly name = 'DpopBindingError' as const
+  /** Which: the key is gone, or the provider did not bind the tokens. */
+  readonly problem: DpopBindingProblem
+
+  constructor(problem: DpopBindingProblem) {
+    super(`tokenlife: refused the sign-in: ${dpopProblems[problem]}`)
+    this.problem = problem
+  }
+}
+/** Whether `error` is a {@link DpopBindingError}. */
+export const isDpopBindingError = guard<DpopBindingError>('DpopBindingError')

@@ -19,7 +19,7 @@ import { isLoopback } from './protocol'
  * ```
  */
 export interface OAuthClientOptions
-  extends Pick<AuthClientOptions, 'namespace' | 'storage' | 'persistAccessToken' | 'timing' | 'logoutTimeoutMs' | 'allowedOrigins' | 'debug'> {
+  extends Pick<AuthClientOptions, 'namespace' | 'storage' | 'persistAccessToken' | 'timing' | 'logoutTimeoutMs' | 'allowedOrigins' | 'debug' | 'dpop'> {
   /** The provider's issuer URL, exactly as its discovery document says (`https://id.example.com/realms/acme`). */
   issuer: string
   /** This app's `client_id`: a public client (no secret), authorization code + PKCE, refresh tokens on. */
@@ -55,7 +55,7 @@ export interface NormalizedOAuthOptions {
   core: AuthClientOptions['environment']
 }
 
-const names = new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug'])
+const names = new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug', 'dpop'])
 
 const fail = (option: string, why: string): never => {
   throw new TypeError(`tokenlife: createOAuthClient() option \`${option}\` ${why}`)
