@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { invalid } from './diagnostics/diagnostic'
 import { positiveSeconds } from './options'
 import type { ScryptParams } from './passwords'
 import { DEFAULT_SCRYPT_PARAMS, getDummyHash, hashPassword, verifyPassword } from './passwords'
@@ -89,7 +90,7 @@ export class Issuer {
   readonly #claims: (user: User) => Record<string, unknown>
 
   constructor(options: IssuerOptions) {
-    if (!options.issuer || !options.audience) throw new TypeError('tokenlife: the issuer needs `issuer` and `audience`')
+    if (!options.issuer || !options.audience) invalid('TL601', 'issuer')
     this.store = options.store
     this.keys = options.keys
     this.issuer = options.issuer

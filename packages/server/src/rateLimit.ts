@@ -1,3 +1,5 @@
+import { invalid } from './diagnostics/diagnostic'
+
 /**
  * Counts failures per key in a sliding window. Once a key has `limit` failures inside `windowMs`, it is blocked until
  * the oldest of them leaves the window.
@@ -14,12 +16,8 @@ export class FailureRateLimiter {
   readonly #now: () => number
 
   constructor(options: { limit: number; windowMs: number; now: () => number }) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new TypeError(`tokenlife: the rate limit must be a positive integer, got ${options.limit}`)
-    }
-    if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) {
-      throw new TypeError(`tokenlife: the rate-limit window must be a positive number, got ${options.windowMs}`)
-    }
+    if (!Number.isInteger(options.limit) || options.limit < 1) invalid('TL604', 'limit', options.limit)
+    if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) invalid('TL605', 'windowMs', options.windowMs)
     this.#limit = options.limit
     this.#windowMs = options.windowMs
     this.#now = options.now

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose'
 import type { JWTVerifyGetKey } from 'jose'
+import { invalid } from './diagnostics/diagnostic'
 import { RevocationCache } from './revocationCache'
 import type { AuthStore } from './store/authStore'
 import type { AccessTokenClaims } from './tokens/accessTokens'
@@ -85,7 +86,7 @@ export class Verifier {
   #ready: { promise: Promise<void>; resolve: () => void }
 
   constructor(options: VerifierOptions) {
-    if (!options.issuer || !options.audience) throw new TypeError('tokenlife: the verifier needs `issuer` and `audience`')
+    if (!options.issuer || !options.audience) invalid('TL601', 'verifier')
     this.#store = options.store
     const { keys } = options
     if (keys instanceof URL) this.#key = createRemoteJWKSet(keys)
@@ -95,7 +96,7 @@ export class Verifier {
     this.#issuer = options.issuer
     this.#audience = options.audience
     this.#maxStalenessMs = options.maxStalenessMs ?? 5000
-    if (!(this.#maxStalenessMs > 0)) throw new TypeError(`tokenlife: maxStalenessMs must be positive, got ${this.#maxStalenessMs}`)
+    if (!(this.#maxStalenessMs > 0)) invalid('TL603', 'maxStalenessMs', this.#maxStalenessMs)
     this.#whenStale = options.whenStale ?? 'check-store'
     this.#storeTimeoutMs = options.storeTimeoutMs ?? 1000
     this.#checkVersion = options.checkTokenVersion ?? true

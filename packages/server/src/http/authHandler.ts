@@ -1,3 +1,4 @@
+import { diagnosticText } from '../diagnostics/diagnostic'
 import type { Issuer, TokenPair } from '../issuer'
 import { FailureRateLimiter } from '../rateLimit'
 import type { AuthEvent } from '../stats'
@@ -73,7 +74,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   const maxBody = options.maxBodyBytes ?? 16 * 1024
   const minPasswordLength = options.minPasswordLength ?? 8
   const emit = options.onEvent ?? (() => {})
-  const onError = options.onError ?? ((error: unknown, request: Request) => console.error('tokenlife: unexpected error', request.method, request.url, error))
+  const onError = options.onError ?? ((error: unknown, request: Request) => console.error(diagnosticText('TL631', undefined, request.method, request.url), error))
   const windowMs = (options.loginRateLimit?.windowSeconds ?? 60) * 1000
   const now = issuer.now
   const limiters = {

@@ -1,3 +1,5 @@
+import { invalid } from '../diagnostics/diagnostic'
+
 /**
  * Where a request came from and how it reached us, with or without a trusted reverse proxy in front. Only when
  * `trustProxy` is on are `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` believed: anyone can send
@@ -62,15 +64,9 @@ export function normalizeAllowedOrigins(origins: readonly string[]): Set<string>
     } catch {
       url = undefined
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
-      throw new TypeError(`tokenlife: allowedOrigins entries must be origins like "https://app.example.com", got ${JSON.stringify(entry)}`)
-    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') invalid('TL606', 'allowedOrigins', entry)
     const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry
-    if (bare.toLowerCase() !== url.origin) {
-      throw new TypeError(
-        `tokenlife: allowedOrigins entries must be bare origins (no path, query or credentials), got ${JSON.stringify(entry)}; use "${url.origin}"`,
-      )
-    }
+    if (bare.toLowerCase() !== url.origin) invalid('TL607', 'allowedOrigins', entry, url.origin)
     normalized.add(url.origin)
   }
   return normalized

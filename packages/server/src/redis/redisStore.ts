@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import type { RedisOptions } from 'ioredis'
+import { codedError } from '../diagnostics/diagnostic'
 import type {
   AuthStore,
   FeedListener,
@@ -116,7 +117,7 @@ export class RedisStore implements AuthStore {
 
   async createUser(user: User): Promise<void> {
     const created = await this.#redis.tlCreateUser(this.#key('email', user.email), this.#key('user', user.id), user.id, JSON.stringify(user))
-    if (created !== 1) throw new Error(`user ${user.email} already exists`)
+    if (created !== 1) throw codedError('TL621', user.email)
   }
 
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
@@ -126,7 +127,7 @@ export class RedisStore implements AuthStore {
 
   async bumpTokenVersion(userId: string, until: number): Promise<number> {
     const version = await this.#redis.tlBump(this.#key('user', userId), this.#key('bumps', 'index'), this.#key('bumps', 'versions'), userId, String(until), String(this.#now()), this.#channel)
-    if (version < 0) throw new Error(`no user ${userId}`)
+    if (version < 0) throw codedError('TL622', userId)
     return version
   }
 
@@ -232,7 +233,7 @@ export class RedisStore implements AuthStore {
   }
 
   async heartbeat(): Promise<void> {
-    if (!this.#connected) throw new Error('tokenlife: the Redis change feed is not connected')
+    if (!this.#connected) throw codedError('TL623')
     await this.#subscriber.ping()
   }
 

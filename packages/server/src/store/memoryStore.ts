@@ -1,3 +1,4 @@
+import { codedError } from '../diagnostics/diagnostic'
 import type {
   AuthStore,
   FeedListener,
@@ -35,7 +36,7 @@ export class MemoryStore implements AuthStore {
   }
 
   async createUser(user: User): Promise<void> {
-    for (const known of this.users.values()) if (known.email === user.email) throw new Error(`user ${user.email} already exists`)
+    for (const known of this.users.values()) if (known.email === user.email) throw codedError('TL621', user.email)
     this.users.set(user.id, { ...user })
   }
 
@@ -46,7 +47,7 @@ export class MemoryStore implements AuthStore {
 
   async bumpTokenVersion(userId: string, until: number): Promise<number> {
     const user = this.users.get(userId)
-    if (!user) throw new Error(`no user ${userId}`)
+    if (!user) throw codedError('TL622', userId)
     user.tokenVersion += 1
     this.versionBumps.set(userId, { version: user.tokenVersion, until })
     this.#publish({ type: 'version', userId, version: user.tokenVersion, until })

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose'
 import type { CryptoKey, JWK, JWTPayload, JWTVerifyGetKey } from 'jose'
+import { invalid } from '../diagnostics/diagnostic'
 import { checkSecretStrength } from './secretStrength'
 
 /** The asymmetric algorithms a key ring signs with: Ed25519 (`EdDSA`) or P-256 (`ES256`). */
@@ -71,23 +72,21 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']
  * a key without `kid`, with another `alg`, or without its private part, and for duplicate `kid`s.
  */
 export async function createKeyRing(keys: readonly SigningKeyJwk[], options: { signWith?: string } = {}): Promise<KeyRing> {
-  if (keys.length === 0) throw new TypeError('tokenlife: a key ring needs at least one key (see generateSigningKey)')
+  if (keys.length === 0) invalid('TL611')
   const kids = new Set<string>()
   const imported: Array<{ jwk: SigningKeyJwk; key: CryptoKey; publicJwk: JWK }> = []
   for (const jwk of keys) {
-    if (typeof jwk.kid !== 'string' || jwk.kid === '') throw new TypeError('tokenlife: every signing key needs a kid')
-    if (jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256') {
-      throw new TypeError(`tokenlife: signing key ${jwk.kid} has alg ${String(jwk.alg)}; use EdDSA or ES256`)
-    }
-    if (typeof jwk.d !== 'string') throw new TypeError(`tokenlife: signing key ${jwk.kid} has no private part (d)`)
-    if (kids.has(jwk.kid)) throw new TypeError(`tokenlife: two signing keys have the kid ${jwk.kid}`)
+    if (typeof jwk.kid !== 'string' || jwk.kid === '') invalid('TL612')
+    if (jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256') invalid('TL613', jwk.kid, jwk.alg)
+    if (typeof jwk.d !== 'string') invalid('TL614', jwk.kid)
+    if (kids.has(jwk.kid)) invalid('TL615', jwk.kid)
     kids.add(jwk.kid)
     const key = (await importJWK(jwk, jwk.alg)) as CryptoKey
     const publicJwk: JWK = Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.includes(name)))
     imported.push({ jwk, key, publicJwk: { ...publicJwk, use: 'sig' } })
   }
   const signer = options.signWith === undefined ? imported[0] : imported.find((entry) => entry.jwk.kid === options.signWith)
-  if (!signer) throw new TypeError(`tokenlife: signWith names no key of the ring: ${options.signWith}`)
+  if (!signer) invalid('TL616', options.signWith)
   const set: JsonWebKeySet = { keys: imported.map((entry) => entry.publicJwk) }
   return {
     algorithms: [...new Set(imported.map((entry) => entry.jwk.alg))],
