@@ -86,11 +86,11 @@ export const diagnostics = {
   TL607: {
     kind: 'error',
     raises: 'TypeError',
-    title: 'An `allowedOrigins` entry has a path, a query or credentials',
+    title: 'An `allowedOrigins` entry is not bare: a path, a query, credentials or the default port',
     message: (_subject?: string, entry?: unknown, origin?: unknown) =>
       `allowedOrigins entries must be bare origins (no path, query or credentials), got ${JSON.stringify(entry)}; use "${String(origin)}"`,
-    meaning: 'A browser’s `Origin` header never has a path, so an entry with one would never match. The message gives the origin it probably meant.',
-    cause: 'The URL of the app’s page (`https://app.example.com/app/`) instead of its origin.',
+    meaning: 'A browser’s `Origin` header never has a path and never writes out the default port, so such an entry would never match. The message gives the origin it probably meant.',
+    cause: 'The URL of the app’s page (`https://app.example.com/app/`) instead of its origin, or the default port written out (`https://app.example.com:443`).',
     fix: 'Use the corrected form the message gives, e.g. `"https://app.example.com"`.',
     production: 'kept',
   },

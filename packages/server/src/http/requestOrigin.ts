@@ -6,6 +6,7 @@ import { invalid } from '../diagnostics/diagnostic'
  * them, so without a proxy that overwrites them they prove nothing.
  */
 export interface ProxySetting {
+  /** Believe `X-Forwarded-*`: only behind a reverse proxy that overwrites them (see `AuthHandlerOptions.trustProxy`). */
   trustProxy: boolean
 }
 
@@ -52,8 +53,15 @@ export function clientIp(request: Request, { trustProxy }: ProxySetting, peer: s
 }
 
 /**
- * Turns configured origins into the exact strings browsers send in `Origin`. Throws a `TypeError` for anything that
- * is not a bare `http(s)://host[:port]` origin, with the corrected form when there is one.
+ * Turns configured origins into the exact strings browsers send in `Origin` (lower case; a trailing `/` is
+ * allowed). Throws a `TypeError` for anything that is not a bare `http(s)://host[:port]` origin: `TL606`,
+ * or `TL607` with the corrected form when there is one.
+ *
+ * @example
+ * ```ts
+ * normalizeAllowedOrigins(['https://App.example.com/', 'http://localhost:5173']) // Set { 'https://app.example.com', 'http://localhost:5173' }
+ * normalizeAllowedOrigins(['https://app.example.com/app']) // TypeError TL607: … use "https://app.example.com"
+ * ```
  */
 export function normalizeAllowedOrigins(origins: readonly string[]): Set<string> {
   const normalized = new Set<string>()

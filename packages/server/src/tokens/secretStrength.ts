@@ -36,7 +36,16 @@ function shortestPeriod(bytes: Uint8Array): number {
   return bytes.length
 }
 
-/** Throws a `TypeError` saying how to make a good secret when `secret` is too short or visibly not random. */
+/**
+ * Throws a `TypeError` saying how to make a good secret when `secret` is shorter than {@link MIN_SECRET_BYTES}
+ * (`TL617`) or visibly not random: under {@link MIN_SECRET_ENTROPY_BITS} by {@link estimateSecretEntropyBits}
+ * (`TL618`). `createSecretKeyRing()` calls it; call it yourself to check configuration at start.
+ *
+ * @example
+ * ```ts
+ * checkSecretStrength(new TextEncoder().encode(process.env.JWT_SECRET!)) // throws for 'changeme', passes `openssl rand -base64 32`
+ * ```
+ */
 export function checkSecretStrength(secret: Uint8Array): void {
   if (secret.byteLength < MIN_SECRET_BYTES) invalid('TL617', undefined, secret.byteLength, MIN_SECRET_BYTES)
   const bits = estimateSecretEntropyBits(secret)
