@@ -1,4 +1,9 @@
-import type { DiagnosticEntry } from './diagnosticEntry'
+// The entry's shape is every tokenlife package's (the troubleshooting generator reads them all): a type-only import,
+// erased from the build, so the server still shares no runtime code with the browser packages.
+import type { DiagnosticEntry as AnyEntry } from '@tokenlife/core'
+
+/** An entry of the server's table: the server has one build, which makes every check, so every entry is `'kept'`. */
+type DiagnosticEntry = AnyEntry & { readonly production: 'kept' }
 
 /** How the JWT-secret messages end: how to make a good one. */
 const secretFix = 'Use 32 random bytes, e.g. TOKENLIFE_JWT_SECRET="$(openssl rand -base64 32)", or leave it unset for a random secret per start.'
