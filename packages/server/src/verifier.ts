@@ -204,6 +204,8 @@ export class Verifier {
   close(): void {
     clearInterval(this.#timer)
     this.#unsubscribe()
+    // Work started before (a failing snapshot read that retries, a heartbeat in flight) stops at its epoch check.
+    this.#epoch++
   }
 
   /** Past the bound: one store round trip per token, bounded by `storeTimeoutMs`; no answer means 503. */
