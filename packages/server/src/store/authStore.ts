@@ -182,7 +182,10 @@ export interface AuthStore extends ChangeFeed {
 
   /** Saves the first refresh token of a family (later ones come from {@link AuthStore.rotateRefreshToken}). */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>
-  /** The record of the token with this hash (`hashRefreshToken(token)`), used or not, or `undefined` once it expired. */
+  /**
+   * The record of the token with this hash (`hashRefreshToken(token)`), used or not; `undefined` for an unknown one
+   * (a store may drop a record once it expired: Redis at its `expiresAt`, the memory store at `pruneExpired`).
+   */
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>
   /**
    * Atomically: if the token `tokenHash` is unused and its family not revoked, marks it used at `at`, records its
