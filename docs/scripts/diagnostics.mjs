@@ -38,7 +38,7 @@ async function loadTable(file) {
  * Checks tables: `TL` and three digits, in a range the package owns, unique, every field written. Returns the codes
  * sorted, or throws with every problem.
  * @param {{ pkg: string, table: Record<string, Record<string, unknown>> | undefined, oneBuild?: boolean }[]} tables
- *   `oneBuild`: the package has no development build (a server package): its messages are always in full
+ *   `oneBuild`: the package has no development build (such as the server's): its messages are always in full
  */
 export function checkTables(tables) {
   const all = []
@@ -70,8 +70,8 @@ export async function collectDiagnostics() {
   return checkTables(tables)
 }
 
-const production = (entry, pkg, oneBuild) => {
-  if (oneBuild) return `one build (\`${pkg}\` runs on a server): always raised, always with the full message, the code and this page’s link`
+const production = (entry, oneBuild) => {
+  if (oneBuild) return 'one build: always raised, always with the full message, the code and this page’s link'
   return entry.production === 'kept'
     ? 'raised by both builds; the production build’s message is the code, a subject and this page’s link'
     : 'development build only: the production build does not make this check'
@@ -137,7 +137,7 @@ export function renderTroubleshooting(diagnostics) {
       lines.push(
         `### ${code}: ${entry.title} {#${code.toLowerCase()}}`,
         '',
-        `<small>${entry.kind === 'error' ? 'Error' : 'Warning'} · \`${entry.raises}\` · \`${pkg}\` · ${production(entry, pkg, oneBuild)}</small>`,
+        `<small>${entry.kind === 'error' ? 'Error' : 'Warning'} · \`${entry.raises}\` · \`${pkg}\` · ${production(entry, oneBuild)}</small>`,
         '',
         `**What it means.** ${entry.meaning}`,
         '',
