@@ -1,3 +1,5 @@
+import { invalid } from './diagnostics/diagnostic'
+
 /** A synchronous key-value store (`sessionStorage`, `localStorage`). */
 export interface KeyValueStore {
   getItem(key: string): string | null
@@ -35,9 +37,7 @@ const storage = (name: 'sessionStorage' | 'localStorage') => (): KeyValueStore |
   }
 }
 
-const noPage = (): never => {
-  throw new TypeError('tokenlife: this needs a browser page (location); pass `environment` to createOAuthClient() elsewhere')
-}
+const noPage = (): never => invalid('TL511')
 
 /** The browser's ports; each reads its global when called, so nothing touches `window` at import or creation. */
 export const browserEnvironment: OAuthEnvironment = {

@@ -1,7 +1,10 @@
 import { TokenlifeError } from '@tokenlife/core'
+import type { OAuthCode } from './diagnostics/codes'
+import { oauthText } from './diagnostics/diagnostic'
 
-// One class per way a sign-in is refused. Each builds its message in one place (its constructor) from the fields it
-// carries, has a literal `name`, and an `isXError` guard that compares the name (works across realms).
+// One class per way a sign-in is refused. Each picks its code (TL5xx) and builds its message in one place (its
+// constructor) from the fields it carries, has a literal `name`, and an `isXError` guard that compares the name
+// (works across realms). The messages are the diagnostics table's, in the development build only.
 
 /** Compares `name` (not the prototype) and `transient`, which every tokenlife error has. */
 const guard =
@@ -23,7 +26,7 @@ export class AuthorizationError extends TokenlifeError {
   readonly uri: string | undefined
 
   constructor(error: string, options: { description?: string; uri?: string; cause?: unknown } = {}) {
-    super(`tokenlife: the provider refused the sign-in: ${error}${options.description ? ` (${options.description})` : ''}`, options)
+    super(oauthText('TL528', error, options.description), { cause: options.cause, code: 'TL528' })
     this.error = error
     this.description = options.description
     this.uri = options.uri
@@ -35,11 +38,7 @@ export const isAuthorizationError = guard<AuthorizationError>('AuthorizationErro
 /** What is wrong with a callback's `state`. */
 export type CallbackStateProblem = 'missing' | 'mismatch' | 'unknown'
 
-const stateProblems: Record<CallbackStateProblem, string> = {
-  missing: 'the callback URL has no `state` parameter',
-  mismatch: "the callback's `state` is not the one this tab's sign-in sent (a forged or stale callback)",
-  unknown: 'this tab began no sign-in that this callback could answer (no transaction in its sessionStorage)',
-}
+const stateCodes: Record<CallbackStateProblem, OAuthCode> = { missing: 'TL521', mismatch: 'TL522', unknown: 'TL523' }
 
 /**
  * The callback's `state` does not answer a sign-in this tab began: missing, another one than this tab's, or none at
@@ -50,7 +49,7 @@ export class CallbackStateError extends TokenlifeError {
   readonly problem: CallbackStateProblem
 
   constructor(problem: CallbackStateProblem) {
-    super(`tokenlife: refused the sign-in callback: ${stateProblems[problem]}`)
+    super(oauthText(stateCodes[problem], 'state'), { code: stateCodes[problem] })
     this.problem = problem
   }
 }
@@ -62,7 +61,7 @@ export class CallbackReplayError extends TokenlifeError {
   override readonly name = 'CallbackReplayError' as const
 
   constructor() {
-    super('tokenlife: refused the sign-in callback: it was handled already (reload, back button or the same URL opened again)')
+    super(oauthText('TL524'), { code: 'TL524' })
   }
 }
 /** Whether `error` is a {@link CallbackReplayError}. */
@@ -76,7 +75,7 @@ export class OtherTabTransactionError extends TokenlifeError {
   override readonly name = 'OtherTabTransactionError' as const
 
   constructor() {
-    super('tokenlife: refused the sign-in callback: the sign-in began in another tab, which holds its PKCE verifier and nonce')
+    super(oauthText('TL525'), { code: 'TL525' })
   }
 }
 /** Whether `error` is an {@link OtherTabTransactionError}. */
@@ -93,12 +92,8 @@ export class IssuerMismatchError extends TokenlifeError {
   readonly received: string | undefined
 
   constructor(expected: string, received: string | undefined, options: { cause?: unknown } = {}) {
-    super(
-      received === undefined
-        ? `tokenlife: refused the sign-in callback: no \`iss\` parameter, though ${expected} says it sends one (RFC 9207)`
-        : `tokenlife: refused the sign-in callback: \`iss\` is ${received}, expected ${expected} (RFC 9207 mix-up defence)`,
-      options,
-    )
+    const code = received === undefined ? 'TL527' : 'TL526'
+    super(received === undefined ? oauthText(code, expected) : oauthText(code, received, expected), { cause: options.cause, code })
     this.expected = expected
     this.received = received
   }
@@ -109,20 +104,20 @@ export const isIssuerMismatchError = guard<IssuerMismatchError>('IssuerMismatchE
 /** Which check an ID token failed. */
 export type IdTokenCheckName = 'signature' | 'alg' | 'iss' | 'aud' | 'azp' | 'exp' | 'iat' | 'nbf' | 'nonce' | 'auth_time' | 'sub' | 'malformed' | 'missing'
 
-const idTokenChecks: Record<IdTokenCheckName, string> = {
-  signature: 'its signature does not verify with a key of the provider’s JWKS',
-  alg: 'it is signed with an algorithm the provider does not use for ID tokens (or not signed: `alg: none`)',
-  iss: 'its `iss` is not this client’s issuer',
-  aud: 'its `aud` does not name this client',
-  azp: 'its `azp` does not name this client',
-  exp: 'it has expired',
-  iat: 'its `iat` is missing or invalid',
-  nbf: 'it is not valid yet (`nbf`)',
-  nonce: 'its `nonce` is not the one this sign-in sent',
-  auth_time: 'the sign-in is older than `max_age` allows',
-  sub: 'a refresh returned an ID token for another user (`sub`)',
-  malformed: 'it is not a well-formed JWT',
-  missing: 'the token endpoint returned none (is `openid` in the scope?)',
+const idTokenCodes: Record<IdTokenCheckName, OAuthCode> = {
+  signature: 'TL541',
+  alg: 'TL542',
+  iss: 'TL543',
+  aud: 'TL544',
+  azp: 'TL545',
+  exp: 'TL546',
+  iat: 'TL547',
+  nbf: 'TL548',
+  nonce: 'TL549',
+  auth_time: 'TL550',
+  sub: 'TL551',
+  malformed: 'TL552',
+  missing: 'TL553',
 }
 
 /**
@@ -135,7 +130,7 @@ export class IdTokenError extends TokenlifeError {
   readonly check: IdTokenCheckName
 
   constructor(check: IdTokenCheckName, options: { cause?: unknown } = {}) {
-    super(`tokenlife: refused the ID token: ${idTokenChecks[check]}`, options)
+    super(oauthText(idTokenCodes[check], check), { cause: options.cause, code: idTokenCodes[check] })
     this.check = check
   }
 }
@@ -154,7 +149,7 @@ export class CodeExchangeError extends TokenlifeError {
   readonly description: string | undefined
 
   constructor(status: number, error: string, options: { description?: string; cause?: unknown } = {}) {
-    super(`tokenlife: the token endpoint refused the authorization code (HTTP ${status} ${error}${options.description ? `: ${options.description}` : ''})`, options)
+    super(oauthText('TL529', error, status, options.description), { cause: options.cause, code: 'TL529' })
     this.status = status
     this.error = error
     this.description = options.description
@@ -172,7 +167,7 @@ export class ReturnToError extends TokenlifeError {
   readonly origin: string
 
   constructor(returnTo: string, origin: string) {
-    super(`tokenlife: returnTo must be on this page's origin (${origin}), got ${JSON.stringify(returnTo)}; pass a path such as '/account'`)
+    super(oauthText('TL530', returnTo, origin), { code: 'TL530' })
     this.returnTo = returnTo
     this.origin = origin
   }
@@ -191,7 +186,8 @@ export class DiscoveryError extends TokenlifeError {
   readonly problem: string
 
   constructor(issuer: string, problem: string, options: { transient?: boolean; cause?: unknown } = {}) {
-    super(`tokenlife: no usable OpenID Connect metadata for ${issuer}: ${problem}`, options)
+    const code = options.transient ? 'TL561' : 'TL562'
+    super(oauthText(code, issuer, problem), { cause: options.cause, transient: options.transient === true, code })
     this.issuer = issuer
     this.problem = problem
   }

@@ -1,6 +1,7 @@
 import { createAuthClient, oauthWireFormat, TokenlifeError, type AuthClient, type RedirectLogin, type UserClaims } from '@tokenlife/core'
 import { authorizationRequest, checkAuthorizationParams, type AuthorizationParams } from './authorize'
 import { handleCallback, isCallbackUrl } from './callback'
+import { oauthText } from './diagnostics/diagnostic'
 import { createDiscovery, type ProviderMetadata } from './discovery'
 import { endSessionUrl } from './endSession'
 import { normalizeOAuthOptions, type NormalizedOAuthOptions, type OAuthClientOptions } from './options'
@@ -63,7 +64,7 @@ export class OAuthClient implements RedirectLogin {
         buildRefreshRequest: async (context) => oauthWireFormat.buildRefreshRequest({ ...context, url: (await discovered()).token_endpoint! }),
         buildLogoutRequest: async (context) => {
           const { revocation_endpoint: url } = await discovered()
-          if (url === undefined) throw new TokenlifeError(`tokenlife: ${issuer} has no revocation_endpoint: the refresh token was not revoked`)
+          if (url === undefined) throw new TokenlifeError(oauthText('TL563', issuer), { code: 'TL563' })
           return oauthWireFormat.buildLogoutRequest({ ...context, url })
         },
       },
