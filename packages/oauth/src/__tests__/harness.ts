@@ -57,8 +57,8 @@ export function useProvider(): () => RunningProvider {
   return () => op
 }
 
-/** Opens a tab of `browser` at `path` with a new OAuth client (a page load). */
-export function openTab(browser: Browser, path = '/', options: Partial<OAuthClientOptions> = {}): Tab {
+/** Opens a tab of `browser` at `path` with a new OAuth client (a page load), made by `create` (a build's, say). */
+export function openTab(browser: Browser, path = '/', options: Partial<OAuthClientOptions> = {}, create = createOAuthClient): Tab {
   const page = { url: new URL(path, APP).href }
   const navigations: string[] = []
   const tabStorage = mapStorage()
@@ -75,7 +75,7 @@ export function openTab(browser: Browser, path = '/', options: Partial<OAuthClie
       return fetch(input, init)
     },
   }
-  const oauth = createOAuthClient({
+  const oauth = create({
     issuer: op.issuer,
     clientId: CLIENT_ID,
     redirectUri: '/callback',
