@@ -17,12 +17,15 @@ export interface AuthorizationParams {
   scope?: string
   /** `login`, `consent`, `select_account`, `none`, … */
   prompt?: string
+  /** The user's identifier (an email, a user name), to prefill the provider's sign-in form. */
   login_hint?: string
   /** Auth0's name for the API the access token is for. */
   audience?: string
   /** RFC 8707: the API(s) the access token is for. */
   resource?: string | string[]
+  /** The authentication context classes asked for, space-separated (e.g. a step-up to multi-factor: `urn:mfa`). */
   acr_values?: string
+  /** The languages of the provider's pages, space-separated by preference (`fr-CA fr en`). */
   ui_locales?: string
   /** Seconds: the user must have signed in at most this long ago (the ID token's `auth_time` is checked). */
   max_age?: number

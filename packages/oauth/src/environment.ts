@@ -2,8 +2,11 @@ import { invalid } from './diagnostics/diagnostic'
 
 /** A synchronous key-value store (`sessionStorage`, `localStorage`). */
 export interface KeyValueStore {
+  /** The value under `key`, or `null` when there is none. */
   getItem(key: string): string | null
+  /** Stores `value` under `key` (may throw when the storage is full or disabled: the client copes). */
   setItem(key: string, value: string): void
+  /** Removes `key` and its value. */
   removeItem(key: string): void
 }
 

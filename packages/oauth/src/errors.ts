@@ -15,8 +15,11 @@ const guard =
 /**
  * The provider answered the authorization request with an error (`error=access_denied`, `login_required`, …): the
  * user cancelled, or the provider would not sign them in. Nothing was stored.
+ *
+ * `error.code`: TL528 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class AuthorizationError extends TokenlifeError {
+  /** The error's class name, compared by {@link isAuthorizationError} (works across realms). */
   override readonly name = 'AuthorizationError' as const
   /** The OAuth `error` code, e.g. `'access_denied'`. */
   readonly error: string
@@ -43,9 +46,13 @@ const stateCodes: Record<CallbackStateProblem, OAuthCode> = { missing: 'TL521', 
 /**
  * The callback's `state` does not answer a sign-in this tab began: missing, another one than this tab's, or none at
  * all. A forged callback (login CSRF) looks like this. Nothing was stored, and any session is untouched.
+ *
+ * `error.code`: TL521–TL523, by `problem` ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class CallbackStateError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCallbackStateError} (works across realms). */
   override readonly name = 'CallbackStateError' as const
+  /** What is wrong with `state`: `'missing'` (TL521), `'mismatch'` (TL522) or `'unknown'` (TL523). */
   readonly problem: CallbackStateProblem
 
   constructor(problem: CallbackStateProblem) {
@@ -56,8 +63,13 @@ export class CallbackStateError extends TokenlifeError {
 /** Whether `error` is a {@link CallbackStateError}. */
 export const isCallbackStateError = guard<CallbackStateError>('CallbackStateError')
 
-/** The callback was handled already (a reload, the back button, the URL opened again). Any session is untouched. */
+/**
+ * The callback was handled already (a reload, the back button, the URL opened again). Any session is untouched.
+ *
+ * `error.code`: TL524 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
+ */
 export class CallbackReplayError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCallbackReplayError} (works across realms). */
   override readonly name = 'CallbackReplayError' as const
 
   constructor() {
@@ -70,8 +82,11 @@ export const isCallbackReplayError = guard<CallbackReplayError>('CallbackReplayE
 /**
  * The callback answers a sign-in another tab began: the transaction (PKCE verifier, nonce) lives in that tab's
  * sessionStorage only. Nothing was stored; the other tab's sign-in can still finish there.
+ *
+ * `error.code`: TL525 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class OtherTabTransactionError extends TokenlifeError {
+  /** The error's class name, compared by {@link isOtherTabTransactionError} (works across realms). */
   override readonly name = 'OtherTabTransactionError' as const
 
   constructor() {
@@ -84,9 +99,13 @@ export const isOtherTabTransactionError = guard<OtherTabTransactionError>('Other
 /**
  * The callback's `iss` (RFC 9207) names another issuer than this client's, or is missing where the provider says it
  * sends one: a mix-up attack, or a callback meant for another provider. Nothing was stored.
+ *
+ * `error.code`: TL526 (another issuer) or TL527 (none) ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class IssuerMismatchError extends TokenlifeError {
+  /** The error's class name, compared by {@link isIssuerMismatchError} (works across realms). */
   override readonly name = 'IssuerMismatchError' as const
+  /** This client's issuer, the `iss` the callback should have carried. */
   readonly expected: string
   /** The `iss` the callback carried; `undefined` when it carried none. */
   readonly received: string | undefined
@@ -123,8 +142,11 @@ const idTokenCodes: Record<IdTokenCheckName, OAuthCode> = {
 /**
  * The ID token failed validation (signature from the JWKS, `alg`, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, or, on
  * a refresh, the same `sub`). At sign-in nothing is stored; on a refresh the session ends (reason `revoked`).
+ *
+ * `error.code`: TL541–TL553, one per `check` ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class IdTokenError extends TokenlifeError {
+  /** The error's class name, compared by {@link isIdTokenError} (works across realms). */
   override readonly name = 'IdTokenError' as const
   /** The check it failed. */
   readonly check: IdTokenCheckName
@@ -140,12 +162,17 @@ export const isIdTokenError = guard<IdTokenError>('IdTokenError')
 /**
  * The token endpoint refused to exchange the authorization code (`invalid_grant`: used already, expired, or issued to
  * another verifier or redirect URI). Nothing was stored.
+ *
+ * `error.code`: TL529 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class CodeExchangeError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCodeExchangeError} (works across realms). */
   override readonly name = 'CodeExchangeError' as const
+  /** The HTTP status of the token endpoint's refusal (400, 401). */
   readonly status: number
   /** The OAuth `error` code, e.g. `'invalid_grant'`. */
   readonly error: string
+  /** The provider's `error_description`, when it sent one. */
   readonly description: string | undefined
 
   constructor(status: number, error: string, options: { description?: string; cause?: unknown } = {}) {
@@ -158,8 +185,13 @@ export class CodeExchangeError extends TokenlifeError {
 /** Whether `error` is a {@link CodeExchangeError}. */
 export const isCodeExchangeError = guard<CodeExchangeError>('CodeExchangeError')
 
-/** A `returnTo` that would leave this origin (an open redirect). Refused before anything was stored. */
+/**
+ * A `returnTo` that would leave this origin (an open redirect). Refused before anything was stored.
+ *
+ * `error.code`: TL530 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
+ */
 export class ReturnToError extends TokenlifeError {
+  /** The error's class name, compared by {@link isReturnToError} (works across realms). */
   override readonly name = 'ReturnToError' as const
   /** The `returnTo` that was refused. */
   readonly returnTo: string
@@ -178,9 +210,13 @@ export const isReturnToError = guard<ReturnToError>('ReturnToError')
 /**
  * The provider's metadata could not be had: the discovery document did not load (`transient`: try later) or is not
  * this issuer's, or lacks an endpoint the client needs.
+ *
+ * `error.code`: TL561 (transient) or TL562 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class DiscoveryError extends TokenlifeError {
+  /** The error's class name, compared by {@link isDiscoveryError} (works across realms). */
   override readonly name = 'DiscoveryError' as const
+  /** The issuer whose metadata could not be had. */
   readonly issuer: string
   /** What went wrong. */
   readonly problem: string
