@@ -38,7 +38,7 @@ describe('error code tables', () => {
     const codes = await collectDiagnostics()
     const page = renderTroubleshooting(codes)
     for (const { code } of codes) expect(page).toContain(`{#${code.toLowerCase()}}`)
-    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/react', '@tokenlife/vue']))
+    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/oauth', '@tokenlife/react', '@tokenlife/vue']))
   })
 })
 
