@@ -29,6 +29,7 @@ export interface AuthorizationParams {
   ui_locales?: string
   /** Seconds: the user must have signed in at most this long ago (the ID token's `auth_time` is checked). */
   max_age?: number
+  /** Any other parameter the provider takes (`claims`, `organization`, `domain_hint`, …), sent as it is. */
   [name: string]: string | string[] | number | undefined
 }
 
