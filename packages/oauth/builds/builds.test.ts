@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type * as OAuth from '../src/index'
-import { APP, atProvider, newBrowser, openTab, signIn, useProvider, type Tab } from '../src/__tests__/harness'
+import { APP, atProvider, newBrowser, openTab, rejection as refusal, signIn, useProvider, type Tab } from '../src/__tests__/harness'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const load = async (path: string) => (await import(/* @vite-ignore */ new URL(path, import.meta.url).href)) as typeof OAuth
@@ -16,16 +16,6 @@ const builds = { production: await load('../dist/index.js'), development: await 
 const provider = useProvider()
 const link = (code: string) => `https://tokenlife.dev/troubleshooting#${code.toLowerCase()}`
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
-
-/** What `fn` throws or rejects with. */
-async function refusal(fn: () => unknown): Promise<Error & { code?: string }> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error & { code?: string }
-  }
-  throw new Error('nothing was refused')
-}
 
 describe.each(Object.entries(builds))('the %s build', (name, oauth) => {
   const tab = (path = '/', browser = newBrowser()) => openTab(browser, path, {}, oauth.createOAuthClient)

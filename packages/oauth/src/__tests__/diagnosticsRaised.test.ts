@@ -10,7 +10,7 @@ import { IdTokenError, type IdTokenCheckName } from '../errors'
 import { createOAuthClient, type OAuthClient } from '../oauthClient'
 import type { OAuthClientOptions } from '../options'
 import type { ProviderMetadata } from '../discovery'
-import { mapStorage } from './harness'
+import { mapStorage, rejection as raised } from './harness'
 
 const ISSUER = 'https://id.tokenlife.test'
 const APP = 'https://app.tokenlife.test'
@@ -77,37 +77,21 @@ function discovered(answer: () => Response) {
   return page({ metadata: undefined }).oauth.metadata()
 }
 
-/** What `raise` throws or rejects with. */
-async function raised(raise: () => unknown): Promise<Error & { code?: string }> {
-  try {
-    await raise()
-  } catch (error) {
-    return error as Error & { code?: string }
-  }
-  throw new Error('nothing was raised')
-}
+/** The codes of the ID token's checks: TL541–TL553. */
+type IdTokenCode = Extract<OAuthCode, `TL54${string}` | `TL55${string}`>
 
-const idTokenChecks = {
-  signature: 'TL541',
-  alg: 'TL542',
-  iss: 'TL543',
-  aud: 'TL544',
-  azp: 'TL545',
-  exp: 'TL546',
-  iat: 'TL547',
-  nbf: 'TL548',
-  nonce: 'TL549',
-  auth_time: 'TL550',
-  sub: 'TL551',
-  malformed: 'TL552',
-  missing: 'TL553',
-} as const satisfies Record<IdTokenCheckName, OAuthCode>
-
-/** The ID token's checks: an `IdTokenError` names the one that failed (its real raisers are signIn and refreshedIdToken). */
+/**
+ * One `IdTokenError` per check the table names (its entry says "`error.check` is `…`"), which must carry that entry's
+ * code. (The checks' real raisers, oauth4webapi's refusals, are in signIn, refreshedIdToken and the builds.)
+ */
 function idTokenRaisers() {
+  const entries = Object.entries(diagnostics).filter(([, entry]) => entry.raises === 'IdTokenError')
   return Object.fromEntries(
-    Object.keys(idTokenChecks).map((check) => [idTokenChecks[check as IdTokenCheckName], ['IdTokenError', () => { throw new IdTokenError(check as IdTokenCheckName) }]]),
-  ) as Record<(typeof idTokenChecks)[IdTokenCheckName], [string, () => never]>
+    entries.map(([code, entry]) => {
+      const check = /`error\.check` is `(\w+)`/.exec(entry.meaning)![1] as IdTokenCheckName
+      return [code, ['IdTokenError', () => { throw new IdTokenError(check) }]]
+    }),
+  ) as Record<IdTokenCode, [string, () => never]>
 }
 
 /** One way to raise each code, and the name of what carries it. */

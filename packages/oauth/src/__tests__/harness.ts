@@ -101,3 +101,13 @@ export async function signIn(tab: Tab, user = 'ada', options: Parameters<OAuthCl
   tab.page.url = await atProvider(tab, user)
   return tab.oauth.handleRedirectCallback()
 }
+
+/** What `fn` throws or rejects with; fails when it does neither. */
+export async function rejection(fn: () => unknown): Promise<Error & { code?: string }> {
+  try {
+    await fn()
+  } catch (error) {
+    return error as Error & { code?: string }
+  }
+  throw new Error('nothing was thrown')
+}
