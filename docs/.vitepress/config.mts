@@ -19,6 +19,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Background', link: '/background' },
       { text: 'Getting started', link: '/getting-started' },
       { text: 'How it compares', link: '/comparison' },
+      { text: 'Migrating from another SDK', link: '/migrating' },
       { text: 'Builds: development and production', link: '/builds' },
     ],
   },

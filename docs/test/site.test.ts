@@ -75,6 +75,8 @@ describe('the documentation site in Chromium', () => {
     for (const page of ['/server', '/troubleshooting', '/reliability', '/builds', '/comparison', '/api/', '/api/core/', '/api/react/', '/api/server/', '/api/server/redis', '/api/vue/']) {
       expect(pages).toContain(page)
     }
+
+    for (const page of ['/migrating', '/api/oauth/']) expect(pages).toContain(page)
   })
 
   it.concurrent.for(pages)('%s opens without a console error, a failed request, a broken image or a dead link', async (path, { expect }) => {
@@ -130,5 +132,13 @@ describe('the documentation site in Chromium', () => {
     const codes = (await collectDiagnostics()).map(({ code }: { code: string }) => code.toLowerCase())
     expect(codes.length).toBeGreaterThan(70)
     expect(ids.sort()).toEqual([...codes].sort())
+  })
+
+  it('the navigation links the OpenID Connect pages: the provider settings and the migration guide', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${origin}/getting-started`, { waitUntil: 'load' })
+    const links = await page.evaluate(() => [...document.querySelectorAll('.VPSidebar a[href]')].map((anchor) => new URL((anchor as HTMLAnchorElement).href).pathname))
+    await page.close()
+    expect(links).toEqual(expect.arrayContaining(['/oauth-servers', '/migrating']))
   })
 })

@@ -76,7 +76,14 @@ export interface SendingRecordsPort {
   /** Removes the record `key`. */
   delete(key: string): Promise<void>
   /** Every record whose key starts with `prefix`. */
-  list(prefix: string): Promise<{ key: string; at: number }[]>
+  list(prefix: string): Promise<
+    {
+      /** The record's key, as given to `put`. */
+      key: string
+      /** When the request left, device ms. */
+      at: number
+    }[]
+  >
 }
 
 /**
