@@ -2,6 +2,8 @@ import { SessionEndedError, tokenlifeError } from './errors'
 import { handledError, type Origin, type SentRefresh } from './flightAnswer'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
+import { requestHoldMs } from './refreshTiming'
+import { lastRecordedSend, recordSending } from './sendingRecords'
 import type { SessionHolder } from './sessionHolder'
 import { sendToCompletion } from './transport'
 
@@ -40,7 +42,22 @@ export async function sendRefresh(
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const requestedAt = holder.stamp()
-  const answered = holder.tabs.sending(requestedAt)
+  const marked = holder.tabs.sending(requestedAt)
+  // Cookie mode: where a sibling that takes the lock next is sure to see it, even if this page is closed at once.
+  const recorded = refreshTokenMode === 'cookie' ? await recordSending(environment, sendingPrefix(options), requestedAt) : () => {}
+  const answered = () => {
+    marked()
+    recorded()
+  }
+  try {
+    // Writing the record took a moment: check once more that there is still something to refresh, and who may.
+    assertUsable()
+    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+    if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
+  } catch (error) {
+    answered()
+    throw error
+  }
   const leaving = sendToCompletion(environment, signed)
   // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
   const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again))) : leaving
@@ -67,7 +84,10 @@ export async function sendRefresh(
  */
 async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock): Promise<void> {
   const { environment: env, timing } = options
-  const at = holder.tabs.unfinishedSend()
+  // The sending mark (localStorage) may not have reached this tab yet; the records (IndexedDB) have.
+  const marked = holder.tabs.unfinishedSend()
+  const recorded = await lastRecordedSend(env, sendingPrefix(options), requestHoldMs(timing))
+  const at = marked === undefined ? recorded : recorded === undefined ? marked : Math.max(marked, recorded)
   if (at === undefined || env.now() >= at + timing.requestTimeoutMs) return
   const windowMs = holder.tabs.retryWindowMs(options.refreshUrl)
   if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return
@@ -75,3 +95,6 @@ async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHo
   if (Math.max(newest?.requestedAt ?? -Infinity, holder.session?.requestedAt ?? -Infinity) >= at) return
   await new Promise<void>((resolve) => env.setTimeout(resolve, at + timing.requestTimeoutMs - env.now()))
 }
+
+/** The keys of this client's records of refreshes on the wire. */
+const sendingPrefix = (options: NormalizedOptions) => `tokenlife:${options.namespace}:sending:`

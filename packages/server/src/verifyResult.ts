@@ -6,7 +6,9 @@ import type { AccessTokenClaims } from './tokens/accessTokens'
  */
 export type VerifyResult =
   | {
+      /** The token is valid and not revoked (as of the verifier's view, at most `maxStalenessMs` old). */
       ok: true
+      /** Its claims: `sub` is the user id. */
       claims: AccessTokenClaims
       /** DPoP: the thumbprint of the key whose proof came with the token. */
       jkt?: string
@@ -14,6 +16,7 @@ export type VerifyResult =
       headers?: Record<string, string>
     }
   | {
+      /** The request must be refused. */
       ok: false
       /** For the response: `WWW-Authenticate` (Bearer or DPoP challenge) and, with DPoP nonces, `DPoP-Nonce`. */
       headers?: Record<string, string>
@@ -23,6 +26,11 @@ export type VerifyResult =
        * and the store cannot be asked): it fails closed, with a 503 the client treats as transient.
        */
       reason: 'invalid' | 'expired' | 'revoked' | 'unavailable'
+      /** A short text for `error_description` or a log, e.g. `'access token has been revoked'`. No secret in it. */
       description: string
+      /**
+       * The HTTP status to answer: `401` (send `headers`' `WWW-Authenticate`: the client refreshes and retries once)
+       * or `503` for `unavailable` (send `Retry-After`: the client keeps its session and retries).
+       */
       status: 401 | 503
     }
