@@ -29,7 +29,7 @@ const files = sources().map((path) => ({
 const codes = Object.keys(diagnostics)
 
 /** The package's error classes: each picks its code in its constructor (diagnosticsRaised.test.ts checks which). */
-const oauthErrors = ['AuthorizationError', 'CallbackStateError', 'CallbackReplayError', 'OtherTabTransactionError', 'IssuerMismatchError', 'IdTokenError', 'CodeExchangeError', 'ReturnToError', 'DiscoveryError']
+const oauthErrors = ['AuthorizationError', 'CallbackStateError', 'CallbackReplayError', 'OtherTabTransactionError', 'IssuerMismatchError', 'IdTokenError', 'CodeExchangeError', 'ReturnToError', 'DiscoveryError', 'DpopBindingError']
 /** The core's error classes the package raises, coded by the core: TL201 (no answer), TL203 (5xx, 429), TL212 (revoked). */
 const coreErrors = ['NetworkError', 'ServerError', 'SessionEndedError']
 
@@ -44,6 +44,7 @@ const passedOn: Record<string, RegExp[]> = {
   'codeExchange.ts': [/^\s*throw error$/, /^\s*throw refusal\(o, error\)$/],
   'discovery.ts': [/^\s*throw error$/],
   'refreshedIdToken.ts': [/\) throw error$/],
+  'oauthClient.ts': [/\) throw error$/],
 }
 
 describe('error codes of @tokenlife/oauth', () => {
