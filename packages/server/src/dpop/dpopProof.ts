@@ -21,6 +21,7 @@ export interface DpopProofCheck {
 /** The outcome of {@link checkDpopProof}. */
 export type DpopProofResult =
   | {
+      /** The proof is valid for this request. */
       ok: true
       /** The thumbprint of the proof's key (RFC 7638): what a token bound to it carries as `cnf.jkt`. */
       jkt: string
@@ -28,9 +29,11 @@ export type DpopProofResult =
       jti: string
     }
   | {
+      /** The proof is refused: answer `error` (400 at a token endpoint, 401 with `WWW-Authenticate: DPoP` at an API). */
       ok: false
       /** `invalid_dpop_proof`, or `use_dpop_nonce` (send again with the nonce in `DPoP-Nonce`). */
       error: 'invalid_dpop_proof' | 'use_dpop_nonce'
+      /** A short text for `error_description`, e.g. `'no DPoP proof'`. No secret in it. */
       description: string
     }
 
