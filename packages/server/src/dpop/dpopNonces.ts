@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { invalid } from '../diagnostics/diagnostic'
 
 /** Options of {@link DpopNonces}. */
 export interface DpopNoncesOptions {
@@ -32,9 +33,9 @@ export class DpopNonces {
   constructor(options: DpopNoncesOptions = {}) {
     const secret = options.secret ?? randomBytes(32)
     this.#secret = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
-    if (this.#secret.byteLength < 32) throw new TypeError('tokenlife: the DPoP nonce secret must have at least 32 bytes')
+    if (this.#secret.byteLength < 32) invalid('TL619', undefined, this.#secret.byteLength)
     const stepSeconds = options.stepSeconds ?? 60
-    if (!(stepSeconds > 0)) throw new TypeError(`tokenlife: DPoP nonce stepSeconds must be positive, got ${String(stepSeconds)}`)
+    if (!(stepSeconds > 0)) invalid('TL620', undefined, stepSeconds)
     this.#stepMs = stepSeconds * 1000
     this.#now = options.now ?? Date.now
   }
