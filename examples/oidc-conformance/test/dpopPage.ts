@@ -1,7 +1,7 @@
 // What the DPoP suites read of a page and of what it sends: the keys in IndexedDB, the proofs on its requests, and
 // a client in Node that signs with a key of its own (an attacker holding copies of the page's tokens).
-import { createHash, randomUUID } from 'node:crypto'
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { dpopKey } from '@tokenlife/test-utils/dpop'
+import { calculateJwkThumbprint, type JWK } from 'jose'
 import type { Page, Request } from 'playwright'
 
 /** A JWT's payload or header, unverified. */
@@ -53,19 +53,7 @@ export function recordRequests(pages: Page[], url: string) {
 
 /** A client in Node with a key of its own: what a thief who copied the page's tokens could send. */
 export async function nodeClient() {
-  const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const jwk = await exportJWK(publicKey)
-  const proof = (method: string, url: string, options: { accessToken?: string; nonce?: string } = {}) =>
-    new SignJWT({
-      iat: Math.floor(Date.now() / 1000),
-      jti: randomUUID(),
-      htm: method,
-      htu: url,
-      ...(options.nonce ? { nonce: options.nonce } : {}),
-      ...(options.accessToken ? { ath: createHash('sha256').update(options.accessToken).digest('base64url') } : {}),
-    })
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
-      .sign(privateKey)
+  const { proof } = await dpopKey()
   /** A token request signed with this key, sent again once with the nonce a `use_dpop_nonce` gives. */
   const tokenRequest = async (url: string, body: URLSearchParams) => {
     let nonce: string | undefined

@@ -1,27 +1,11 @@
 // The reference server with DPoP nonces on (RFC 9449): a login with a proof binds the session to its key, the API
 // takes the bound token only with that key's proof, the refresh cookie refreshes only with it, and nonces are
 // answered with use_dpop_nonce and DPoP-Nonce by the token endpoints and the API alike.
-import { createHash, randomUUID } from 'node:crypto'
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { dpopKey } from '@tokenlife/test-utils/dpop'
 import { describe, expect, it } from 'vitest'
 import { call, DEMO, decodeJwt, start } from './helpers'
 
-async function key(now: () => number) {
-  const { privateKey, publicKey } = await generateKeyPair('ES256')
-  const jwk = await exportJWK(publicKey)
-  const proof = (method: string, url: string, options: { nonce?: string | null; accessToken?: string } = {}) =>
-    new SignJWT({
-      iat: Math.floor(now() / 1000),
-      jti: randomUUID(),
-      htm: method,
-      htu: url,
-      ...(options.nonce ? { nonce: options.nonce } : {}),
-      ...(options.accessToken ? { ath: createHash('sha256').update(options.accessToken).digest('base64url') } : {}),
-    })
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
-      .sign(privateKey)
-  return { jkt: await calculateJwkThumbprint(jwk as JWK, 'sha256'), proof }
-}
+const key = (now: () => number) => dpopKey({ now })
 
 describe('the reference server with DPoP', () => {
   it('login → API → refresh with the session’s key; nonces from the token endpoint and the API; a copy without the key is refused', async () => {
