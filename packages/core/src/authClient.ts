@@ -47,7 +47,7 @@ export class AuthClient {
       adopted: (session, news) => {
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
         if (news) void this.#lock.publish(session)
-        this.#schedule.adopted(session.token)
+        this.#schedule.adopted(session.refreshAt)
       },
       ended: () => this.#schedule.cancel(),
       holdsRefreshLock: () => this.#flight.holding,

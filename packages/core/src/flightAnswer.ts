@@ -15,6 +15,8 @@ export interface Origin {
   lineage: number
   /** Whether the flight still holds the refresh lock (a frozen tab may find it taken over when it thaws). */
   stillHeld: () => boolean
+  /** The token was due (on schedule, or a caller needed it) and nothing failed since: its phase is kept. */
+  onSchedule: boolean
 }
 
 /** The callers' side of a flight: settled once, by the answer or by their deadline, whichever comes first. */

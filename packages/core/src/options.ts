@@ -153,6 +153,9 @@ function checkTiming(given: unknown): RefreshTiming {
   }
   const names = Object.keys(defaultRefreshTiming)
   for (const [key, value] of Object.entries(given as object)) {
+    if (key === 'jitterRatio' || key === 'maxJitterMs') {
+      invalidOption(`timing.${key}`, 'was replaced by `timing.spreadRatio` in 0.2: refreshes on schedule no longer jitter; a new session\'s first refresh lands at random (see docs/core.md#refresh-timing)')
+    }
     if (!(key in defaultRefreshTiming)) unknown(`timing.${key}`, value, names)
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       invalidOption(`timing.${key}`, `must be a non-negative finite number, got ${describeValue(value)}`)
@@ -160,8 +163,7 @@ function checkTiming(given: unknown): RefreshTiming {
     timing[key as keyof RefreshTiming] = value as number
   }
   if (timing.marginRatio >= 1) invalidOption('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
-  // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
-  if (timing.jitterRatio >= 0.5) invalidOption('timing.jitterRatio', `must be below 0.5, got ${timing.jitterRatio}; e.g. 0.1`)
+  if (timing.spreadRatio > 1) invalidOption('timing.spreadRatio', `must be between 0 and 1, got ${timing.spreadRatio}; e.g. 0.75`)
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
     if (timing[key] === 0) invalidOption(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
   }

@@ -73,11 +73,14 @@ export class RefreshFlight {
     // What the flight continues: the session it refreshes, or (without one) the flight itself — a logout after
     // the flight began ends whatever it obtains.
     const lineage = base?.startedAt ?? this.#holder.stamp()
+    // A refresh that came due keeps the fleet's spread; one after a failure, an explicit one (a 401 wave) or the
+    // first of a session begins a new phase: many sessions may do it at the same moment.
+    const onSchedule = (cause === 'schedule' || cause === 'demand') && this.#holder.state.getState().error === undefined
     this.#holder.state.emit({ type: 'refresh-started', cause })
     return new Promise<AuthenticatedState>((resolve, reject) => {
       const answer = answerOnce(resolve, reject)
       this.#lock
-        .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld }, contended, answer))
+        .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld, onSchedule }, contended, answer))
         .catch((error: unknown) => answer.reject(error))
     })
   }
@@ -178,14 +181,14 @@ export class RefreshFlight {
     } finally {
       env.clearTimeout(deadline)
     }
-    return this.#reconcile(exchange, sent)
+    return this.#reconcile(exchange, sent, origin.onSchedule)
   }
 
   /**
    * The answer to a request that left, whenever it arrives: adopted if it is the newest session; revoked if the
    * session was logged out meanwhile. Holds the lock until the rotated refresh token is stored.
    */
-  async #reconcile(exchange: TokenExchange, sent: SentRefresh): Promise<AuthenticatedState> {
+  async #reconcile(exchange: TokenExchange, sent: SentRefresh, onSchedule: boolean): Promise<AuthenticatedState> {
     const holder = this.#holder
     const end = holder.lastEnd()
     if (holder.isEnded(sent.startedAt)) {
@@ -208,7 +211,7 @@ export class RefreshFlight {
       throw error
     }
     const { startedAt, requestedAt } = sent
-    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt })
+    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt, onSchedule })
     await Promise.all([holder.storageSettled(), this.#lock.published()])
     return adopted ?? this.#state()
   }

@@ -1,10 +1,9 @@
 import type { RefreshCause } from './authEvents'
 import type { Environment, WakeCause } from './ports'
 import { RefreshScheduler } from './refreshScheduler'
-import { refreshDueAt, type RefreshTiming } from './refreshTiming'
+import type { RefreshTiming } from './refreshTiming'
 import { RetryPolicy } from './retryPolicy'
 import type { SessionHolder } from './sessionHolder'
-import type { AccessTokenInfo } from './tokens'
 
 /** What the schedule needs from the client around it. */
 export interface RefreshScheduleHost {
@@ -42,12 +41,12 @@ export class RefreshSchedule {
     return this.#retry.holdingOff
   }
 
-  /** A new token: start afresh and refresh it on time. */
-  adopted(token: AccessTokenInfo): void {
+  /** A new token: start afresh and refresh it at `refreshAt` (device ms, chosen with the token: see SessionHolder). */
+  adopted(refreshAt: number): void {
     this.#retry.reset()
     this.#waitingForOnline = false
     this.#nextCause = 'schedule'
-    this.#scheduler.scheduleAt(refreshDueAt(this.#timing, token.expiresAt, token.lifetimeMs, this.#env.now(), this.#env.random()))
+    this.#scheduler.scheduleAt(refreshAt)
   }
 
   /** No session, or nothing to try until the app asks: no refresh is due. */

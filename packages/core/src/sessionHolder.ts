@@ -3,6 +3,7 @@ import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
 import type { NormalizedOptions } from './options'
+import { refreshDueAt } from './refreshTiming'
 import { estimateClockOffset } from './serverClock'
 import type { EndedMark } from './sessionMark'
 import { isNewerSession } from './sessionOrder'
@@ -26,6 +27,13 @@ export interface Candidate {
   requestedAt: number
   /** The id siblings know it by, when it came from one. */
   id?: string
+  /** The refresh that obtained it came on schedule: it keeps the phase (see `timing.spreadRatio`). */
+  onSchedule?: boolean
+  /**
+   * When it is to be refreshed (device ms), if that was decided before: by the sibling that shared it, or by the page
+   * that persisted it. Every tab, and a reloaded page, keeps the one phase.
+   */
+  refreshAt?: number
 }
 
 /** What the holder tells its owner, so the schedule follows the session. */
@@ -162,8 +170,8 @@ export class SessionHolder {
     // say up to a couple of seconds more than `exp`, never more.
     const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
     const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
-    const { id, startedAt, requestedAt } = shared
-    return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
+    const { id, startedAt, requestedAt, refreshAt } = shared
+    return this.adopt({ token, startedAt, requestedAt, id, refreshAt, onSchedule: true }, shared.refreshToken, 'tab')
   }
 
   /**
@@ -173,7 +181,8 @@ export class SessionHolder {
    */
   adopt(candidate: Candidate, refreshToken: string | undefined, source: SessionSource): AuthenticatedState | undefined {
     const { token, startedAt, requestedAt } = candidate
-    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
+    const id = candidate.id ?? this.#env.randomId()
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id, refreshAt: this.#refreshAt(candidate) }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
     return this.state.batch(() => {
       const wasAuthenticated = this.state.getState().status === 'authenticated'
@@ -202,6 +211,19 @@ export class SessionHolder {
       this.state.emit(event)
       return this.state.getState() as AuthenticatedState
     })
+  }
+
+  /**
+   * When to refresh a token: when it was decided before (by the sibling that shared it, or the page that persisted
+   * it: the phase is kept; the steady point at the latest); at the steady point after a refresh on schedule; else at
+   * a random point of its window (a new phase: see `timing.spreadRatio`).
+   */
+  #refreshAt({ token, onSchedule, refreshAt }: Candidate): number {
+    const { timing } = this.#options
+    const now = this.#env.now()
+    const steady = refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now)
+    if (refreshAt !== undefined) return refreshAt >= now ? Math.min(refreshAt, steady) : steady
+    return onSchedule ? steady : refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now, this.#env.random())
   }
 
   /** A session ended elsewhere: remember when, and end this tab's session if it started at or before then. */

@@ -7,7 +7,10 @@ import type { AccessTokenInfo } from './tokens'
 
 /** A persisted access token: the token, its expiry and the stamp that orders it against logouts and siblings. */
 export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> &
-  Omit<SessionStamp, 'expiresAt'>
+  Omit<SessionStamp, 'expiresAt'> & {
+    /** When the page that wrote it was to refresh it (device ms; absent in records of older versions). */
+    refreshAt?: number
+  }
 
 /**
  * What tokenlife persists, and nothing else: the refresh token (storage mode only) and, when the app opts in, the
@@ -52,7 +55,9 @@ export class SessionStore {
         const issuedAt = expiresAt - lifetimeMs
         const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
         const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
-        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+        const persisted: PersistedAccessToken = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+        if (typeof value.refreshAt === 'number' && Number.isFinite(value.refreshAt)) persisted.refreshAt = value.refreshAt
+        return persisted
       }
     } catch {
       // A corrupt entry is treated as absent; the next write replaces it.
@@ -60,11 +65,11 @@ export class SessionStore {
     return undefined
   }
 
-  async writeAccessToken(session: { token: AccessTokenInfo } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
+  async writeAccessToken(session: { token: AccessTokenInfo; refreshAt: number } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
-    const { token, startedAt, requestedAt } = session
+    const { token, startedAt, requestedAt, refreshAt } = session
     const { accessToken, expiresAt, lifetimeMs } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

@@ -16,6 +16,8 @@ export interface SharedSession {
   requestedAt: number
   expiresAt: number
   lifetimeMs: number
+  /** When the sender will refresh this token (device ms): siblings refresh it then too, so they keep one phase. */
+  refreshAt?: number
   /**
    * The token itself; absent on a channel that may write messages to disk (the broadcast-channel library's
    * IndexedDB and localStorage methods): there tabs only tell each other that a newer token exists.
@@ -49,13 +51,15 @@ const isEndReason = (value: unknown): value is SessionEndReason => value === 'lo
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, accessToken, refreshToken, clockOffsetMs } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
+  if (refreshAt !== undefined && !isTime(refreshAt)) return undefined
   const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+  if (refreshAt !== undefined) session.refreshAt = refreshAt
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs

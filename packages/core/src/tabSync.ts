@@ -11,6 +11,8 @@ export interface LocalSession extends SessionStamp {
   token: AccessTokenInfo
   /** The id tabs know this token by (see {@link SharedSession.id}). */
   id: string
+  /** When this tab will refresh it (device ms; see `timing.spreadRatio`). */
+  refreshAt: number
 }
 
 /** What {@link TabSync} needs from the session holder. */
@@ -221,9 +223,9 @@ export class TabSync {
   }
 
   /** The session as a message carries it: on a channel that may persist messages, without any token. */
-  #shareable({ token, id, startedAt, requestedAt }: LocalSession): SharedSession {
+  #shareable({ token, id, startedAt, requestedAt, refreshAt }: LocalSession): SharedSession {
     const { expiresAt, lifetimeMs } = token
-    const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+    const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt }
     if (!this.#channel.confidential) return shared
     shared.accessToken = token.accessToken
     const refreshToken = this.#host.refreshToken()
