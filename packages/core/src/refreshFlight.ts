@@ -114,7 +114,7 @@ export class RefreshFlight {
     const work = (async () => {
       try {
         this.#host.assertUsable()
-        const shared = await this.#siblingsNews(origin.base, { contended, afterRefusal: false })
+        const shared = await this.#siblingsNews(origin, { contended, afterRefusal: false })
         answer.resolve(shared ?? (await this.#exchange(origin, answer, true, onSent)))
       } catch (error) {
         answer.reject(await this.#failure(error, answer))
@@ -128,10 +128,8 @@ export class RefreshFlight {
    * A newer session than `base` that this tab adopted while it waited, or that a sibling holds; throws (handled)
    * when the session ended elsewhere. Storage mode: also picks up a refresh token a sibling rotated.
    */
-  async #siblingsNews(
-    base: SessionStamp | undefined,
-    reason: { contended: boolean; afterRefusal: boolean },
-  ): Promise<AuthenticatedState | undefined> {
+  async #siblingsNews(origin: Origin, reason: { contended: boolean; afterRefusal: boolean }): Promise<AuthenticatedState | undefined> {
+    const { base } = origin
     const holder = this.#holder
     if (this.#hasNewerThan(base)) return this.#state()
     let hint = false
@@ -142,7 +140,10 @@ export class RefreshFlight {
     }
     // The newest session a live tab published (lock state: never late, unlike messages and marks).
     const newest = await this.#lock.newest()
-    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true
+    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) {
+      hint = true
+      if (!holder.isEnded(newest.startedAt)) origin.newest = newest.startedAt
+    }
     const news = await holder.tabs.newsSince(base, { ...reason, hint, newest })
     if (news?.type === 'ended') {
       holder.learnEnd(news.end)
@@ -225,7 +226,7 @@ export class RefreshFlight {
     const holder = this.#holder
     const current = holder.session
     if (current && current.startedAt > sent.startedAt) return this.#state()
-    const shared = await this.#siblingsNews(origin.base, { contended: false, afterRefusal: true })
+    const shared = await this.#siblingsNews(origin, { contended: false, afterRefusal: true })
     if (shared) return shared
     if (this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken) {
       return this.#exchange(origin, answer, false, onSent)
