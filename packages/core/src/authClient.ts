@@ -10,6 +10,7 @@ import { RefreshLock } from './refreshLock'
 import { RefreshSchedule } from './refreshSchedule'
 import { revokeSession, type RevocationRequest } from './revocation'
 import { SessionHolder, type SessionEndCallback } from './sessionHolder'
+import { SessionPolicy } from './sessionPolicy'
 import { restoreSession } from './sessionRestore'
 import { readTokenInput, type TokenInput } from './tokenInput'
 import { isFresh } from './tokens'
@@ -30,6 +31,7 @@ export class AuthClient {
   readonly #lock: RefreshLock
   readonly #flight: RefreshFlight
   readonly #schedule: RefreshSchedule
+  readonly #policy: SessionPolicy
   #starting: Promise<void> | undefined
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
@@ -48,14 +50,19 @@ export class AuthClient {
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
         if (news) void this.#lock.publish(session)
         this.#schedule.adopted(session.refreshAt)
+        this.#policy.adopted(session)
       },
-      ended: () => this.#schedule.cancel(),
+      ended: () => {
+        this.#schedule.cancel()
+        this.#policy.ended()
+      },
       holdsRefreshLock: () => this.#flight.holding,
       sessionElsewhere: () => {
         if (this.#destroyed || this.getState().status === 'authenticated') return
         this.#refreshQuietly('start')
       },
     })
+    this.#policy = new SessionPolicy(this.#options, (event) => this.#holder.state.emit(event))
     this.#schedule = new RefreshSchedule(environment, timing, this.#holder, {
       active: () => !this.#destroyed && this.getState().status !== 'unauthenticated',
       refresh: (cause) => this.#refreshQuietly(cause),
@@ -65,17 +72,7 @@ export class AuthClient {
       failed: (error) => {
         if (!this.#destroyed) this.#schedule.failed(error)
       },
-      misconfigured: (error) => {
-        // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
-        // nothing (not even the refresh that was due); an explicit refresh() tries again.
-        this.#schedule.cancel()
-        this.#env.error(error.message)
-        const state = this.#holder.state
-        state.batch(() => {
-          state.dispatch({ type: 'failed', error })
-          state.emit({ type: 'configuration-error', error })
-        })
-      },
+      misconfigured: (error) => this.#schedule.misconfigured(error),
       revoke: (captured) => void this.#revoke(captured),
       assertUsable: () => this.#assertUsable(),
     })
@@ -242,6 +239,7 @@ export class AuthClient {
     if (this.#destroyed) return
     this.#destroyed = true
     this.#schedule.cancel()
+    this.#policy.close()
     this.#detachWake?.()
     this.#detachWake = undefined
     this.#holder.tabs.close()
@@ -277,7 +275,10 @@ export class AuthClient {
   /** Starts listening for wake-ups (visibility, focus, pageshow, online) and to the other tabs; once. */
   #attach(): void {
     if (this.#detachWake || this.#destroyed) return
-    this.#detachWake = this.#env.onWake((cause) => this.#schedule.wake(cause))
+    this.#detachWake = this.#env.onWake((cause) => {
+      this.#policy.wake()
+      this.#schedule.wake(cause)
+    })
     this.#holder.tabs.open()
   }
 

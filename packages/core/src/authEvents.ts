@@ -23,6 +23,11 @@ export type AuthEvent =
   /** The refresh endpoint says the client is misconfigured; the session is kept and no retry is scheduled. */
   | { type: 'configuration-error'; error: ConfigurationError }
   | { type: 'wake'; cause: WakeCause }
+  /**
+   * The session ends in `remainingMs` (at `sessionEndsAt`, as the server said with `refresh_expires_in`): after that
+   * the server refuses to refresh it. Fires `sessionEndWarningMs` before the end, once per end.
+   */
+  | { type: 'session-ending'; sessionEndsAt: number; remainingMs: number }
   | { type: 'revocation-failed'; error: unknown }
   | { type: 'cleanup-failed'; error: unknown }
 

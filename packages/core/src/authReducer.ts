@@ -11,9 +11,11 @@ export type AuthAction =
 export function authReducer(state: AuthState, action: AuthAction): AuthState {
   switch (action.type) {
     case 'tokens': {
-      const { accessToken, claims, expiresAt } = action.token
-      if (state.status === 'authenticated' && state.accessToken === accessToken && !state.error) return state
-      return { status: 'authenticated', accessToken, claims, expiresAt }
+      const { accessToken, claims, expiresAt, sessionEndsAt } = action.token
+      if (state.status === 'authenticated' && state.accessToken === accessToken && state.sessionEndsAt === sessionEndsAt && !state.error) {
+        return state
+      }
+      return { status: 'authenticated', accessToken, claims, expiresAt, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }) }
     }
     case 'ended':
       if (state.status === 'unauthenticated' && state.reason === action.reason) return state

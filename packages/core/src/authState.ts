@@ -27,6 +27,7 @@ export interface InitializingState {
   readonly accessToken?: undefined
   readonly claims?: undefined
   readonly expiresAt?: undefined
+  readonly sessionEndsAt?: undefined
   readonly reason?: undefined
 }
 
@@ -39,6 +40,12 @@ export interface AuthenticatedState {
   readonly claims: TokenClaims
   /** When the access token expires, in this device's epoch milliseconds, corrected for server clock skew. */
   readonly expiresAt: number
+  /**
+   * When the session ends, in this device's epoch milliseconds, if the server said (`refresh_expires_in` in the
+   * token response): from then on it refuses the refresh token, and the user must sign in again. A
+   * `session-ending` event fires `sessionEndWarningMs` before it.
+   */
+  readonly sessionEndsAt?: number
   /** The last transient refresh failure, if any; cleared by the next successful refresh. */
   readonly error?: Error
   readonly reason?: undefined
@@ -52,6 +59,7 @@ export interface UnauthenticatedState {
   readonly accessToken?: undefined
   readonly claims?: undefined
   readonly expiresAt?: undefined
+  readonly sessionEndsAt?: undefined
   readonly error?: undefined
 }
 
@@ -65,8 +73,8 @@ export type AuthState = InitializingState | AuthenticatedState | Unauthenticated
 export type AuthStatus = AuthState['status']
 
 /**
- * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
+ * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `sessionEndsAt`,
+ * `reason`, `error`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
  * one without checking the status first.
  *
  * @example

@@ -53,6 +53,11 @@ export interface AuthClientOptions {
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
   logoutTimeoutMs?: number
   /**
+   * How long before the session ends (`sessionEndsAt`, from the server's `refresh_expires_in`) the `session-ending`
+   * event fires, ms; `0` for never. Default `300_000` (5 minutes).
+   */
+  sessionEndWarningMs?: number
+  /**
    * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
    * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
    * get the token but is not a security boundary (a same-origin redirect keeps the header).
@@ -78,6 +83,7 @@ export interface NormalizedOptions {
   namespace: string
   timing: RefreshTiming
   logoutTimeoutMs: number
+  sessionEndWarningMs: number
   allowedOrigins: readonly string[]
   wireFormat: WireFormat
   environment: Environment
@@ -96,6 +102,7 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   oauthClientId: true,
   timing: true,
   logoutTimeoutMs: true,
+  sessionEndWarningMs: true,
   allowedOrigins: true,
   wireFormat: true,
   environment: true,
@@ -207,10 +214,18 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
     invalidOption('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describeValue(oauthClientId)}`)
   }
-  const logoutTimeoutMs = options.logoutTimeoutMs ?? 5_000
-  if (typeof logoutTimeoutMs !== 'number' || !Number.isFinite(logoutTimeoutMs) || logoutTimeoutMs < 0) {
-    invalidOption('logoutTimeoutMs', `must be a non-negative finite number, got ${describeValue(logoutTimeoutMs)}; e.g. 5000`)
-  }
+  const [logoutTimeoutMs, sessionEndWarningMs] = (
+    [
+      ['logoutTimeoutMs', 5_000],
+      ['sessionEndWarningMs', 300_000],
+    ] as const
+  ).map(([name, fallback]) => {
+    const value = options[name] ?? fallback
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      invalidOption(name, `must be a non-negative finite number, got ${describeValue(value)}; e.g. ${fallback}`)
+    }
+    return value
+  }) as [number, number]
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) {
     invalidOption('allowedOrigins', `must be an array, got ${describeValue(allowedOrigins)}; e.g. ['https://api.example.com']`)
@@ -241,6 +256,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     namespace,
     timing,
     logoutTimeoutMs,
+    sessionEndWarningMs,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
     environment,

@@ -1,4 +1,5 @@
 import type { RefreshCause } from './authEvents'
+import type { ConfigurationError } from './errors'
 import type { Environment, WakeCause } from './ports'
 import { RefreshScheduler } from './refreshScheduler'
 import type { RefreshTiming } from './refreshTiming'
@@ -66,6 +67,21 @@ export class RefreshSchedule {
     })
     this.#nextCause = 'retry'
     this.#scheduler.scheduleAt(this.#env.now() + delay)
+  }
+
+  /**
+   * The server says the client is misconfigured (see `ConfigurationError`). No retry would help: the session is kept
+   * (it is fine once the setup is fixed), said so once, and nothing is scheduled (not even the refresh that was due);
+   * an explicit refresh() tries again.
+   */
+  misconfigured(error: ConfigurationError): void {
+    this.cancel()
+    this.#env.error(error.message)
+    const state = this.#holder.state
+    state.batch(() => {
+      state.dispatch({ type: 'failed', error })
+      state.emit({ type: 'configuration-error', error })
+    })
   }
 
   /** The page became visible, was restored, gained focus or came back online. */

@@ -145,6 +145,8 @@ export class SessionHolder {
     if (offset !== undefined) this.#clockOffsetMs = offset
     // readTokenResponse has checked that an expiry is known.
     const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
+    const { refreshExpiresIn } = token
+    if (typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0) info.sessionEndsAt = receivedAt + refreshExpiresIn * 1000
     return this.adopt({ ...stamp, token: info }, token.refreshToken, source)
   }
 
@@ -170,6 +172,7 @@ export class SessionHolder {
     // say up to a couple of seconds more than `exp`, never more.
     const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
     const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+    if (shared.sessionEndsAt !== undefined) token.sessionEndsAt = shared.sessionEndsAt
     const { id, startedAt, requestedAt, refreshAt } = shared
     return this.adopt({ token, startedAt, requestedAt, id, refreshAt, onSchedule: true }, shared.refreshToken, 'tab')
   }

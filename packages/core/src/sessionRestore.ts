@@ -28,8 +28,8 @@ export async function restoreSession({ holder, flight, refreshTokenMode, isFresh
     void holder.queueStorage(() => holder.store.removeAccessToken())
   } else if (persisted && isFresh(persisted)) {
     const claims = safeClaims(persisted.accessToken)
-    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt } = persisted
-    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs }
+    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt } = persisted
+    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }) }
     if (claims !== null && holder.adopt({ token, startedAt, requestedAt, refreshAt }, undefined, 'restore')) {
       // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
       holder.tabs.catchUp()

@@ -10,6 +10,8 @@ export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expire
   Omit<SessionStamp, 'expiresAt'> & {
     /** When the page that wrote it was to refresh it (device ms; absent in records of older versions). */
     refreshAt?: number
+    /** When the session ends, if the server said (device ms). */
+    sessionEndsAt?: number
   }
 
 /**
@@ -56,7 +58,10 @@ export class SessionStore {
         const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
         const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
         const persisted: PersistedAccessToken = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
-        if (typeof value.refreshAt === 'number' && Number.isFinite(value.refreshAt)) persisted.refreshAt = value.refreshAt
+        for (const key of ['refreshAt', 'sessionEndsAt'] as const) {
+          const time = value[key]
+          if (typeof time === 'number' && Number.isFinite(time)) persisted[key] = time
+        }
         return persisted
       }
     } catch {
@@ -68,8 +73,8 @@ export class SessionStore {
   async writeAccessToken(session: { token: AccessTokenInfo; refreshAt: number } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
     const { token, startedAt, requestedAt, refreshAt } = session
-    const { accessToken, expiresAt, lifetimeMs } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt }
+    const { accessToken, expiresAt, lifetimeMs, sessionEndsAt } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

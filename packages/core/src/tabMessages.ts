@@ -18,6 +18,8 @@ export interface SharedSession {
   lifetimeMs: number
   /** When the sender will refresh this token (device ms): siblings refresh it then too, so they keep one phase. */
   refreshAt?: number
+  /** When the session ends, as the server said (`refresh_expires_in`; device ms). */
+  sessionEndsAt?: number
   /**
    * The token itself; absent on a channel that may write messages to disk (the broadcast-channel library's
    * IndexedDB and localStorage methods): there tabs only tell each other that a newer token exists.
@@ -51,15 +53,17 @@ const isEndReason = (value: unknown): value is SessionEndReason => value === 'lo
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, accessToken, refreshToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, sessionEndsAt, accessToken, refreshToken, clockOffsetMs } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
   if (refreshAt !== undefined && !isTime(refreshAt)) return undefined
+  if (sessionEndsAt !== undefined && !isTime(sessionEndsAt)) return undefined
   const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
   if (refreshAt !== undefined) session.refreshAt = refreshAt
+  if (sessionEndsAt !== undefined) session.sessionEndsAt = sessionEndsAt
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs

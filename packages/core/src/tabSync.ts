@@ -226,6 +226,7 @@ export class TabSync {
   #shareable({ token, id, startedAt, requestedAt, refreshAt }: LocalSession): SharedSession {
     const { expiresAt, lifetimeMs } = token
     const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt }
+    if (token.sessionEndsAt !== undefined) shared.sessionEndsAt = token.sessionEndsAt
     if (!this.#channel.confidential) return shared
     shared.accessToken = token.accessToken
     const refreshToken = this.#host.refreshToken()

@@ -8,6 +8,11 @@ export interface TokenResponse {
   refreshToken?: string
   /** Access-token lifetime in seconds, relative to the response. */
   expiresIn?: number
+  /**
+   * How long the session can still be refreshed, in seconds from the response (`refresh_expires_in`): when the
+   * server will refuse the refresh token, however often it rotates. Absent when the server does not say.
+   */
+  refreshExpiresIn?: number
 }
 
 /** An access token with everything tokenlife derived from it, in this device's time. */
@@ -18,6 +23,8 @@ export interface AccessTokenInfo {
   expiresAt: number
   /** How long it was valid for when issued, ms. */
   lifetimeMs: number
+  /** When the session ends (the server refuses the refresh token from then on), device epoch ms, if it said. */
+  sessionEndsAt?: number
 }
 
 /**
