@@ -29,8 +29,8 @@ type View<S> = S extends AuthState
   : never
 
 /**
- * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
+ * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `sessionEndsAt`,
+ * `reason`, `error`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
  *
  * @example
  * ```tsx
@@ -69,8 +69,8 @@ export function useAuth(): UseAuthResult {
     [client],
   )
   return useMemo(() => {
-    const { status, accessToken, claims, expiresAt, reason, error } = state
+    const { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error } = state
     const flags = { isAuthenticated: status === 'authenticated', isLoading: status === 'initializing' }
-    return { status, accessToken, claims, expiresAt, reason, error, ...flags, ...actions } as UseAuthResult
+    return { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, ...flags, ...actions } as UseAuthResult
   }, [state, actions])
 }

@@ -45,6 +45,7 @@ export function useAuth(): UseAuthReturn {
     accessToken: field('accessToken'),
     claims: field('claims'),
     expiresAt: field('expiresAt'),
+    sessionEndsAt: field('sessionEndsAt'),
     reason: field('reason'),
     error: field('error'),
     isAuthenticated: computed(() => state.value.status === 'authenticated'),
