@@ -174,13 +174,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const clearRefreshCookie = (c: Context) =>
     deleteCookie(c, REFRESH_COOKIE, { path: '/auth', httpOnly: true, sameSite: 'Strict', secure: isSecure(c) })
 
-  /** The login-style success body; `refresh_token` only for storage-mode clients. */
+  /**
+   * The login-style success body; `refresh_token` only for storage-mode clients. `refresh_expires_in`: how long the
+   * refresh token works (sliding, never past the session's absolute end), so a client can warn before it ends.
+   */
   const tokenResponse = (c: Context, pair: TokenPair, includeRefreshToken: boolean) => {
     setRefreshCookie(c, pair)
     return c.json({
       access_token: pair.accessToken,
       token_type: 'Bearer',
       expires_in: pair.expiresIn,
+      refresh_expires_in: pair.refreshExpiresIn,
       ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}),
     })
   }
