@@ -6,11 +6,16 @@
  * - `'logout'`: this tab or another tab called {@link AuthClient.logout}.
  * - `'revoked'`: the server refused the refresh token (`invalid_grant`, or a 401 without a body): it was
  *   revoked, reused, or the user's token version changed.
+ * - `'idle'`: nobody used any tab for the idle timeout (`idleTimeout()`): the session was logged out.
  */
 export type UnauthenticatedReason = 'no_session' | SessionEndReason
 
-/** How a session that existed ended: a logout (here or in another tab) or the server's refusal. */
-export type SessionEndReason = 'logout' | 'revoked'
+/** How a session that existed ended: a logout (here or in another tab), the server's refusal, or inactivity. */
+export type SessionEndReason = 'logout' | 'revoked' | 'idle'
+
+/** Whether `value` is a {@link SessionEndReason} (for what tabs read from each other). */
+export const isSessionEndReason = (value: unknown): value is SessionEndReason =>
+  value === 'logout' || value === 'revoked' || value === 'idle'
 
 /** Claims decoded from a JWT access token (an empty object for opaque tokens). */
 export type TokenClaims = Record<string, unknown> & {

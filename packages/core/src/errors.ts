@@ -72,8 +72,8 @@ export class InvalidResponseError extends TokenlifeError {
  */
 export class SessionEndedError extends TokenlifeError {
   override readonly name = 'SessionEndedError' as const
-  /** Why the session ended: `'revoked'`, `'logout'` or `'no_session'`. */
-  readonly reason: 'revoked' | 'logout' | 'no_session'
+  /** Why the session ended: `'revoked'`, `'logout'`, `'idle'` or `'no_session'`. */
+  readonly reason: 'revoked' | 'logout' | 'idle' | 'no_session'
   /** The HTTP status of the refusal, when a server response ended it. */
   readonly status: number | undefined
   /** The OAuth `error` code of the refusal (e.g. `'invalid_grant'`), when there was one. */
@@ -82,7 +82,7 @@ export class SessionEndedError extends TokenlifeError {
   readonly description: string | undefined
 
   constructor(
-    reason: 'revoked' | 'logout' | 'no_session',
+    reason: 'revoked' | 'logout' | 'idle' | 'no_session',
     options: TokenlifeErrorOptions & { status?: number; error?: string; description?: string } = {},
   ) {
     const detail = options.description ?? options.error

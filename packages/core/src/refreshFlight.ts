@@ -193,7 +193,8 @@ export class RefreshFlight {
     const holder = this.#holder
     const end = holder.lastEnd()
     if (holder.isEnded(sent.startedAt)) {
-      if (end?.reason === 'logout') {
+      if (end?.reason !== 'revoked') {
+        // Logged out (by the user or for inactivity) while this answer was on the wire: it must not live on.
         const { accessToken, refreshToken } = exchange.token
         this.#host.revoke({ accessToken, refreshToken, everywhere: false })
       }

@@ -246,8 +246,9 @@ export class SessionHolder {
     const hadSession = this.state.getState().status !== 'unauthenticated' && reason !== 'no_session'
     const ended = this.state.batch(() => {
       if (reason !== 'no_session') {
-        // A logout ends everything started until now; a revocation ends the refused session (a newer login lives on).
-        const at = reason === 'logout' || !this.#session ? this.stamp() : this.#session.startedAt
+        // A logout (or an idle timeout) ends everything started until now; a revocation ends the refused session (a
+        // newer login lives on).
+        const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()
         const end: EndedMark = { reason, at }
         if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
         if (from === 'this-tab') this.tabs.announceEnd(end)

@@ -1,4 +1,4 @@
-import type { SessionEndReason } from './authState'
+import { isSessionEndReason, type SessionEndReason } from './authState'
 
 /** The version of the message format; messages of any other version are ignored. */
 export const TAB_PROTOCOL_VERSION = 2
@@ -49,7 +49,6 @@ export type TabMessage =
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''
-const isEndReason = (value: unknown): value is SessionEndReason => value === 'logout' || value === 'revoked'
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
@@ -85,7 +84,7 @@ export function parseTabMessage(raw: unknown, namespace: string, ownTabId: strin
       return session && { type: 'session', session, from }
     }
     case 'ended':
-      return isEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
+      return isSessionEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
     case 'query':
     case 'holder?':
     case 'holding':
