@@ -28,6 +28,11 @@ export type AuthEvent =
    * the server refuses to refresh it. Fires `sessionEndWarningMs` before the end, once per end.
    */
   | { type: 'session-ending'; sessionEndsAt: number; remainingMs: number }
+  /**
+   * Nobody has used any tab for a while: every tab signs out at `deadline` (device ms), in `remainingMs`, unless
+   * somebody does something or calls `auth.stillHere()`. Fires once per warning, in every tab (`idleTimeout()`).
+   */
+  | { type: 'idle-warning'; deadline: number; remainingMs: number }
   | { type: 'revocation-failed'; error: unknown }
   | { type: 'cleanup-failed'; error: unknown }
 

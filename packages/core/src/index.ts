@@ -14,6 +14,8 @@ export type {
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
 export type { AuthClientOptions } from './options'
+export { idleTimeout, type IdleTimeoutOptions } from './idleTimeout'
+export type { IdleState, IdleStore, IdleTimeout } from './idleState'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
 export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'

@@ -5,6 +5,7 @@ import { oauthWireFormat, type WireFormat } from './wireFormat'
 import { suggestName } from './nearestName'
 import { describeValue, invalidOption } from './invalidInput'
 import type { AuthEvent } from './authEvents'
+import type { IdleTimeout } from './idleState'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
 export interface AuthClientOptions {
@@ -58,6 +59,16 @@ export interface AuthClientOptions {
    */
   sessionEndWarningMs?: number
   /**
+   * Ends the session in every tab after a time without activity in any tab, with a warning before: made with
+   * `idleTimeout({ timeoutMs, warnMs })`. Off by default.
+   *
+   * @example
+   * ```ts
+   * createAuthClient({ refreshUrl: '/auth/refresh', idle: idleTimeout({ timeoutMs: 15 * 60_000, warnMs: 60_000 }) })
+   * ```
+   */
+  idle?: IdleTimeout
+  /**
    * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
    * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
    * get the token but is not a security boundary (a same-origin redirect keeps the header).
@@ -84,6 +95,7 @@ export interface NormalizedOptions {
   timing: RefreshTiming
   logoutTimeoutMs: number
   sessionEndWarningMs: number
+  idle: IdleTimeout | undefined
   allowedOrigins: readonly string[]
   wireFormat: WireFormat
   environment: Environment
@@ -103,6 +115,7 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   timing: true,
   logoutTimeoutMs: true,
   sessionEndWarningMs: true,
+  idle: true,
   allowedOrigins: true,
   wireFormat: true,
   environment: true,
@@ -226,6 +239,10 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     }
     return value
   }) as [number, number]
+  const { idle } = options
+  if (idle !== undefined && (typeof idle !== 'object' || idle === null || typeof (idle as Partial<IdleTimeout>).track !== 'function')) {
+    invalidOption('idle', `must be made with idleTimeout(), got ${describeValue(idle)}; e.g. idle: idleTimeout({ timeoutMs: 900000 })`)
+  }
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) {
     invalidOption('allowedOrigins', `must be an array, got ${describeValue(allowedOrigins)}; e.g. ['https://api.example.com']`)
@@ -257,6 +274,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     timing,
     logoutTimeoutMs,
     sessionEndWarningMs,
+    idle,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
     environment,

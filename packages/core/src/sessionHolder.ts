@@ -39,8 +39,11 @@ export interface Candidate {
 /** What the holder tells its owner, so the schedule follows the session. */
 export interface SessionHolderHooks {
   /** A session was adopted; `news` when this tab obtained it (so it is published for the next lock holder). */
-  adopted(session: LocalSession, news: boolean): void
-  ended(): void
+  adopted(session: LocalSession, news: boolean, source: SessionSource): void
+  /** The session ended (or `start()` found none: `'no_session'`). */
+  ended(reason: UnauthenticatedReason): void
+  /** A sibling says somebody was active at `at` (the idle timeout). */
+  activity(at: number): void
   /** Whether this tab holds the refresh lock now (its siblings may ask before taking it over). */
   holdsRefreshLock(): boolean
   /** A sibling has a session this tab cannot be given (the channel carries no tokens) and this tab has none. */
@@ -83,6 +86,7 @@ export class SessionHolder {
       adopt: (shared) => void this.adoptShared(shared),
       learnEnd: (end) => this.learnEnd(end),
       holdsRefreshLock: () => hooks.holdsRefreshLock(),
+      activity: (at) => hooks.activity(at),
     })
   }
 
@@ -205,7 +209,7 @@ export class SessionHolder {
       const news = source !== 'tab' && (source !== 'restore' || !this.tabs.knowsNewerThan(session))
       if (source === 'tab') this.tabs.adopted(session)
       else if (news) this.tabs.announceSession(session)
-      this.#hooks.adopted(session, news)
+      this.#hooks.adopted(session, news, source)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =
         wasAuthenticated && source === 'refresh'
@@ -255,7 +259,7 @@ export class SessionHolder {
       }
       this.#session = undefined
       this.#refreshToken = undefined
-      this.#hooks.ended()
+      this.#hooks.ended(reason)
       this.state.dispatch({ type: 'ended', reason })
       // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
       // just signed in). Only a logout or a revocation clears everything.

@@ -45,6 +45,8 @@ export type TabMessage =
   | { type: 'holder?'; id: string }
   /** The holder's answer: alive, with a request on the wire; do not take the lock over. */
   | { type: 'holding'; id: string }
+  /** Somebody was active in a tab at `at` (device ms): the idle deadline moves, a warning is cancelled. */
+  | { type: 'activity'; at: number }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
@@ -85,6 +87,8 @@ export function parseTabMessage(raw: unknown, namespace: string, ownTabId: strin
     }
     case 'ended':
       return isSessionEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
+    case 'activity':
+      return isTime(raw.at) ? { type: 'activity', at: raw.at, from } : undefined
     case 'query':
     case 'holder?':
     case 'holding':

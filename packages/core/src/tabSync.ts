@@ -29,6 +29,8 @@ export interface TabSyncHost {
   learnEnd(end: EndedMark): void
   /** Whether this tab holds the refresh lock now, alive (its request may be on the wire). */
   holdsRefreshLock(): boolean
+  /** A sibling says somebody was active at `at` (the idle timeout). */
+  activity(at: number): void
 }
 
 /** What the other tabs know that this one may not: a newer session, or that the session ended. */
@@ -128,6 +130,11 @@ export class TabSync {
     }
   }
 
+  /** Tells every tab that somebody was active in this one at `at` (the idle timeout). */
+  announceActivity(at: number): void {
+    this.#channel.post({ type: 'activity', at })
+  }
+
   /** Tells every tab that sessions started at or before `end.at` are over, before anything else happens. */
   announceEnd(end: EndedMark): void {
     this.#marks.writeEnded(end)
@@ -202,6 +209,9 @@ export class TabSync {
         return
       case 'holder?':
         if (this.#host.holdsRefreshLock()) this.#channel.post({ type: 'holding', id: message.id })
+        return
+      case 'activity':
+        this.#host.activity(message.at)
         return
       case 'query': {
         const local = this.#host.session()
