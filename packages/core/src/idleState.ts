@@ -1,5 +1,6 @@
 import type { AuthEvent } from './authEvents'
 import type { Environment } from './ports'
+import type { RevocationRequest } from './revocation'
 
 /**
  * Where the idle timeout stands in this tab (`auth.idle.getState()`): `'off'` without an idle timeout or without a
@@ -42,6 +43,10 @@ export interface IdleHost {
   emit(event: AuthEvent): void
   /** Runs `notify` once the change under way is complete (listeners run after a change). */
   later(notify: () => void): void
+  /** Runs `task` holding the refresh lock (across tabs). */
+  runLocked<T>(task: () => Promise<T>): Promise<T>
+  /** Sends the revocation request; resolves with what went wrong, if anything. */
+  revoke(captured: RevocationRequest): Promise<unknown>
 }
 
 /** What the client drives an idle timeout with (internal). */
@@ -62,8 +67,11 @@ export interface IdleTracker extends IdleStore {
   check(): boolean
   /** At start: when the last activity was, if the session idled out while no tab was open to end it. */
   expiredAtStart(): number | undefined
-  /** The session was ended for inactivity and revoked: nothing is left to end at the next start. */
-  revoked(): void
+  /**
+   * Revokes a session this tab ended for inactivity at `at`, unless another tab did already (see idleTimeout.ts).
+   * `since`: the session's start, or for one found idle at start its last activity.
+   */
+  revokeEnd(since: number, at: number, captured: RevocationRequest): Promise<void>
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { IdleHost, IdleState, IdleTimeout, IdleTracker } from './idleState'
+import type { RevocationRequest } from './revocation'
 import { idleOff } from './idleState'
 import { describeValue, invalidOption } from './invalidInput'
+import { heldLockNames, holdLockName } from './lockNames'
 import { suggestName } from './nearestName'
 import { RefreshScheduler } from './refreshScheduler'
 
@@ -63,6 +65,9 @@ class Tracker implements IdleTracker {
   readonly #warnMs: number
   readonly #host: IdleHost
   readonly #markKey: string
+  /** Names a lock that says which sessions this tab ended for inactivity and revoked. */
+  readonly #endedPrefix: string
+  #releaseEnded: (() => void) | undefined
   readonly #scheduler: RefreshScheduler
   readonly #listeners = new Set<(state: IdleState) => void>()
   #state: IdleState = idleOff
@@ -77,6 +82,7 @@ class Tracker implements IdleTracker {
     this.#warnMs = warnMs
     this.#host = host
     this.#markKey = `tokenlife:${host.namespace}:activity`
+    this.#endedPrefix = `tokenlife:${host.namespace}:ended:`
     this.#scheduler = new RefreshScheduler(host.env, () => this.#evaluate())
   }
 
@@ -92,6 +98,7 @@ class Tracker implements IdleTracker {
   }
 
   close(): void {
+    this.#releaseEnded?.()
     this.#detach?.()
     this.#detach = undefined
     this.#scheduler.cancel()
@@ -112,10 +119,31 @@ class Tracker implements IdleTracker {
     this.#set(idleOff)
     this.#last = Number.NEGATIVE_INFINITY
     // After an idle end the mark stays until the revocation went through: a page that opens meanwhile ends it again.
-    if (reason === 'logout' || reason === 'revoked') this.revoked()
+    if (reason === 'logout' || reason === 'revoked') this.#forget()
   }
 
-  revoked(): void {
+  /**
+   * Under the refresh lock, a tab that finds an end published in a lock name at or after `since` leaves it (that tab
+   * revokes); otherwise it publishes its own (the next holder is sure to see it: lock state is never late, unlike the
+   * message and the ended mark) and revokes. So tabs whose deadlines came together send one revocation. Without lock
+   * names (no Web Locks), each tab that ended the session itself revokes.
+   */
+  async revokeEnd(since: number, at: number, captured: RevocationRequest): Promise<void> {
+    const locks = this.#host.env.locks
+    // The lock goes once the end is published, not when the server answers.
+    const revoking = await this.#host.runLocked(async () => {
+      if ((await heldLockNames(locks, this.#endedPrefix)).some((published) => Number(published) >= since)) return undefined
+      await holdLockName(locks, `${this.#endedPrefix}${at}`, this.#releaseEnded, (release) => {
+        this.#releaseEnded = release
+      })
+      return { answered: this.#host.revoke(captured) }
+    })
+    // Revoked: nothing is left for the next page to end. (When it failed, the mark stays and the next start tries again.)
+    if (revoking && (await revoking.answered) === undefined) this.#forget()
+  }
+
+  /** No session is left to time out: the activity mark goes. */
+  #forget(): void {
     try {
       this.#host.env.sharedMarks?.remove(this.#markKey)
     } catch {

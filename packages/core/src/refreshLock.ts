@@ -1,3 +1,4 @@
+import { heldLockNames, holdLockName } from './lockNames'
 import type { Environment } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
@@ -25,11 +26,8 @@ export class RefreshLock {
   readonly #name: string
   readonly #timeoutMs: number
   readonly #newestPrefix: string
-  readonly #endedPrefix: string
   /** Releases the lock that names this tab's newest session. */
   #releaseNewest: (() => void) | undefined
-  /** Releases the lock that names the last end this tab revoked. */
-  #releaseEnded: (() => void) | undefined
   #publishing: Promise<unknown> = Promise.resolve()
   /** Asks whether the tab holding the lock is alive; a live holder is never taken over. */
   #holderAlive: () => Promise<boolean> = () => Promise.resolve(false)
@@ -41,7 +39,6 @@ export class RefreshLock {
     this.#env = env
     this.#name = `tokenlife:${namespace}:refresh`
     this.#newestPrefix = `tokenlife:${namespace}:newest:`
-    this.#endedPrefix = `tokenlife:${namespace}:ended:`
     this.#timeoutMs = timeoutMs
   }
 
@@ -54,60 +51,11 @@ export class RefreshLock {
   publish(session: NewestSession): Promise<unknown> {
     const name = `${this.#newestPrefix}${session.startedAt}:${session.requestedAt}:${session.expiresAt}:${session.id}`
     const previous = this.#releaseNewest
-    const published = this.#holdName(name, previous, (release) => {
+    const published = holdLockName(this.#env.locks, name, previous, (release) => {
       this.#releaseNewest = release
     })
     if (published) this.#publishing = published
     return this.#publishing
-  }
-
-  /**
-   * Publishes, in the name of a lock this tab holds for as long as it lives, that it ended the sessions started at or
-   * before `at` for inactivity and is revoking them: the next holder of the refresh lock is sure to see it (see
-   * {@link RefreshLock.endedSince}), so two tabs whose idle deadlines came together revoke once. Resolves once granted.
-   */
-  publishEnd(at: number): Promise<unknown> {
-    const previous = this.#releaseEnded
-    return (
-      this.#holdName(`${this.#endedPrefix}${at}`, previous, (release) => {
-        this.#releaseEnded = release
-      }) ?? Promise.resolve()
-    )
-  }
-
-  /** Whether a live tab published an end ({@link RefreshLock.publishEnd}) at or after `since`, if the lock manager can tell. */
-  async endedSince(since: number): Promise<boolean> {
-    return (await this.#heldNames(this.#endedPrefix)).some((rest) => Number(rest) >= since)
-  }
-
-  /**
-   * Requests the lock `name` and holds it until the function handed to `keep` is called; releases `previous` once
-   * granted. A name another tab holds already says the same: it is not waited for (this may run holding the refresh
-   * lock). `undefined` where the lock manager cannot list locks (nobody could read the name).
-   */
-  #holdName(name: string, previous: (() => void) | undefined, keep: (release: () => void) => void): Promise<void> | undefined {
-    const locks = this.#env.locks
-    if (!locks?.query) return undefined
-    return new Promise<void>((granted) => {
-      void locks
-        .request(name, { ifAvailable: true }, (lock) => {
-          granted()
-          if (lock === null) return undefined
-          previous?.()
-          return new Promise<void>((release) => keep(release))
-        })
-        .catch(() => granted())
-    })
-  }
-
-  /** The rest of the name of every lock held now whose name starts with `prefix`. */
-  async #heldNames(prefix: string): Promise<string[]> {
-    try {
-      const held = (await this.#env.locks?.query?.())?.held ?? []
-      return held.flatMap(({ name }) => (name?.startsWith(prefix) ? [name.slice(prefix.length)] : []))
-    } catch {
-      return []
-    }
   }
 
   /** Resolves when the last {@link RefreshLock.publish} is visible to every tab. */
@@ -118,7 +66,7 @@ export class RefreshLock {
   /** The newest session any live tab published, if the lock manager can tell. */
   async newest(): Promise<NewestSession | undefined> {
     let newest: NewestSession | undefined
-    for (const rest of await this.#heldNames(this.#newestPrefix)) {
+    for (const rest of await heldLockNames(this.#env.locks, this.#newestPrefix)) {
       const [startedAt, requestedAt, expiresAt, id] = rest.split(':')
       const stamp = { startedAt: Number(startedAt), requestedAt: Number(requestedAt), expiresAt: Number(expiresAt), id: id ?? '' }
       if (![stamp.startedAt, stamp.requestedAt, stamp.expiresAt].every(Number.isFinite) || !stamp.id) continue
@@ -136,8 +84,6 @@ export class RefreshLock {
   close(): void {
     this.#releaseNewest?.()
     this.#releaseNewest = undefined
-    this.#releaseEnded?.()
-    this.#releaseEnded = undefined
   }
 
   /**

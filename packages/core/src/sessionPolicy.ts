@@ -46,12 +46,14 @@ export class SessionPolicy {
       expire: host.expire,
       emit,
       later: (notify) => holder.state.later(notify),
+      runLocked: (task) => host.lock.run(task),
+      revoke: (captured) => this.revoke(captured),
     })
     this.#ending = {
       holder,
       refreshTokenMode: options.refreshTokenMode,
       revoke: (captured) => this.revoke(captured),
-      revokeIdleEnd: (since, at, captured) => this.#revokeIdleEnd(since, at, captured),
+      revokeIdleEnd: (since, at, captured) => this.#idle?.revokeEnd(since, at, captured) ?? this.revoke(captured).then(() => {}),
     }
   }
 
@@ -116,25 +118,6 @@ export class SessionPolicy {
     const error = await revokeSession(this.#options, captured)
     if (error !== undefined) this.#host.holder.state.emit({ type: 'revocation-failed', error })
     return error
-  }
-
-  /**
-   * Revokes a session this tab ended for inactivity, unless another tab did already: under the refresh lock, a tab
-   * that finds an end published at or after `since` (the session's start, or its last activity) leaves it; else it
-   * publishes its own end (the next lock holder is sure to see it) and revokes. So tabs whose deadlines came
-   * together send one revocation. Without lock names to read (no Web Locks), each such tab revokes.
-   */
-  async #revokeIdleEnd(since: number, at: number, captured: RevocationRequest): Promise<void> {
-    const { lock } = this.#host
-    // The lock goes once the end is published, not when the server answers.
-    const revoking = await lock.run(async () => {
-      if (await lock.endedSince(since)) return undefined
-      await lock.publishEnd(at)
-      return { answered: this.revoke(captured) }
-    })
-    if (revoking === undefined) return
-    // Revoked: nothing is left for the next page to end. (When it failed, the mark stays and the next start tries again.)
-    if ((await revoking.answered) === undefined) this.#idle?.revoked()
   }
 
   /** The client is destroyed: release every timer and listener. */
