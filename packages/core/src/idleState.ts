@@ -27,7 +27,10 @@ export interface IdleStore {
   subscribe(listener: (state: IdleState) => void): () => void
 }
 
-/** The state without an idle timeout, or without a session: one frozen object. */
+/**
+ * The idle state without an idle timeout or without a session: one frozen `{ status: 'off' }`. Also what to render
+ * on the server and while hydrating (the bindings do).
+ */
 export const idleOff: IdleState = /* @__PURE__ */ Object.freeze({ status: 'off' })
 
 /** What {@link IdleTimeout} tracks activity with, from the client (internal). */
