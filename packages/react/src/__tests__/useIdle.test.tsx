@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import { renderToString } from 'react-dom/server'
-import { runFor } from '@tokenlife/test-utils'
+import { untilIdleWarning } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { AuthProvider, idleTimeout, useAuth, useIdle, type UseIdleResult } from '../index'
 import { passTime, setup } from './setup'
@@ -73,10 +73,7 @@ describe('useIdle()', () => {
   it("renders 'off' on the server (and while hydrating), even when a warning is up", async () => {
     const { env, auth, server } = setup({ idle: idleTimeout({ timeoutMs: 5 * minute, warnMs: minute }) })
     server.issueSession()
-    const started = auth.start()
-    await runFor(env, 4 * minute + 1_000)
-    await started
-    expect(auth.idle.getState().status).toBe('warning')
+    await untilIdleWarning(env, auth)
     function Status() {
       return <p>{useIdle().status}</p>
     }

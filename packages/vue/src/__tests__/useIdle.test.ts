@@ -1,9 +1,9 @@
 import { mount } from '@vue/test-utils'
-import { runFor } from '@tokenlife/test-utils'
+import { untilIdleWarning } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { computed, createSSRApp, defineComponent, h, isReadonly } from 'vue'
 import { renderToString } from 'vue/server-renderer'
-import { createTokenlife, idleTimeout, useAuth, useIdle, type UseIdleReturn } from '../index'
+import { createTokenlife, idleTimeout, useAuth, useIdle, type AuthClient, type UseIdleReturn } from '../index'
 import { passTime, setup } from './setup'
 
 const minute = 60_000
@@ -23,6 +23,21 @@ const IdleDialog = defineComponent({
         : h('p', { 'data-testid': 'session' }, `${status.value}|${reason.value ?? ''}`)
   },
 })
+
+/** A component that only calls `useIdle()`, mounted with the plugin; `result` is what it returned. */
+function mountProbe(auth: AuthClient) {
+  let result: UseIdleReturn | undefined
+  const wrapper = mount(
+    defineComponent({
+      setup() {
+        result = useIdle()
+        return () => null
+      },
+    }),
+    { global: { plugins: [createTokenlife(auth)] } },
+  )
+  return { result: result!, wrapper }
+}
 
 describe('useIdle()', () => {
   it('counts down in a dialog warnMs before the idle timeout; stillHere() closes it; without activity every tab signs out', async () => {
@@ -46,52 +61,31 @@ describe('useIdle()', () => {
   it("returns readonly refs; 'off' without an idle timeout", async () => {
     const { env, auth, server } = setup()
     server.issueSession()
-    let result: UseIdleReturn | undefined
-    const wrapper = mount(
-      defineComponent({
-        setup() {
-          result = useIdle()
-          return () => null
-        },
-      }),
-      { global: { plugins: [createTokenlife(auth)] } },
-    )
+    const { result, wrapper } = mountProbe(auth)
     await passTime(env, 10 * minute)
-    const { state, status, remainingMs, deadline } = result!
+    const { state, status, remainingMs, deadline } = result
     for (const field of [state, status, remainingMs, deadline]) expect(isReadonly(field)).toBe(true)
     expect([status.value, remainingMs.value, deadline.value]).toEqual(['off', undefined, undefined])
-    expect(result!.stillHere).toBe(auth.stillHere)
+    expect(result.stillHere).toBe(auth.stillHere)
     wrapper.unmount()
   })
 
   it('unsubscribes when its component unmounts', async () => {
     const { env, auth, server } = setup({ idle: idleTimeout({ timeoutMs: 5 * minute, warnMs: minute }) })
     server.issueSession()
-    let result: UseIdleReturn | undefined
-    const wrapper = mount(
-      defineComponent({
-        setup() {
-          result = useIdle()
-          return () => null
-        },
-      }),
-      { global: { plugins: [createTokenlife(auth)] } },
-    )
+    const { result, wrapper } = mountProbe(auth)
     await passTime(env)
-    expect(result!.status.value).toBe('active')
+    expect(result.status.value).toBe('active')
     wrapper.unmount()
     await passTime(env, 4 * minute + 1_000)
     expect(auth.idle.getState().status).toBe('warning')
-    expect(result!.status.value).toBe('active')
+    expect(result.status.value).toBe('active')
   })
 
   it("renders 'off' on the server, even when a warning is up", async () => {
     const { env, auth, server } = setup({ idle: idleTimeout({ timeoutMs: 5 * minute, warnMs: minute }) })
     server.issueSession()
-    const started = auth.start()
-    await runFor(env, 4 * minute + 1_000)
-    await started
-    expect(auth.idle.getState().status).toBe('warning')
+    await untilIdleWarning(env, auth)
     const Status = defineComponent({ setup: () => () => h('p', useIdle().status.value) })
     const original = globalThis.window
     // @ts-expect-error: the server has no window
