@@ -68,7 +68,7 @@ export function sessionServer(env, { lifetimeS, latencyMs, log, bounded = false 
 
 /**
  * Plays one session's schedule (from fleet.mjs) and returns the server's log.
- * @param {{ events: { at: number, type: 'open' | 'close' | 'sleep', tab: number, ms?: number }[], hoursMs: number, lifetimeS: number, latencyMs: number, seed: number }} plan
+ * @param {{ events: { at: number, type: 'open' | 'close' | 'sleep', tab: number, ms?: number }[], hoursMs: number, lifetimeS: number, latencyMs: number, seed: number, timing?: object }} plan
  */
 export async function simulateSession(plan) {
   const env = new FakeEnvironment(Date.UTC(2026, 0, 1))
@@ -88,7 +88,7 @@ export async function simulateSession(plan) {
     const tabEnv = env.fork()
     tabEnv.random = env.random
     const link = hub.connect()
-    const client = fleetTab({ ...tabEnv, fetch, locks, openChannel: link.openChannel }, origin)
+    const client = fleetTab({ ...tabEnv, fetch, locks, openChannel: link.openChannel }, origin, plan.timing)
     tabs.set(slot, { client, link, env: tabEnv })
     const started = client.start()
     if (!signedIn) {
@@ -100,6 +100,8 @@ export async function simulateSession(plan) {
         await login
       }
       signedIn = true
+      // Requests before this were the page load's probe for a session (the arrival itself, not a refresh of one).
+      log.signedInAt = env.now() - start
     }
   }
   if (plan.trace) log.trace = []
