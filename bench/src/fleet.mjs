@@ -7,7 +7,7 @@
 // refreshes on its own timer with the same policy, and at open and wake) as the baseline.
 // The policy (tokenlife's default): a refresh on schedule keeps its phase (the next one at the steady point,
 // lifetime − margin later); a token that begins a new phase (the sign-in, a page load's refresh) is refreshed at a
-// random point of the last 75 % of that interval (timing.spreadRatio).
+// random point of the last 90 % of that interval (timing.spreadRatio).
 //  - requests ÷ ideal minimum: the ideal is one perfectly coordinated refresher with the same policy (a refresh when
 //    the session becomes active with a token past its refresh point; after a sign-in or an activation by a tab
 //    opening, the next one at the spread window's mean; then one per lifetime − margin while a tab is open and the
@@ -33,8 +33,8 @@ const LATENCY_MS = 100
 const MARGIN_MS = Math.min(Math.max(LIFETIME_S * 1000 * 0.2, 5_000), 300_000, (LIFETIME_S * 1000) / 2) // tokenlife's default rule
 /** The steady point: a refresh on schedule comes this long after the token it renews (lifetime − margin). */
 const STEADY_MS = LIFETIME_S * 1000 - MARGIN_MS
-/** timing.spreadRatio: a new phase's first refresh lands in the last 75 % of the steady interval. */
-const SPREAD_RATIO = 0.75
+/** timing.spreadRatio: a new phase's first refresh lands in the last 90 % of the steady interval. */
+const SPREAD_RATIO = 0.9
 /** Where that first refresh lands on average (the window's middle): what the ideal coordinator uses. */
 const MEAN_FIRST_MS = STEADY_MS * (1 - SPREAD_RATIO / 2)
 

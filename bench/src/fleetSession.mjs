@@ -72,10 +72,16 @@ export function sessionServer(env, { lifetimeS, latencyMs, log, bounded = false 
  */
 export async function simulateSession(plan) {
   const env = new FakeEnvironment(Date.UTC(2026, 0, 1))
-  let seed = plan.seed
+  // The browser's Math.random: a stream of its own (mulberry32), independent of the schedule's generator. The same
+  // LCG on the same seed as makeSchedule gave draws in lockstep with the session's sign-in time (consecutive LCG
+  // outputs lie on a few lines), which bunched every session's random refresh point together.
+  let state = (plan.seed ^ 0x5bd1e995) >>> 0
   env.random = () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0
-    return seed / 2 ** 32
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
   const start = env.now()
   const log = { requests: [], reuse: 0, lost: 0, logins: 0, signedOutTabs: 0 }

@@ -183,7 +183,7 @@ function checkTiming(given: unknown): RefreshTiming {
     timing[key as keyof RefreshTiming] = value as number
   }
   if (timing.marginRatio >= 1) invalidOption('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
-  if (timing.spreadRatio > 1) invalidOption('timing.spreadRatio', `must be between 0 and 1, got ${timing.spreadRatio}; e.g. 0.75`)
+  if (timing.spreadRatio > 1) invalidOption('timing.spreadRatio', `must be between 0 and 1, got ${timing.spreadRatio}; e.g. 0.9`)
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
     if (timing[key] === 0) invalidOption(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
   }

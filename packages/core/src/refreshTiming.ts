@@ -10,8 +10,9 @@ export interface RefreshTiming {
    * Spreads a fleet's refreshes over time. A refresh that comes on schedule keeps the phase: the next one is due at
    * the steady point, `lifetime − margin` after the token was issued. A token that begins a new phase (a sign-in, a
    * page load, `setTokens()`, a restored token, an explicit refresh, a retry) is refreshed at a random point of the
-   * last `spreadRatio` of that interval instead, so sessions that began together do not refresh together. From 0
-   * (never spread) to 1 (anywhere from issue to the steady point). Default `0.75`. See {@link refreshWindow}.
+   * last `spreadRatio` of that interval instead, so sessions that began together do not refresh together: the phases
+   * of any herd then vary by at most `1 / spreadRatio` (peak over mean), however it arrived. From 0 (never spread) to 1
+   * (anywhere from issue to the steady point). Default `0.9`. See {@link refreshWindow}.
    */
   spreadRatio: number
   /** `getAccessToken()` refreshes first when the token has less than this left. Default `5_000`. */
@@ -45,7 +46,7 @@ export const defaultRefreshTiming: RefreshTiming = {
   marginRatio: 0.2,
   minMarginMs: 5_000,
   maxMarginMs: 300_000,
-  spreadRatio: 0.75,
+  spreadRatio: 0.9,
   minValidityMs: 5_000,
   requestTimeoutMs: 10_000,
   retryBaseMs: 1_000,

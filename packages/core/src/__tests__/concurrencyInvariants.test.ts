@@ -431,7 +431,7 @@ describe('invariant 5: a tab trusts a sibling only as far as the token says', ()
     expect(sim.server.stats.reuseDetected).toBe(0)
     for (const each of sim.open) expect(each.auth.getState().status).toBe('authenticated')
     // Once each: every tab refreshes its own token, once per lifetime (60 s tokens: a new phase's first refresh after
-    // at least 12 s, each later one 48 s after the last; refreshTiming.ts), so four minutes cost each tab four to six
+    // at least 4.8 s, each later one 48 s after the last; refreshTiming.ts), so four minutes cost each tab four to six
     // requests, never two for one lifetime.
     const { earliestMs, steadyMs } = refreshWindow(defaultRefreshTiming, 60_000)
     for (const each of sim.open) {

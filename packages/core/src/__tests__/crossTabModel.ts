@@ -14,7 +14,7 @@ const LIFETIME_S = 60
 /**
  * The engine's rule (refreshTiming.ts): a token obtained on schedule is refreshed no earlier than its steady point
  * (60 s − 12 s margin); one that begins a new phase (a login, an explicit refresh, a retry) no earlier than the start
- * of its spread window.
+ * of its spread window (4.8 s).
  */
 const { steadyMs: STEADY_REFRESH_MS, earliestMs: EARLIEST_REFRESH_MS } = refreshWindow(defaultRefreshTiming, LIFETIME_S * 1000)
 /**

@@ -17,9 +17,9 @@ const backoff = (count: number) => Array.from({ length: count }, (_, i) => Math.
 const gaps = (times: number[]) => times.slice(1).map((time, i) => time - times[i]!)
 /**
  * When a started client's first scheduled refresh comes: its start refresh began a new phase, so with random 0.5 it
- * is due halfway through the token's spread window (12–48 s after issue for a 60 s token; see refreshTiming.ts).
+ * is due halfway through the token's spread window (4.8–48 s after issue for a 60 s token; see refreshTiming.ts).
  */
-const firstRefresh = 30_000
+const firstRefresh = 26_400
 
 /** A started client (one refresh at t0); its refresh endpoint then answers every request with `answer`. */
 async function failingFromNowOn(answer: () => Response | Promise<Response>, options: Parameters<typeof setup>[0] = {}) {
@@ -86,10 +86,10 @@ describe('transient failures keep the session and retry with capped backoff', ()
     expect(state.error).toMatchObject({ transient: true, ...fields })
     expect(states.length).toBeGreaterThan(1)
     expect(states.every((seen) => seen.status === 'authenticated')).toBe(true)
-    // No tight loop: the first try 30 s in, then only as fast as the backoff allows, capped at 45 s apart.
+    // No tight loop: the first try 26.4 s in, then only as fast as the backoff allows, capped at 45 s apart.
     expect(times[0]! - startedAt).toBe(firstRefresh)
     expect(gaps(times)).toEqual(backoff(times.length - 1))
-    expect(times).toHaveLength(11)
+    expect(times).toHaveLength(12) // the last at 26.4 + 272.25 s
   })
 
   it('a request that never answers: callers give up after requestTimeoutMs, the request is not aborted, and it holds the lock for 4 × lockTimeoutMs', async () => {
@@ -128,9 +128,9 @@ describe('transient failures keep the session and retry with capped backoff', ()
 
   it('recovers: the next success clears the error and the schedule is back to normal', async () => {
     const { env, server, auth, states } = await failingFromNowOn(() => new HttpResponse(null, { status: 502 }))
-    await runFor(env, firstRefresh + 5_250) // four failures: 30 s, 30.75 s, 32.25 s, 35.25 s
+    await runFor(env, firstRefresh + 5_250) // four failures: 26.4 s, +0.75 s, +2.25 s, +5.25 s
     recover(server)
-    await runFor(env, 6_000) // the retry at 41.25 s succeeds
+    await runFor(env, 6_000) // the retry 6 s later succeeds
     const recovered = auth.getState()
     expect(recovered).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
     expect(recovered.error).toBeUndefined()

@@ -124,7 +124,7 @@ describe('options that used to be silently wrong', () => {
     ["allowedOrigins ['.example.com']", { refreshUrl, allowedOrigins: ['.example.com'] }, '`allowedOrigins`', '".example.com"', /not supported: list each origin in full, e\.g\. "https:\/\/api\.example\.com"/],
     ["allowedOrigins ['/api/']", { refreshUrl, allowedOrigins: ['/api/'] }, '`allowedOrigins`', '"/api/"', /remove it, or write an absolute prefix/],
     ['allowedOrigins [42]', { refreshUrl, allowedOrigins: [42] }, '`allowedOrigins[0]`', 'got 42', /must be a non-empty string/],
-    ['timing.spreadRatio 10', { refreshUrl, timing: { spreadRatio: 10 } }, '`timing.spreadRatio`', 'got 10', /must be between 0 and 1.*e\.g\. 0\.75/],
+    ['timing.spreadRatio 10', { refreshUrl, timing: { spreadRatio: 10 } }, '`timing.spreadRatio`', 'got 10', /must be between 0 and 1.*e\.g\. 0\.9/],
     ['timing.jitterRatio (0.1)', { refreshUrl, timing: { jitterRatio: 0.1 } }, '`timing.jitterRatio`', 'was replaced', /by `timing\.spreadRatio` in 0\.2/],
     ['timing.maxJitterMs (0.1)', { refreshUrl, timing: { maxJitterMs: 60_000 } }, '`timing.maxJitterMs`', 'was replaced', /by `timing\.spreadRatio` in 0\.2/],
     ['timing.marginRatio 1', { refreshUrl, timing: { marginRatio: 1 } }, '`timing.marginRatio`', 'got 1', /e\.g\. 0\.2/],

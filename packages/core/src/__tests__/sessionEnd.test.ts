@@ -10,7 +10,7 @@ const day = 24 * 60 * minute
 
 /**
  * `fetch` through which every token response (login, refresh) also says `refresh_expires_in`: `endsAt` (device ms)
- * minus now, as a server with an absolute cap on the session would.
+ * minus now, as a server with an absolute cap on the session would (to the millisecond, so the test can compare).
  */
 const announcingEnd = (env: FakeEnvironment, endsAt: () => number): typeof fetch => async (input, init) => {
   const response = await globalThis.fetch(input, init)
@@ -19,7 +19,7 @@ const announcingEnd = (env: FakeEnvironment, endsAt: () => number): typeof fetch
   const body = (await response.json()) as Record<string, unknown>
   const headers = new Headers(response.headers)
   headers.delete('Content-Length')
-  return new Response(JSON.stringify({ ...body, refresh_expires_in: Math.round((endsAt() - env.now()) / 1000) }), { status: 200, headers })
+  return new Response(JSON.stringify({ ...body, refresh_expires_in: (endsAt() - env.now()) / 1000 }), { status: 200, headers })
 }
 
 describe('refresh_expires_in', () => {
