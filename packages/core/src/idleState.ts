@@ -1,6 +1,6 @@
 import type { AuthEvent } from './authEvents'
 import type { Environment } from './ports'
-import type { RevocationRequest } from './revocation'
+import type { RevocationRequest } from './revocationRequest'
 
 /**
  * Where the idle timeout stands in this tab (`auth.idle.getState()`): `'off'` without an idle timeout or without a

@@ -1,5 +1,5 @@
 import type { IdleHost, IdleState, IdleTimeout, IdleTracker } from './idleState'
-import type { RevocationRequest } from './revocation'
+import type { RevocationRequest } from './revocationRequest'
 import { idleOff } from './idleState'
 import { describeValue, invalidOption } from './invalidInput'
 import { heldLockNames, holdLockName } from './lockNames'

@@ -1,12 +1,8 @@
 import type { NormalizedOptions } from './options'
+import type { RevocationRequest } from './revocationRequest'
 import { send } from './transport'
 
-/** What a logout captured before it cleared the session. */
-export interface RevocationRequest {
-  accessToken?: string
-  refreshToken?: string
-  everywhere: boolean
-}
+export type { RevocationRequest } from './revocationRequest'
 
 /**
  * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by
