@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'examples/*/public/**', 'docs/.vitepress/cache/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'examples/*/public/**', 'docs/.vitepress/cache/**', 'docs/.vitepress/dist/**', 'docs/api/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'examples/**', '**/bench/**', '**/tabs/**', '.ci/**'],
+    files: ['scripts/**', 'examples/**', '**/bench/**', '**/tabs/**', '.ci/**', 'docs/scripts/**', 'docs/test/**', 'docs/.vitepress/**'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-console': 'off' },
   },

@@ -36,7 +36,7 @@ plant "release before the rotated refresh token is stored" src/refreshFlight.ts 
 # Only costs a request, never reuses a token (the next holder then asks the server itself): caught at random, if at all.
 plant "release before the newest session is in a lock name" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
 plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
-plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (holder.isEnded(sent.startedAt)) {" "    if (false && holder.isEnded(sent.startedAt)) {"
+plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (!holder.isEnded(sent.startedAt)) return" "    if (true || !holder.isEnded(sent.startedAt)) return"
 plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"
 plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
@@ -47,6 +47,10 @@ plant "send at once after a page left its refresh on the wire" src/refreshReques
 plant "cookie mode: release the lock once the refresh is sent (the next tab presents the cookie its answer replaces)" src/refreshFlight.ts "      bound ??= env.setTimeout(release, requestHoldMs(this.#options.timing))" "      bound ??= env.setTimeout(release, 0)" "src/__tests__/crossTab.test.ts src/__tests__/singleFlight.test.ts src/__tests__/crossTab.property.test.ts src/__tests__/concurrencyInvariants.test.ts"
 plant "a restored tab keeps the persisted access token of a session that ended" src/sessionRestore.ts "    void holder.queueStorage(() => holder.store.removeAccessToken())" "    void 0"
 plant "a new tab takes any sibling's answer, even one of a session that ended" src/sessionRestore.ts "    const shared = await holder.tabs.askForSession((candidate) => !holder.isEnded(candidate.startedAt))" "    const shared = await holder.tabs.askForSession(() => true)"
+plant "cookie mode: ignore the records of refreshes on the wire (a page closed the moment it sent goes unnoticed)" src/refreshRequest.ts "  const recorded = await lastRecordedSend(env, sendingPrefix(options), requestHoldMs(timing))" "  const recorded = undefined as number | undefined; void lastRecordedSend"
+plant "throw away the rotated refresh token of an answer refused as malformed" src/refreshFlight.ts "      await this.#holder.keepRotated(sent.refreshToken, rotatedRefreshTokenOf(error))" "      void rotatedRefreshTokenOf" src/__tests__/failureClassification.test.ts
+plant "skip the wait after a closed page even when the server advertised no retry window" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  if (true) return"
+plant "ignore the server's retry window (a reloaded page waits out requestTimeoutMs)" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  void windowMs" src/__tests__/retryWindow.test.ts
 
 # The tally, for the reliability page: every plant, how many tests caught it.
 root=$(cd ../.. && pwd)

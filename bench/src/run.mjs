@@ -3,6 +3,8 @@
 // `--parts=size,tabs,sleep,fleet,overhead,leaks` runs some parts only (RESULTS.md is then written to RESULTS.partial.md).
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+
+const SERVER_SECTION = '## 7. The server half'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import process from 'node:process'
@@ -84,7 +86,15 @@ if (smoke) {
   process.exit(0)
 }
 
-writeFileSync(new URL(partsArg ? '../RESULTS.partial.md' : '../RESULTS.md', import.meta.url), resultsMarkdown())
+// The server half's section comes from `pnpm bench:server` (packages/server/bench): kept as it is.
+const serverSectionOf = (text) => (text.includes(SERVER_SECTION) ? text.slice(text.indexOf(SERVER_SECTION)) : '')
+let serverSection = ''
+try {
+  serverSection = serverSectionOf(readFileSync(new URL('../RESULTS.md', import.meta.url), 'utf8'))
+} catch {
+  // No RESULTS.md yet.
+}
+writeFileSync(new URL(partsArg ? '../RESULTS.partial.md' : '../RESULTS.md', import.meta.url), resultsMarkdown() + (serverSection ? `\n${serverSection}` : ''))
 log(`wrote bench/${partsArg ? 'RESULTS.partial.md' : 'RESULTS.md'}`)
 process.exit(0)
 
@@ -174,7 +184,7 @@ function resultsMarkdown() {
   lines.push('## 1. Bundle size', '')
   lines.push(results.size ? sizeTable(results.size) : 'Not run.', '')
   lines.push(
-    'esbuild (browser, ESM, minified, code splitting), gzip -9. "Up front" is the entry chunk and every chunk it imports statically; "lazy" is what only a dynamic import loads (tokenlife: the broadcast-channel fallback for browsers without Web Locks or BroadcastChannel). Each entry is the import and the call an app makes (bench/src/size.mjs, bench/src/tokenlife.mjs); the bindings are measured without core and their framework. Sizes are deterministic: one build each.',
+    'esbuild (browser, ESM, minified, code splitting), gzip -9. "Up front" is the entry chunk and every chunk it imports statically; "lazy" is what only a dynamic import loads (tokenlife: the broadcast-channel fallback for browsers without Web Locks or BroadcastChannel). Each entry is the import and the call an app makes (bench/src/size.mjs, bench/src/tokenlife.mjs); the bindings are measured without core and their framework, @tokenlife/oauth without core and oauth4webapi (a lazy chunk, counted in the login-path row). Sizes are deterministic: one build each.',
     '',
   )
   lines.push('## 2. Tabs in real Chromium', '')

@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Fake time drives these tests; only CPU makes them slow, and a loaded machine is no failure.
+          testTimeout: 60_000,
           include: ['src/**/__tests__/**/*.test.ts'],
           exclude: ['src/**/__tests__/**/*.browser.test.ts'],
         },
@@ -18,6 +20,14 @@ export default defineConfig({
           name: 'soak',
           environment: 'node',
           include: ['src/__soak__/**/*.soak.ts'],
+        },
+      },
+      {
+        test: {
+          // The built package (dist/): both builds and the export conditions. Run after `pnpm build`.
+          name: 'builds',
+          environment: 'node',
+          include: ['builds/**/*.test.ts'],
         },
       },
       {

@@ -1,11 +1,20 @@
-import { defineConfig } from 'tsup'
+import { rmSync } from 'node:fs'
+import { defineConfig, type Options } from 'tsup'
 
-export default defineConfig({
+// A production build (dist/, the default) and a development build (dist/development/) from one source, chosen by the
+// `development` / `production` export conditions, like @tokenlife/core's: only the development build carries the
+// diagnostics table's messages. Types are emitted once.
+rmSync('dist', { recursive: true, force: true })
+
+const common: Options = {
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
   sourcemap: true,
   target: 'es2022',
   external: ['@tokenlife/core', 'react', 'react-dom', 'vue', 'vue-router'],
-})
+}
+
+export default defineConfig([
+  { ...common, outDir: 'dist', dts: true, env: { NODE_ENV: 'production' } },
+  { ...common, outDir: 'dist/development', env: { NODE_ENV: 'development' } },
+])

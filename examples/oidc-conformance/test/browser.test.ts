@@ -2,14 +2,13 @@
 // wire format passes the provider's CORS (no credentials in storage mode), refreshes, and revokes on logout.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
-import { build } from 'esbuild'
 import type * as Tokenlife from '@tokenlife/core'
 import type { AuthClient } from '@tokenlife/core'
 import type { Browser, Page } from 'playwright'
+import { pageBundle } from './pageBundle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ACCESS_TOKEN_TTL, CLIENT_ID, startProvider, type CodeTokens, type RunningProvider } from './provider'
+import { ACCESS_TOKEN_TTL, CLIENT_ID, startProvider, type CodeTokens, type RunningProvider } from '@tokenlife/example-oidc-provider'
 
 let op: RunningProvider
 let site: Server
@@ -18,15 +17,7 @@ let browser: Browser
 
 /** The built @tokenlife/core bundled for a page (`window.tokenlife`), served with a blank page on its own origin. */
 beforeAll(async () => {
-  const bundle = await build({
-    stdin: { contents: "export * from '@tokenlife/core'", resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
-    bundle: true,
-    format: 'iife',
-    globalName: 'tokenlife',
-    write: false,
-    logLevel: 'silent',
-  })
-  const script = bundle.outputFiles[0]!.text
+  const script = await pageBundle("export * from '@tokenlife/core'")
   site = createServer((request, response) => {
     if (request.url === '/tokenlife.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
@@ -36,7 +27,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
   appOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
-  op = await startProvider({ appOrigin })
+  op = await startProvider({ appOrigins: [appOrigin] })
   browser = await launchChromium()
 }, 30_000)
 

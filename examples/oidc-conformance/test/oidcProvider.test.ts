@@ -10,7 +10,7 @@ import {
   type AuthState,
 } from '@tokenlife/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ACCESS_TOKEN_TTL, API, CLIENT_ID, startProvider, type RunningProvider } from './provider'
+import { ACCESS_TOKEN_TTL, API, CLIENT_ID, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
 
 let op: RunningProvider
 beforeAll(async () => {

@@ -3,20 +3,29 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { getRequestListener, RequestError } from '@hono/node-server'
+import type { AuthEvent, AuthStore, KeyRing, SigningKeyJwk, User } from '@tokenlife/server'
+import {
+  createAuthHandler,
+  createKeyRing,
+  createSecretKeyRing,
+  createStats,
+  createUser,
+  DEFAULT_SCRYPT_PARAMS,
+  Issuer,
+  MemoryStore,
+  randomSecret,
+  Verifier,
+} from '@tokenlife/server'
+import { RedisStore } from '@tokenlife/server/redis'
 import type { Hono } from 'hono'
-import type { AppEnv, ServerStats } from './app'
-import { createApp, createStats } from './app'
-import { DEFAULT_SCRYPT_PARAMS } from './passwords'
-import { FailureRateLimiter } from './rateLimit'
-import { normalizeAllowedOrigins } from './requestOrigin'
-import { createUser, DEFAULT_SESSION_MAX_AGE_SECONDS, Sessions } from './sessions'
+import type { AppEnv, AppStats } from './app'
+import { createApp } from './app'
 import { normalizeMountPath } from './static'
-import type { AuthStore } from './store'
-import { InMemoryAuthStore } from './store'
-import { AccessTokens, resolveSecret } from './tokens'
 
 export const DEMO_USER = { email: 'demo@tokenlife.dev', password: 'demo-password', name: 'Demo User' } as const
 export const HOST = '127.0.0.1'
+export const ISSUER = 'tokenlife-example'
+export const AUDIENCE = 'tokenlife-example-api'
 
 export interface StartServerOptions {
   /** `0` picks a free port. Default: 5170. */
@@ -27,35 +36,41 @@ export interface StartServerOptions {
   refreshTokenTtlSeconds?: number
   /** Absolute cap on a session from its login, seconds, however often it rotates. Default: 30 days. */
   sessionMaxAgeSeconds?: number
+  /** The idempotent retry window, seconds (see `@tokenlife/server`'s `retryWindowSeconds`). Default: 0, off. */
+  retryWindowSeconds?: number
   /** Mount path → built SPA directory. Default: `../react-app/dist` at `/react/`, `../vue-app/dist` at `/vue/`, when they exist. */
   staticDirs?: Record<string, string>
   /** Mark the refresh cookie `Secure` on every response. Default: false (it is still set on https requests). */
   secureCookies?: boolean
-  /**
-   * Behind a reverse proxy that overwrites `X-Forwarded-Proto`, `-Host` and `-For`: believe them (for `Secure`, the
-   * server's own origin in the CSRF check, and the client IP of the login rate limit). Default: false.
-   */
+  /** Behind a reverse proxy that overwrites `X-Forwarded-Proto`, `-Host` and `-For`: believe them. Default: false. */
   trustProxy?: boolean
-  /**
-   * Origins besides the server's own whose pages may POST to `/auth/*` (`Origin` check), e.g. a dev server that
-   * proxies to this one under another host name. Bare origins such as `'https://app.example.com'`. Default: none.
-   */
+  /** Origins besides the server's own whose pages may POST to `/auth/*`. Bare origins. Default: none. */
   allowedOrigins?: string[]
   /** The server clock, epoch ms. Drives token times, expiry checks, rate-limit windows and the `Date` header. */
   now?: () => number
   /**
-   * HS256 secret: at least 32 bytes and not visibly guessable (a `TypeError` at start says why otherwise).
-   * Default: `TOKENLIFE_JWT_SECRET`, else 32 random bytes per start.
+   * HS256 secret (one process): at least 32 bytes and not visibly guessable (a `TypeError` at start says why
+   * otherwise). Default: `TOKENLIFE_JWT_SECRET`, else 32 random bytes per start. Ignored when `signingKeys` is set.
    */
   jwtSecret?: string | Uint8Array
-  /** Default: a fresh in-memory store. */
+  /** Asymmetric signing keys (private JWKs, EdDSA or ES256; the first signs); the JWKS is served. Default: none (HS256). */
+  signingKeys?: SigningKeyJwk[]
+  /** Default: a Redis store at `redisUrl`, else a fresh in-memory store. */
   store?: AuthStore
-  /** Users to create at start. Default: the demo user. */
+  /** A Redis URL: every instance on it shares sessions and revocations. Default: `REDIS_URL`. */
+  redisUrl?: string
+  /** Key prefix in Redis. Default: `'tokenlife:'`. */
+  redisPrefix?: string
+  /** The verifier's staleness bound, ms (see `@tokenlife/server`'s `Verifier`). Default: 5000. */
+  maxStalenessMs?: number
+  /** Users to create at start (unless their email exists). Default: the demo user. */
   users?: Array<{ email: string; password: string; name: string }>
   /** Login failures allowed per window. Default: 5 per email, 20 per IP, per 60 s. */
   loginRateLimit?: { perEmail?: number; perIp?: number; windowSeconds?: number }
   /** scrypt cost N (a power of two). Default: 2^17 (OWASP; 128 MiB per hash). Tests lower it for speed (e.g. 1024). */
   passwordHashCost?: number
+  /** Called for every auth event, after the counters. */
+  onEvent?: (event: AuthEvent) => void
 }
 
 export interface RunningServer {
@@ -63,7 +78,9 @@ export interface RunningServer {
   port: number
   close(): Promise<void>
   store: AuthStore
-  stats: ServerStats
+  stats: AppStats
+  issuer: Issuer
+  verifier: Verifier
   app: Hono<AppEnv>
   /** Mount paths of the SPAs being served. */
   staticMounts: string[]
@@ -97,55 +114,68 @@ function requestErrorResponse(error: unknown): Response {
   return body(500, 'server_error', 'internal server error')
 }
 
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${value}`)
-  return value
+async function keyRing(options: StartServerOptions): Promise<KeyRing> {
+  if (options.signingKeys?.length) return createKeyRing(options.signingKeys)
+  const secret = options.jwtSecret ?? process.env.TOKENLIFE_JWT_SECRET
+  if (secret === undefined || secret === '') {
+    if (options.redisUrl) {
+      throw new TypeError(
+        'tokenlife: several instances on one Redis must sign with the same keys: set TOKENLIFE_SIGNING_KEYS (see `pnpm --filter @tokenlife/example-server keygen`) or TOKENLIFE_JWT_SECRET',
+      )
+    }
+    return createSecretKeyRing(randomSecret())
+  }
+  return createSecretKeyRing(secret)
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const now = options.now ?? Date.now
-  const store = options.store ?? new InMemoryAuthStore()
-  const stats = createStats()
-  const tokens = new AccessTokens({
-    secret: resolveSecret(options.jwtSecret ?? process.env.TOKENLIFE_JWT_SECRET),
-    ttlSeconds: positive('accessTokenTtlSeconds', options.accessTokenTtlSeconds ?? 30),
-    now,
-  })
+  const redisUrl = options.store ? undefined : (options.redisUrl ?? (process.env.REDIS_URL || undefined))
+  const keys = await keyRing({ ...options, redisUrl })
   const cost = options.passwordHashCost ?? DEFAULT_SCRYPT_PARAMS.N
   if (!Number.isInteger(Math.log2(cost)) || cost < 2) throw new Error(`passwordHashCost must be a power of two, got ${cost}`)
   const scrypt = { ...DEFAULT_SCRYPT_PARAMS, N: cost }
-  const sessions = new Sessions({
-    scrypt,
+  const ownStore = !options.store
+  const store = options.store ?? (redisUrl ? new RedisStore({ redis: redisUrl, prefix: options.redisPrefix, now }) : new MemoryStore())
+  const issuer = new Issuer({
     store,
-    tokens,
-    refreshTokenTtlSeconds: positive('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds ?? 7 * 24 * 3600),
-    sessionMaxAgeSeconds: positive('sessionMaxAgeSeconds', options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS),
+    keys,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 30,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds: options.sessionMaxAgeSeconds,
+    retryWindowSeconds: options.retryWindowSeconds,
+    scrypt,
     now,
   })
-  for (const user of options.users ?? [DEMO_USER]) {
-    if (!(await store.findUserByEmail(user.email.toLowerCase()))) await createUser(store, user, scrypt)
+  const verifier = new Verifier({ store, keys, issuer: ISSUER, audience: AUDIENCE, maxStalenessMs: options.maxStalenessMs, now })
+  const counters = createStats(now)
+  const stats: AppStats = Object.assign(counters.stats, { apiRequests: 0, apiUnauthorized: 0 })
+  const auth = createAuthHandler({
+    issuer,
+    verifier,
+    secureCookies: options.secureCookies,
+    trustProxy: options.trustProxy,
+    allowedOrigins: options.allowedOrigins,
+    loginRateLimit: options.loginRateLimit,
+    onEvent: (event) => {
+      counters.onEvent(event)
+      options.onEvent?.(event)
+    },
+  })
+  try {
+    for (const user of options.users ?? [DEMO_USER]) {
+      if (!(await store.findUserByEmail(user.email.toLowerCase()))) await createUser(store, user, scrypt).catch(ignoreTaken)
+    }
+    await verifier.ready()
+  } catch (error) {
+    verifier.close()
+    if (ownStore) await store.close()
+    throw error
   }
-
-  const windowMs = (options.loginRateLimit?.windowSeconds ?? 60) * 1000
-  const loginLimiters = {
-    email: new FailureRateLimiter({ limit: options.loginRateLimit?.perEmail ?? 5, windowMs, now }),
-    ip: new FailureRateLimiter({ limit: options.loginRateLimit?.perIp ?? 20, windowMs, now }),
-  }
-  const passwordLimiter = new FailureRateLimiter({ limit: 5, windowMs: 60_000, now })
   const staticDirs = options.staticDirs ?? defaultStaticDirs()
-
-  const app = createApp({
-    sessions,
-    tokens,
-    stats,
-    now,
-    secureCookies: options.secureCookies ?? false,
-    trustProxy: options.trustProxy ?? false,
-    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? []),
-    loginLimiters,
-    passwordLimiter,
-    staticDirs,
-  })
+  const app = createApp({ auth, verifier, stats, now, staticDirs })
 
   const listener = getRequestListener(app.fetch, { hostname: HOST, errorHandler: requestErrorResponse })
   const server = createServer(listener)
@@ -160,9 +190,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const pruner = setInterval(() => {
     void store.pruneExpired(now()).catch((error: unknown) => console.error('pruning failed', error))
-    loginLimiters.email.prune()
-    loginLimiters.ip.prune()
-    passwordLimiter.prune()
+    auth.prune()
   }, 60_000)
   pruner.unref()
 
@@ -170,18 +198,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = () =>
     (closing ??= new Promise<void>((resolve, reject) => {
       clearInterval(pruner)
-      server.close((error) => (error ? reject(error) : resolve()))
+      verifier.close()
+      server.close((error) => {
+        const closed = ownStore ? store.close() : Promise.resolve()
+        void closed.then(() => (error ? reject(error) : resolve()), reject)
+      })
       // fetch keeps connections alive; without this, close() waits for them to time out.
       server.closeAllConnections()
     }))
 
-  return {
-    url: `http://${HOST}:${port}`,
-    port,
-    close,
-    store,
-    stats,
-    app,
-    staticMounts: Object.keys(staticDirs).map(normalizeMountPath),
-  }
+  return { url: `http://${HOST}:${port}`, port, close, store, stats, issuer, verifier, app, staticMounts: Object.keys(staticDirs).map(normalizeMountPath) }
+}
+
+/** Another instance created the same user first (several instances starting on one store). */
+function ignoreTaken(error: unknown): User | undefined {
+  if ((error as { code?: unknown } | undefined)?.code === 'TL621') return undefined
+  throw error
 }

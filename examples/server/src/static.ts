@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 import type { Context, Env, Hono } from 'hono'
-import { HttpError } from './http'
+import { HttpError } from '@tokenlife/server'
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -116,7 +116,8 @@ describe('POST /auth/refresh', () => {
     const { refresh } = await signIn(server)
     store.racing = true
     const replies = await Promise.all([refreshWithCookie(server, refresh), refreshWithCookie(server, refresh)])
-    expect(store.readers).toBe(2)
+    // Both first reads happened before either went on (later reads, by the loser, may follow).
+    expect(store.readers).toBeGreaterThanOrEqual(2)
     expect(replies.map((r) => r.status).sort()).toEqual([200, 400])
     expect(replies.find((r) => r.status === 400)?.body.error_description).toBe('refresh token reuse detected')
     expect(server.stats.reuseDetected).toBe(1)

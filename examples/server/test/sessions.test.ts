@@ -33,8 +33,11 @@ describe('token version (change-detection marker)', () => {
     expect(decodeJwt(reply.body.access_token as string).payload.ver).toBe(1)
     expect(server.stats.passwordChanges).toBe(1)
 
-    // The other session's access token is stateless: it lives until exp. Its next refresh ends it.
-    expect((await getApi(server, '/api/me', other.access)).status).toBe(200)
+    // The other session's access token is refused at once (the verifier checks the user's token version, from its
+    // cache: no store round trip), and its next refresh ends the session.
+    const refused = await getApi(server, '/api/me', other.access)
+    expect(refused.status).toBe(401)
+    expect(refused.body.error_description).toBe('access token has been revoked')
     const otherRefresh = await refreshWithCookie(server, other.refresh)
     expect(otherRefresh.status).toBe(400)
     expect(otherRefresh.body).toEqual({ error: 'invalid_grant', error_description: 'token version changed' })
@@ -271,9 +274,10 @@ describe('logout everywhere', () => {
     const other = await signIn(server)
     expect((await postForm(server, '/auth/logout-everywhere', {}, { bearer: other.access })).status).toBe(200)
     const current = await signIn(server)
+    // That access token is older than the user's token version: refused outright, as on every API.
     const reply = await postForm(server, '/auth/logout-everywhere', {}, { bearer: stale.access })
-    expect(reply.status).toBe(400)
-    expect(reply.body.error).toBe('invalid_grant')
+    expect(reply.status).toBe(401)
+    expect(reply.body).toEqual({ error: 'invalid_token', error_description: 'access token has been revoked' })
     expect((await refreshWithCookie(server, current.refresh)).status).toBe(200)
   })
 })

@@ -2,7 +2,8 @@ import { abortable } from './abortable'
 import type { AuthEvent, RefreshCause } from './authEvents'
 import type { AuthenticatedState, AuthState } from './authState'
 import type { Environment } from './ports'
-import { isConfigurationError, SessionEndedError, TokenlifeError } from './errors'
+import { invalid } from './diagnostics/diagnostic'
+import { isConfigurationError, SessionEndedError, tokenlifeError, type TokenlifeError } from './errors'
 import type { IdleStore } from './idleState'
 import { createOriginPolicy, type OriginPolicy } from './originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
@@ -147,7 +148,7 @@ export class AuthClient {
   async login(credentials: unknown): Promise<AuthenticatedState> {
     this.#assertUsable()
     const { loginUrl } = this.#options
-    if (loginUrl === undefined) throw new TypeError('tokenlife: login() needs the `loginUrl` option')
+    if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
     const revoke = (captured: RevocationRequest) => this.#policy.revoke(captured)
     const context = { options: { ...this.#options, loginUrl }, holder: this.#holder, lock: this.#lock, revoke }
@@ -155,12 +156,13 @@ export class AuthClient {
   }
 
   /**
-   * Adopts tokens obtained by any other flow. Throws a `TypeError` when they are unusable (not a string, a JWT that
+   * Adopts tokens obtained by any other flow. A JWT `exp` (without `expiresIn`) is converted with the server clock
+   * offset learnt from earlier responses. Throws a `TypeError` when they are unusable (not a string, a JWT that
    * does not decode, no way to tell the expiry).
    */
   setTokens(tokens: TokenInput): AuthenticatedState {
     this.#assertUsable()
-    const info = readTokenInput(tokens, this.#env.now(), 0)
+    const info = readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0)
     this.#attach()
     const requestedAt = this.#holder.stamp()
     const adopted = this.#holder.adopt({ token: info, startedAt: requestedAt, requestedAt }, tokens.refreshToken, 'setTokens')
@@ -283,7 +285,7 @@ export class AuthClient {
   }
 
   #destroyedError(): TokenlifeError {
-    return new TokenlifeError('tokenlife: this client was destroyed; create a new one')
+    return tokenlifeError('TL138')
   }
 
   #assertUsable(): void {

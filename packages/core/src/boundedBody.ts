@@ -10,7 +10,7 @@ export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
 const nullBodyStatuses = new Set([204, 205, 304])
 
 const tooLarge = (url: string, maxBytes: number, seen: string): InvalidResponseError =>
-  new InvalidResponseError(url, `the body is over the ${maxBytes}-byte cap on token endpoint responses (${seen})`)
+  new InvalidResponseError(url, `the body is over the ${maxBytes}-byte cap on token endpoint responses (${seen})`, { code: 'TL211' })
 
 /**
  * Reads `response`'s body once, counting bytes as they arrive, and stops (cancelling the stream) as soon as it

@@ -1,6 +1,15 @@
+import type { CoreCode } from './diagnostics/codes'
+import { diagnosticText } from './diagnostics/diagnostic'
+
 /** Fields every tokenlife error carries. */
 export interface TokenlifeErrorOptions {
+  /** What caused it (a `fetch` `TypeError`, a parse error, …), as `Error.cause`. */
   cause?: unknown
+  /**
+   * The code of its troubleshooting entry (`'TL201'`): https://tokenlife.dev/troubleshooting. Set by tokenlife for every
+   * error it raises.
+   */
+  code?: string
 }
 
 /**
@@ -8,18 +17,34 @@ export interface TokenlifeErrorOptions {
  * has a literal `name`; use the `isXError` guards rather than `instanceof` when errors may cross realms.
  */
 export class TokenlifeError extends Error {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name: string = 'TokenlifeError'
   /** Whether retrying later may succeed (the session is kept). */
   readonly transient: boolean
+  /**
+   * The stable code of this error (`'TL201'`), the same in the development and the production build; its entry on
+   * https://tokenlife.dev/troubleshooting says what it means, the likely cause and the fix.
+   */
+  readonly code: string | undefined
 
   constructor(message: string, options: TokenlifeErrorOptions & { transient?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.transient = options.transient ?? false
+    this.code = options.code
   }
 }
 
+/** The message and code of a tokenlife error, from the diagnostics table (development) or the code alone. */
+const coded = (code: CoreCode, subject: string | undefined, details: unknown[], options: TokenlifeErrorOptions & { transient?: boolean }) =>
+  [diagnosticText(code, subject, ...details), { ...options, code }] as const
+
+/** A {@link TokenlifeError} with `code`, its message from the diagnostics table. For tokenlife's own use. */
+export const tokenlifeError = (code: CoreCode, options: TokenlifeErrorOptions & { transient?: boolean } = {}): TokenlifeError =>
+  new TokenlifeError(...coded(code, undefined, [], options))
+
 /** The request never got an HTTP response: offline, DNS, CORS, connection reset, or it timed out. */
 export class NetworkError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'NetworkError' as const
   /** The URL that could not be reached. */
   readonly url: string
@@ -27,10 +52,7 @@ export class NetworkError extends TokenlifeError {
   readonly timedOut: boolean
 
   constructor(url: string, options: TokenlifeErrorOptions & { timedOut?: boolean } = {}) {
-    super(options.timedOut ? `Request to ${url} timed out` : `Request to ${url} failed: no response`, {
-      ...options,
-      transient: true,
-    })
+    super(...coded(options.timedOut ? 'TL202' : 'TL201', url, [], { ...options, transient: true }))
     this.url = url
     this.timedOut = options.timedOut ?? false
   }
@@ -38,39 +60,49 @@ export class NetworkError extends TokenlifeError {
 
 /** The server answered with a status that means "try again later": 5xx, 429, or another unexpected status. */
 export class ServerError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'ServerError' as const
+  /** The endpoint the request went to. */
   readonly url: string
+  /** The HTTP status of the answer. */
   readonly status: number
   /** How long the server asked us to wait (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined
 
   constructor(url: string, status: number, options: TokenlifeErrorOptions & { retryAfterMs?: number } = {}) {
-    super(`Request to ${url} failed with HTTP ${status}`, { ...options, transient: true })
+    super(...coded('TL203', url, [status], { ...options, transient: true }))
     this.url = url
     this.status = status
     this.retryAfterMs = options.retryAfterMs
   }
 }
 
-/** A success status with a body tokenlife could not use: not JSON, no `access_token`, or a JWT it cannot decode. */
+/**
+ * A success status with a body tokenlife could not use: not JSON, no `access_token`, or a JWT it cannot decode. Its
+ * `code` (TL204–TL211) tells which.
+ */
 export class InvalidResponseError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'InvalidResponseError' as const
+  /** The endpoint the request went to. */
   readonly url: string
   /** What was wrong with the response. */
   readonly problem: string
 
   constructor(url: string, problem: string, options: TokenlifeErrorOptions = {}) {
-    super(`Invalid token response from ${url}: ${problem}`, { ...options, transient: true })
+    super(...coded((options.code as CoreCode | undefined) ?? 'TL205', url, [problem], { ...options, transient: true }))
     this.url = url
     this.problem = problem
   }
 }
 
 /**
- * The session is over: the server refused the refresh token, or the session ended (logout) while a call waited.
+ * The session is over: the server refused the refresh token, or the session ended (logout, or the idle timeout)
+ * while a call waited.
  * The client is `unauthenticated` with {@link SessionEndedError.reason}.
  */
 export class SessionEndedError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'SessionEndedError' as const
   /** Why the session ended: `'revoked'`, `'logout'`, `'idle'` or `'no_session'`. */
   readonly reason: 'revoked' | 'logout' | 'idle' | 'no_session'
@@ -85,8 +117,8 @@ export class SessionEndedError extends TokenlifeError {
     reason: 'revoked' | 'logout' | 'idle' | 'no_session',
     options: TokenlifeErrorOptions & { status?: number; error?: string; description?: string } = {},
   ) {
-    const detail = options.description ?? options.error
-    super(`The session has ended (${reason})${detail ? `: ${detail}` : ''}`, options)
+    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : reason === 'no_session' ? 'TL214' : 'TL222'
+    super(...coded(code, undefined, [options.description ?? options.error], options))
     this.reason = reason
     this.status = options.status
     this.error = options.error
@@ -96,14 +128,17 @@ export class SessionEndedError extends TokenlifeError {
 
 /** The login endpoint refused the credentials (or answered with another 4xx). The client state is unchanged. */
 export class LoginError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'LoginError' as const
+  /** The HTTP status of the answer. */
   readonly status: number
   /** The OAuth-style `error` code, e.g. `'invalid_grant'` or `'invalid_request'`. */
   readonly error: string | undefined
+  /** The server's `error_description`, when there was one. */
   readonly description: string | undefined
 
   constructor(status: number, options: TokenlifeErrorOptions & { error?: string; description?: string } = {}) {
-    super(`Login failed with HTTP ${status}${options.description ? `: ${options.description}` : options.error ? `: ${options.error}` : ''}`, options)
+    super(...coded('TL215', undefined, [status, options.description ?? options.error], options))
     this.status = status
     this.error = options.error
     this.description = options.description
@@ -118,6 +153,7 @@ export type ConfigurationErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
 
+/** Kept in both builds: `ConfigurationError.likelyCause` is data an app may show. */
 const likelyCauses: Record<ConfigurationErrorCode, string> = {
   invalid_client: 'missing or wrong `oauthClientId`, or the client is not public (auth method `none`)',
   invalid_request: 'missing or wrong `oauthClientId` (a public client sends client_id), or `refreshUrl` is not the token endpoint',
@@ -125,6 +161,15 @@ const likelyCauses: Record<ConfigurationErrorCode, string> = {
   unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
   invalid_scope: 'a scope this client may not have',
 }
+
+/** The troubleshooting entry of each configuration error. */
+const configurationCodes = {
+  invalid_client: 'TL216',
+  invalid_request: 'TL217',
+  unauthorized_client: 'TL218',
+  unsupported_grant_type: 'TL219',
+  invalid_scope: 'TL220',
+} as const satisfies Record<ConfigurationErrorCode, CoreCode>
 
 /**
  * The refresh endpoint refused the request because of how the client is configured, not because the session is
@@ -140,6 +185,7 @@ const likelyCauses: Record<ConfigurationErrorCode, string> = {
  * ```
  */
 export class ConfigurationError extends TokenlifeError {
+  /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'ConfigurationError' as const
   /** The endpoint that refused the request. */
   readonly url: string
@@ -160,7 +206,7 @@ export class ConfigurationError extends TokenlifeError {
   ) {
     const likelyCause = likelyCauses[error]
     const detail = options.description ? `${error}: ${options.description}` : error
-    super(`tokenlife: ${url} refused the refresh as misconfigured (HTTP ${status} ${detail}). Likely cause: ${likelyCause}; not retried.`, options)
+    super(...coded(configurationCodes[error], url, [status, detail, likelyCause], options))
     this.url = url
     this.status = status
     this.error = error

@@ -3,6 +3,8 @@ import type { SessionStamp } from './sessionOrder'
 
 /** A refresh request that has left: what it carried and the stamp its tokens will have. */
 export interface SentRefresh {
+  /** Where it went (the wire format may have chosen another URL than `refreshUrl`). */
+  url: string
   response: Promise<Response>
   refreshToken: string | undefined
   startedAt: number

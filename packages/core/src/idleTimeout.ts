@@ -1,9 +1,8 @@
 import type { IdleHost, IdleState, IdleTimeout, IdleTracker } from './idleState'
 import type { RevocationRequest } from './revocationRequest'
 import { idleOff } from './idleState'
-import { describeValue, invalidOption } from './invalidInput'
+import { invalid } from './diagnostics/diagnostic'
 import { heldLockNames, holdLockName } from './lockNames'
-import { suggestName } from './nearestName'
 import { RefreshScheduler } from './refreshScheduler'
 
 /** Options of {@link idleTimeout}; durations in ms. */
@@ -38,19 +37,19 @@ const active: IdleState = Object.freeze({ status: 'active' })
  */
 export function idleTimeout(options: IdleTimeoutOptions): IdleTimeout {
   if (typeof options !== 'object' || options === null) {
-    return invalidOption('idle', `idleTimeout() needs { timeoutMs }, got ${describeValue(options)}; e.g. idleTimeout({ timeoutMs: 900000 })`)
+    return invalid('TL154', 'idle', [options])
   }
-  const names = ['timeoutMs', 'warnMs']
-  for (const [key, value] of Object.entries(options)) {
-    if (!names.includes(key)) invalidOption(`idle.${key}`, `is not an option of idleTimeout() (set to ${describeValue(value)}): ${suggestName(key, names)}`)
+  if (process.env.NODE_ENV !== 'production') {
+    const names = ['timeoutMs', 'warnMs']
+    for (const [key, value] of Object.entries(options)) if (!names.includes(key)) invalid('TL102', `idle.${key}`, [value, names])
   }
   const { timeoutMs } = options
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    invalidOption('idle.timeoutMs', `must be a positive number of ms, got ${describeValue(timeoutMs)}; e.g. 900000 (15 minutes)`)
+    invalid('TL155', 'idle.timeoutMs', [timeoutMs])
   }
   const warnMs = options.warnMs ?? Math.min(60_000, timeoutMs / 2)
   if (typeof warnMs !== 'number' || !Number.isFinite(warnMs) || warnMs < 0 || warnMs >= timeoutMs) {
-    invalidOption('idle.warnMs', `must be a number of ms from 0 to below timeoutMs (${timeoutMs}), got ${describeValue(warnMs)}; e.g. 60000`)
+    invalid('TL156', 'idle.warnMs', [warnMs, timeoutMs])
   }
   return { timeoutMs, warnMs, track: (host) => new Tracker(timeoutMs, warnMs, host) }
 }

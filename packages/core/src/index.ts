@@ -10,15 +10,18 @@ export type {
   UnauthenticatedReason,
   TokenClaims,
   AuthStateField,
+  SessionEndReason,
+  UserClaims,
 } from './authState'
 export { serverState } from './authState'
 export type { AuthEvent, RefreshCause, SessionSource } from './authEvents'
-export type { AuthClientOptions } from './options'
+export type { AuthClientOptions, IdTokenCheck } from './options'
+export type { RedirectLogin, RedirectLoginOptions } from './redirectLogin'
 export { idleTimeout, type IdleTimeoutOptions } from './idleTimeout'
 export { idleOff, type IdleState, type IdleStore, type IdleTimeout } from './idleState'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
-export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
+export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, SendingRecordsPort, TimerHandle, WakeCause } from './ports'
 export { createBrowserEnvironment } from './environment'
 export type {
   WireFormat,
@@ -29,7 +32,7 @@ export type {
   ErrorBody,
 } from './wireFormat'
 export { oauthWireFormat } from './wireFormat'
-export type { TokenResponse } from './tokens'
+export type { TokenResponse, Identity } from './tokens'
 export {
   TokenlifeError,
   NetworkError,
@@ -46,6 +49,7 @@ export {
   isLoginError,
   isConfigurationError,
   type ConfigurationErrorCode,
+  type TokenlifeErrorOptions,
 } from './errors'
 export type { StorageAdapter } from './storage/storageAdapter'
 export { memoryStorage } from './storage/memoryStorage'
@@ -54,3 +58,5 @@ export { indexedDbStorage, type IndexedDbStorageOptions } from './storage/indexe
 export { createAuthFetch } from './http/authFetch'
 export type { AuthHttpOptions } from './http/authorizeRequest'
 export type { AuthHost } from './http/authHost'
+export { troubleshootingUrl, diagnosticMessage } from './diagnostics/diagnostic'
+export type { DiagnosticEntry, DiagnosticTable } from './diagnostics/diagnosticEntry'

@@ -2,10 +2,11 @@ import { completeEnvironment, type Environment } from './environment'
 import { defaultRefreshTiming, type RefreshTiming } from './refreshTiming'
 import type { StorageAdapter } from './storage/storageAdapter'
 import { oauthWireFormat, type WireFormat } from './wireFormat'
-import { suggestName } from './nearestName'
-import { describeValue, invalidOption } from './invalidInput'
+import { invalid } from './diagnostics/diagnostic'
+import { checkDevelopmentOptions } from './optionChecks'
 import type { AuthEvent } from './authEvents'
 import type { IdleTimeout } from './idleState'
+import type { Identity } from './tokens'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
 export interface AuthClientOptions {
@@ -80,6 +81,29 @@ export interface AuthClientOptions {
   environment?: Partial<Environment>
   /** `true` logs every {@link AuthEvent} with `console.debug`; a function receives them instead. */
   debug?: boolean | ((event: AuthEvent) => void)
+  /**
+   * Checks the ID token of every refresh answer that carries one, before the session adopts it (`@tokenlife/oauth`
+   * sets this: signature, issuer, audience, expiry, the same `sub`). Resolve to accept the answer.
+   *
+   * - Reject with a `SessionEndedError` to end the session: `unauthenticated`, reason `'revoked'`, storage cleared in
+   *   every tab, the answer's tokens revoked at the server.
+   * - Reject with anything else (say the JWKS could not be fetched) and the answer is not adopted, but the rotated
+   *   refresh token in it is kept, stored before the check runs (a one-time secret: losing it would end the session
+   *   at the next refresh). The session keeps its current token and the refresh is retried with backoff.
+   *
+   * A login's ID token is checked by whoever obtained it, before `setTokens({ idToken })`.
+   */
+  validateIdToken?: (check: IdTokenCheck) => Promise<void>
+}
+
+/** What {@link AuthClientOptions.validateIdToken} is given. */
+export interface IdTokenCheck {
+  /** The answer's ID token. */
+  idToken: string
+  /** The token endpoint's answer (status, headers, body), unread, for a validator that works on responses. */
+  response: Response
+  /** The ID token of the session this answer refreshes, when this tab holds it (to compare `sub`). */
+  previous: Identity | undefined
 }
 
 /** {@link AuthClientOptions} after validation, with every default filled in. */
@@ -100,6 +124,7 @@ export interface NormalizedOptions {
   wireFormat: WireFormat
   environment: Environment
   debug: ((event: AuthEvent) => void) | undefined
+  validateIdToken: ((check: IdTokenCheck) => Promise<void>) | undefined
 }
 
 /** Every option of {@link AuthClientOptions}; the type makes sure none is missing from it. */
@@ -120,10 +145,7 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   wireFormat: true,
   environment: true,
   debug: true,
-}
-
-const unknown = (option: string, value: unknown, names: readonly string[]): never => {
-  throw new TypeError(`tokenlife: unknown option \`${option}\` (set to ${describeValue(value)}): ${suggestName(option.replace(/^\w+\./, ''), names)}`)
+  validateIdToken: true,
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
@@ -134,151 +156,84 @@ const hasScheme = /^[a-z][a-z\d+.-]*:/i
  */
 function checkUrl(option: string, value: unknown, required: boolean, base: string | undefined): string | undefined {
   if (value === undefined && !required) return undefined
-  if (typeof value !== 'string' || value.trim() === '') {
-    return invalidOption(option, `must be a non-empty URL string, got ${describeValue(value)}; e.g. '/auth/refresh'`)
-  }
+  if (typeof value !== 'string' || value.trim() === '') return invalid('TL104', option, [value])
   try {
     return new URL(value, base).href
   } catch {
     // A relative URL with no usable base (no document, an about:blank frame) is kept: it cannot be resolved yet.
     if (!hasScheme.test(value)) return value
-    return invalidOption(option, `is not a valid URL, got ${describeValue(value)}; e.g. 'https://auth.example.com/token'`)
+    return invalid('TL105', option, [value])
   }
 }
 
-function checkStorage(option: string, value: unknown): StorageAdapter | undefined {
-  if (value === undefined) return undefined
-  const candidate = value as Partial<StorageAdapter>
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof candidate.get !== 'function' ||
-    typeof candidate.set !== 'function' ||
-    typeof candidate.remove !== 'function'
-  ) {
-    return invalidOption(option, `must be a storage adapter (get, set, remove), got ${describeValue(value)}; e.g. memoryStorage()`)
-  }
-  if (typeof candidate.name !== 'string' || candidate.name.trim() === '') {
-    return invalidOption(`${option}.name`, `must be a non-empty string (used in warnings), got ${describeValue(candidate.name)}; add e.g. name: 'myStore'`)
-  }
-  return value as StorageAdapter
-}
-
-/** Validates `options.timing` over the defaults: known names, finite non-negative numbers, bounds that make sense. */
+/**
+ * Validates `options.timing` over the defaults: finite non-negative numbers, bounds that make sense. In both builds:
+ * a timing out of bounds would refresh or retry in a loop.
+ */
 function checkTiming(given: unknown): RefreshTiming {
   const timing = { ...defaultRefreshTiming }
   if (given === undefined) return timing
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    invalidOption('timing', `must be an object, got ${describeValue(given)}; e.g. { requestTimeoutMs: 5000 }`)
-  }
-  const names = Object.keys(defaultRefreshTiming)
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) invalid('TL107', 'timing', [given])
   for (const [key, value] of Object.entries(given as object)) {
-    if (key === 'jitterRatio' || key === 'maxJitterMs') {
-      invalidOption(`timing.${key}`, 'was replaced by `timing.spreadRatio` in 0.2: refreshes on schedule no longer jitter; a new session\'s first refresh lands at random (see docs/core.md#refresh-timing)')
-    }
-    if (!(key in defaultRefreshTiming)) unknown(`timing.${key}`, value, names)
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      invalidOption(`timing.${key}`, `must be a non-negative finite number, got ${describeValue(value)}`)
-    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid('TL108', `timing.${key}`, [value])
     timing[key as keyof RefreshTiming] = value as number
   }
-  if (timing.marginRatio >= 1) invalidOption('timing.marginRatio', `must be below 1, got ${timing.marginRatio}; e.g. 0.2`)
-  if (timing.spreadRatio > 1) invalidOption('timing.spreadRatio', `must be between 0 and 1, got ${timing.spreadRatio}; e.g. 0.9`)
+  if (timing.marginRatio >= 1) invalid('TL109', 'timing.marginRatio', [timing.marginRatio, 'below 1', 0.2])
+  // Up to the whole interval: a new phase's first refresh then falls anywhere from now to the steady point.
+  if (timing.spreadRatio > 1) invalid('TL109', 'timing.spreadRatio', [timing.spreadRatio, 'at most 1', 0.9])
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
-    if (timing[key] === 0) invalidOption(`timing.${key}`, `must be above 0, got 0; e.g. ${defaultRefreshTiming[key]}`)
+    if (timing[key] === 0) invalid('TL110', `timing.${key}`, [0, defaultRefreshTiming[key]])
   }
   for (const [low, high] of [['minMarginMs', 'maxMarginMs'], ['retryBaseMs', 'retryMaxMs']] as const) {
-    if (timing[low] > timing[high]) {
-      invalidOption(`timing.${low}`, `must not exceed \`timing.${high}\` (${timing[high]}), got ${timing[low]}; lower it or raise ${high}`)
-    }
+    if (timing[low] > timing[high]) invalid('TL111', `timing.${low}`, [timing[low], high, timing[high]])
   }
   return timing
 }
 
-/** Validates options once, at the boundary, and fills in every default. Throws a `TypeError` naming the option. */
+/**
+ * Validates options once, at the boundary, and fills in every default. Throws a `TypeError` with a code. The
+ * development build also refuses unknown names (with the nearest valid one) and checks the options that only a
+ * developer can get wrong (`optionChecks.ts`); both builds check what decides where tokens go and how often the
+ * server is asked: the endpoints, the refresh-token mode, the timing and `allowedOrigins`.
+ */
 export function normalizeOptions(options: AuthClientOptions): NormalizedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('tokenlife: createAuthClient(options) needs an options object with at least `refreshUrl`')
-  }
-  if ('clientId' in options) {
-    invalidOption('clientId', 'was renamed: use `namespace` (storage and channel names) or `oauthClientId` (the OAuth client_id)')
-  }
-  const names = Object.keys(optionNames)
-  for (const [key, value] of Object.entries(options)) {
-    if (!(key in optionNames)) unknown(key, value, names)
-  }
-  if (options.environment !== undefined && (typeof options.environment !== 'object' || options.environment === null)) {
-    invalidOption('environment', `must be an object, got ${describeValue(options.environment)}`)
-  }
+  if (typeof options !== 'object' || options === null) invalid('TL101')
+  if (process.env.NODE_ENV !== 'production') checkDevelopmentOptions(options as object as Record<string, unknown>, optionNames)
   const environment: Environment = completeEnvironment(options.environment)
   // Endpoints are resolved once, now, against the document's base URL (what fetch would use right now).
   const base = environment.baseUrl()
   const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string
   const mode = options.refreshToken ?? 'cookie'
-  if (mode !== 'cookie' && mode !== 'storage') invalidOption('refreshToken', `must be 'cookie' or 'storage', got ${describeValue(mode)}`)
-
-  const timing = checkTiming(options.timing)
-
-  const namespace = options.namespace ?? 'default'
-  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) {
-    invalidOption('namespace', `must be 1-64 letters, digits, "_", "-" or ".", got ${describeValue(namespace)}`)
-  }
-  const oauthClientId = options.oauthClientId
-  if (oauthClientId !== undefined && (typeof oauthClientId !== 'string' || oauthClientId.trim() === '')) {
-    invalidOption('oauthClientId', `must be a non-empty string (the OAuth client_id), got ${describeValue(oauthClientId)}`)
-  }
-  const [logoutTimeoutMs, sessionEndWarningMs] = (
-    [
-      ['logoutTimeoutMs', 5_000],
-      ['sessionEndWarningMs', 300_000],
-    ] as const
-  ).map(([name, fallback]) => {
-    const value = options[name] ?? fallback
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      invalidOption(name, `must be a non-negative finite number, got ${describeValue(value)}; e.g. ${fallback}`)
-    }
-    return value
-  }) as [number, number]
+  if (mode !== 'cookie' && mode !== 'storage') invalid('TL106', 'refreshToken', [mode])
   const { idle } = options
+  // In both builds: the idle timeout decides when sessions end.
   if (idle !== undefined && (typeof idle !== 'object' || idle === null || typeof (idle as Partial<IdleTimeout>).track !== 'function')) {
-    invalidOption('idle', `must be made with idleTimeout(), got ${describeValue(idle)}; e.g. idle: idleTimeout({ timeoutMs: 900000 })`)
+    invalid('TL153', 'idle', [idle])
   }
   const allowedOrigins = options.allowedOrigins ?? []
-  if (!Array.isArray(allowedOrigins)) {
-    invalidOption('allowedOrigins', `must be an array, got ${describeValue(allowedOrigins)}; e.g. ['https://api.example.com']`)
-  }
+  if (!Array.isArray(allowedOrigins)) invalid('TL115', 'allowedOrigins', [allowedOrigins])
   allowedOrigins.forEach((entry, index) => {
-    if (typeof entry !== 'string' || entry === '') {
-      invalidOption(`allowedOrigins[${index}]`, `must be a non-empty string, got ${describeValue(entry)}`)
-    }
+    if (typeof entry !== 'string' || entry === '') invalid('TL116', `allowedOrigins[${index}]`, [entry])
   })
-  const wireNames = Object.keys(oauthWireFormat)
-  for (const [name, value] of Object.entries(options.wireFormat ?? {})) {
-    if (!(name in oauthWireFormat)) unknown(`wireFormat.${name}`, value, wireNames)
-    if (typeof value !== 'function') invalidOption(`wireFormat.${name}`, `must be a function, got ${describeValue(value)}`)
-  }
   const debug = options.debug
-  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    invalidOption('debug', `must be a boolean or a function, got ${describeValue(debug)}`)
-  }
-
   return {
     refreshUrl,
     loginUrl: checkUrl('loginUrl', options.loginUrl, false, base),
     logoutUrl: checkUrl('logoutUrl', options.logoutUrl, false, base),
     refreshTokenMode: mode,
-    storage: checkStorage('storage', options.storage),
-    persistAccessToken: checkStorage('persistAccessToken', options.persistAccessToken),
-    oauthClientId,
-    namespace,
-    timing,
-    logoutTimeoutMs,
-    sessionEndWarningMs,
+    storage: options.storage,
+    persistAccessToken: options.persistAccessToken,
+    oauthClientId: options.oauthClientId,
+    namespace: options.namespace ?? 'default',
+    timing: checkTiming(options.timing),
+    logoutTimeoutMs: options.logoutTimeoutMs ?? 5_000,
+    sessionEndWarningMs: options.sessionEndWarningMs ?? 300_000,
     idle,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
     environment,
     // eslint-disable-next-line no-console
     debug: debug === true ? (event) => console.debug('[tokenlife]', event) : debug || undefined,
+    validateIdToken: options.validateIdToken,
   }
 }

@@ -1,4 +1,4 @@
-import { invalidOption } from './invalidInput'
+import { invalid } from './diagnostics/diagnostic'
 import type { Environment } from './ports'
 
 /** Decides which request URLs may carry the access token. Built by {@link createOriginPolicy}. */
@@ -33,30 +33,22 @@ const hostAndPort = /^([a-z\d.-]+|\[[\da-f:.]+\]):\d+(?:[/?#].*)?$/i
 /** Percent-encoded `/` and `\`: a server that decodes them before routing sees another path than the one judged. */
 const encodedSeparator = /%2f|%5c/i
 
-const fail = (entry: string, why: string): never => invalidOption('allowedOrigins', `entry ${JSON.stringify(entry)} ${why}`)
-
-const example = 'e.g. "https://api.example.com"'
-
 /**
  * Rejects an `allowedOrigins` entry that could never match what the app meant, with a `TypeError` naming the entry
- * and giving the corrected form. An entry must be an absolute `http:`/`https:` origin (`https://api.example.com`)
- * or URL prefix (`https://files.example.com/private/`). Runs when the client is created.
+ * (TL117–TL123; the development build's message gives the corrected form). An entry must be an absolute
+ * `http:`/`https:` origin (`https://api.example.com`) or URL prefix (`https://files.example.com/private/`). Runs when
+ * the client is created, in both builds.
  */
 function checkEntry(entry: string): void {
-  if (entry.includes('*')) fail(entry, `has a wildcard, which is not supported; list each origin, ${example}`)
-  if (entry[0] === '.') fail(entry, `is a domain suffix; subdomain patterns are not supported: list each origin in full, ${example}`)
-  if (entry[0] === '/' && entry[1] !== '/') {
-    fail(entry, "is relative; the page's own origin always gets the token: remove it, or write an absolute prefix such as \"https://api.example.com/v1/\"")
-  }
+  if (entry.includes('*')) invalid('TL117', entry)
+  if (entry[0] === '.') invalid('TL118', entry)
+  if (entry[0] === '/' && entry[1] !== '/') invalid('TL119', entry)
   // `localhost:8080` parses as the scheme "localhost:"; `//api.example.com` has none.
-  if (!hasScheme.test(entry) || (hostAndPort.test(entry) && !/^https?:/i.test(entry))) {
-    const bare = entry.replace(/^\/\//, '')
-    fail(entry, `has no scheme; write it as "${/^(localhost|127\.|\[::1\])/i.test(bare) ? 'http' : 'https'}://${bare}"`)
-  }
+  if (!hasScheme.test(entry) || (hostAndPort.test(entry) && !/^https?:/i.test(entry))) invalid('TL120', entry)
   const url = parse(entry, undefined)
-  if (url === undefined) return fail(entry, `is not a valid URL; ${example}`)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(entry, `must be an http: or https: URL; ${example}`)
-  if (url.username !== '' || url.password !== '') fail(entry, `has credentials in it; write "${url.origin}"`)
+  if (url === undefined) return invalid('TL121', entry)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid('TL122', entry)
+  if (url.username !== '' || url.password !== '') invalid('TL123', entry)
 }
 
 function parse(url: string | URL, base: string | undefined): URL | undefined {

@@ -30,7 +30,13 @@ export interface LockManagerPort {
    * The names of the locks held now, across every tab (`navigator.locks.query()`). Optional: without it, tabs do not
    * publish their newest session in lock names.
    */
-  query?(): Promise<{ held?: { name?: string }[] }>
+  query?(): Promise<{
+    /** The locks held now. */
+    held?: {
+      /** The lock's name. */
+      name?: string
+    }[]
+  }>
 }
 
 /** A message channel shared by every tab of one origin (a BroadcastChannel or an equivalent). */
@@ -40,17 +46,44 @@ export interface ChannelPort {
    * localStorage methods): tokenlife then sends no token over it, only signals. Default `true`.
    */
   readonly confidential?: boolean
+  /** Sends `message` (structured-cloneable) to every other tab's channel of the same name. */
   postMessage(message: unknown): void | Promise<void>
   /** Subscribes to messages from other tabs; returns an unsubscribe function. */
   subscribe(listener: (message: unknown) => void): () => void
+  /** Closes the channel: no more messages in or out. */
   close(): void | Promise<void>
 }
 
 /** A tiny synchronous store shared by every tab of the origin (`localStorage` by default). */
 export interface SharedMarksPort {
+  /** The value at `key`, or `null`. */
   get(key: string): string | null
+  /** Stores `value` at `key` (errors are swallowed by the default). */
   set(key: string, value: string): void
+  /** Removes `key`. */
   remove(key: string): void
+}
+
+/**
+ * Records of refresh requests on the wire, which every tab of the origin reads as soon as a write has resolved
+ * (IndexedDB by default: a committed transaction is visible to every later one, in any tab). `localStorage` and
+ * messages reach other tabs late; a page closed right after it sent its refresh would go unnoticed by a sibling that
+ * takes the lock at once. Cookie mode records every refresh here before it leaves.
+ */
+export interface SendingRecordsPort {
+  /** Stores `at` (when the request left, device ms) under `key`; resolves once every tab can read it. */
+  put(key: string, at: number): Promise<void>
+  /** Removes the record `key`. */
+  delete(key: string): Promise<void>
+  /** Every record whose key starts with `prefix`. */
+  list(prefix: string): Promise<
+    {
+      /** The record's key, as given to `put`. */
+      key: string
+      /** When the request left, device ms. */
+      at: number
+    }[]
+  >
 }
 
 /**
@@ -64,7 +97,9 @@ export interface Environment {
   random(): number
   /** A random id, unique enough to tell tabs and sessions apart; not a secret. Default `crypto.randomUUID()`. */
   randomId(): string
+  /** Calls `callback` after `ms` milliseconds (`globalThis.setTimeout` by default). */
   setTimeout(callback: () => void, ms: number): TimerHandle
+  /** Cancels a timer of {@link Environment.setTimeout}. */
   clearTimeout(handle: TimerHandle): void
   /** The `fetch` used for every request tokenlife makes. */
   fetch: typeof fetch
@@ -96,6 +131,12 @@ export interface Environment {
    * token. `undefined` where there is no such store.
    */
   sharedMarks: SharedMarksPort | undefined
+  /**
+   * Where cookie mode records a refresh request before it leaves, so that a sibling that takes the lock next knows of
+   * it even when the page that sent it is closed at once (see {@link SendingRecordsPort}). IndexedDB in a page;
+   * `undefined` where there is no such store (then the shared marks alone tell).
+   */
+  sendingRecords: SendingRecordsPort | undefined
   /**
    * The page's own URL (`location.href`), or `undefined` where there is none (server-side rendering, Node). Its
    * origin always may receive the access token.

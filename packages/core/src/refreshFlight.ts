@@ -9,8 +9,9 @@ import { answerOnce, handledError, isHandled, type Answer, type Origin, type Sen
 import { requestHoldMs } from './refreshTiming'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { isFresh } from './tokens'
+import { checkIdToken } from './idTokenCheck'
 import { sendRefresh } from './refreshRequest'
-import { readTokenResponse, type TokenExchange } from './transport'
+import { readTokenResponse, rotatedRefreshTokenOf, type TokenExchange } from './transport'
 
 /** What a flight needs from the client around it. */
 export interface RefreshFlightHost {
@@ -164,19 +165,21 @@ export class RefreshFlight {
   async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
     const sent = await sendRefresh(this.#options, this.#holder, this.#lock, origin, this.#host.assertUsable)
     onSent()
-    const { timing, refreshUrl, wireFormat, refreshTokenMode } = this.#options
+    const { timing, wireFormat, refreshTokenMode } = this.#options
     const env = this.#options.environment
     const deadline = env.setTimeout(() => {
       if (answer.settled) return
-      const error = new NetworkError(refreshUrl, { timedOut: true })
+      const error = new NetworkError(sent.url, { timedOut: true })
       answer.reject(error)
       this.#host.failed(error)
     }, timing.requestTimeoutMs)
     let exchange: TokenExchange
     try {
       const response = await sent.response
-      exchange = await readTokenResponse(env, wireFormat, refreshUrl, response, 'refresh', refreshTokenMode)
+      exchange = await readTokenResponse(env, wireFormat, sent.url, response, 'refresh', refreshTokenMode)
     } catch (error) {
+      // An answer tokenlife could not use may still carry the rotated refresh token: keep it for the retry.
+      await this.#holder.keepRotated(sent.refreshToken, rotatedRefreshTokenOf(error))
       if (!mayRescue || !isSessionEndedError(error)) throw error
       return this.#rescue(origin, sent, answer, error, onSent)
     } finally {
@@ -191,31 +194,38 @@ export class RefreshFlight {
    */
   async #reconcile(exchange: TokenExchange, sent: SentRefresh, onSchedule: boolean): Promise<AuthenticatedState> {
     const holder = this.#holder
-    const end = holder.lastEnd()
-    if (holder.isEnded(sent.startedAt)) {
-      if (end?.reason !== 'revoked') {
-        // Logged out (by the user or for inactivity) while this answer was on the wire: it must not live on.
-        const { accessToken, refreshToken } = exchange.token
-        this.#host.revoke({ accessToken, refreshToken, everywhere: false })
-      }
-      throw handledError(new SessionEndedError(end?.reason ?? 'logout'))
-    }
+    this.#refuseIfEnded(exchange, sent)
     try {
       this.#host.assertUsable()
     } catch (error) {
       // Destroyed meanwhile: keep the rotated refresh token for the tabs that live on, if no one replaced it.
-      const rotated = exchange.token.refreshToken
-      if (rotated !== undefined && this.#options.refreshTokenMode === 'storage') {
-        await holder.queueStorage(async () => {
-          if ((await holder.store.readRefreshToken()) === sent.refreshToken) await holder.store.writeRefreshToken(rotated)
-        })
-      }
+      await holder.keepRotated(sent.refreshToken, exchange.token.refreshToken)
       throw error
+    }
+    if (await checkIdToken(this.#options, holder, this.#host, exchange, sent)) {
+      // The check took time: the session may have been logged out, or the client destroyed, meanwhile.
+      this.#refuseIfEnded(exchange, sent)
+      this.#host.assertUsable()
     }
     const { startedAt, requestedAt } = sent
     const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt, onSchedule })
     await Promise.all([holder.storageSettled(), this.#lock.published()])
     return adopted ?? this.#state()
+  }
+
+  /**
+   * An answer for a session that ended meanwhile is not adopted; after a logout (by the user or for inactivity) its
+   * tokens are revoked: they must not live on.
+   */
+  #refuseIfEnded(exchange: TokenExchange, sent: SentRefresh): void {
+    const holder = this.#holder
+    if (!holder.isEnded(sent.startedAt)) return
+    const end = holder.lastEnd()
+    if (end?.reason !== 'revoked') {
+      const { accessToken, refreshToken } = exchange.token
+      this.#host.revoke({ accessToken, refreshToken, everywhere: false })
+    }
+    throw handledError(new SessionEndedError(end?.reason ?? 'logout'))
   }
 
   /**

@@ -1,4 +1,5 @@
 import { heldLockNames, holdLockName } from './lockNames'
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { Environment } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
@@ -132,7 +133,7 @@ export class RefreshLock {
         this.#env.clearTimeout(timer)
       }
       if (await this.#holderAlive()) continue
-      this.#env.warn(`the tab holding the refresh lock for over ${this.#timeoutMs} ms does not answer (hung or frozen); taking it over`)
+      this.#env.warn(diagnosticText('TL303', undefined, this.#timeoutMs))
       return this.#hold({ steal: true }, (_lock, stillHeld) => task(true, stillHeld))
     }
   }

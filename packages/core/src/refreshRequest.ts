@@ -1,7 +1,9 @@
-import { SessionEndedError, TokenlifeError } from './errors'
+import { SessionEndedError, tokenlifeError } from './errors'
 import { handledError, type Origin, type SentRefresh } from './flightAnswer'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
+import { requestHoldMs } from './refreshTiming'
+import { lastRecordedSend, recordSending } from './sendingRecords'
 import type { SessionHolder } from './sessionHolder'
 import { sendToCompletion } from './transport'
 
@@ -29,16 +31,40 @@ export async function sendRefresh(
     if (refreshToken === undefined) throw new SessionEndedError('no_session')
     assertUsable()
   }
+  const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
+  // Building may have taken time: check again that there is still something to refresh.
+  assertUsable()
+  if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
-  if (!origin.stillHeld()) throw new TokenlifeError('tokenlife: the refresh lock was taken over meanwhile', { transient: true })
-  const request = wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
+  if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const requestedAt = holder.stamp()
-  const answered = holder.tabs.sending(requestedAt)
+  const marked = holder.tabs.sending(requestedAt)
+  // Cookie mode: where a sibling that takes the lock next is sure to see it, even if this page is closed at once.
+  const recorded = refreshTokenMode === 'cookie' ? await recordSending(environment, sendingPrefix(options), requestedAt) : () => {}
+  const answered = () => {
+    marked()
+    recorded()
+  }
+  try {
+    // Writing the record took a moment: check once more that there is still something to refresh, and who may.
+    assertUsable()
+    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+    if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
+  } catch (error) {
+    answered()
+    throw error
+  }
   const response = sendToCompletion(environment, request)
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
-  void response.then(answered, () => environment.setTimeout(answered, 0))
-  return { response, refreshToken, startedAt, requestedAt }
+  void response.then(
+    (answer) => {
+      if (answer.ok) holder.tabs.heardServer(refreshUrl, answer)
+      answered()
+    },
+    () => environment.setTimeout(answered, 0),
+  )
+  return { url: request.url, response, refreshToken, startedAt, requestedAt }
 }
 
 /**
@@ -46,13 +72,23 @@ export async function sendRefresh(
  * Its `keepalive` request goes on, and its answer will still set the rotated cookie; a request sent now would
  * present the cookie it replaces, which a strict server punishes by revoking the session. So, unless a session
  * requested at or after it is known (the request was answered), this waits until that answer is overdue:
- * `requestTimeoutMs` after it left.
+ * `requestTimeoutMs` after it left. A server that advertised a retry window (`Tokenlife-Retry-Window`) answers the
+ * replaced cookie with the same successor while the window lasts: then this sends at once, if the request, given
+ * `requestTimeoutMs` to arrive, is still inside the window.
  */
 async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock): Promise<void> {
   const { environment: env, timing } = options
-  const at = holder.tabs.unfinishedSend()
+  // The sending mark (localStorage) may not have reached this tab yet; the records (IndexedDB) have.
+  const marked = holder.tabs.unfinishedSend()
+  const recorded = await lastRecordedSend(env, sendingPrefix(options), requestHoldMs(timing))
+  const at = marked === undefined ? recorded : recorded === undefined ? marked : Math.max(marked, recorded)
   if (at === undefined || env.now() >= at + timing.requestTimeoutMs) return
+  const windowMs = holder.tabs.retryWindowMs(options.refreshUrl)
+  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return
   const newest = await lock.newest()
   if (Math.max(newest?.requestedAt ?? -Infinity, holder.session?.requestedAt ?? -Infinity) >= at) return
   await new Promise<void>((resolve) => env.setTimeout(resolve, at + timing.requestTimeoutMs - env.now()))
 }
+
+/** The keys of this client's records of refreshes on the wire. */
+const sendingPrefix = (options: NormalizedOptions) => `tokenlife:${options.namespace}:sending:`

@@ -88,6 +88,22 @@ export function refreshDueAt(timing: RefreshTiming, expiresAt: number, lifetimeM
   return Math.max(now, from + spread * Math.max(0, steady - from))
 }
 
+/**
+ * When to refresh a token about to become the session's: when that was decided before (`refreshAt`, by the sibling
+ * that shared it or the page that persisted it: the phase is kept; the steady point at the latest); at the steady
+ * point after a refresh on schedule; else at a random point of its window (a new phase: see `spreadRatio`).
+ */
+export function plannedRefreshAt(
+  timing: RefreshTiming,
+  { token, onSchedule, refreshAt }: { token: { expiresAt: number; lifetimeMs: number }; onSchedule?: boolean; refreshAt?: number },
+  env: { now(): number; random(): number },
+): number {
+  const now = env.now()
+  const steady = refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now)
+  if (refreshAt !== undefined) return refreshAt >= now ? Math.min(refreshAt, steady) : steady
+  return onSchedule ? steady : refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now, env.random())
+}
+
 /** A server's `Retry-After` (ms), capped at `timing.maxRetryAfterMs`; `undefined` when it sent none. */
 export function cappedRetryAfter(timing: RefreshTiming, retryAfterMs: number | undefined): number | undefined {
   return retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, timing.maxRetryAfterMs)

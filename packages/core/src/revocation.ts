@@ -1,3 +1,5 @@
+import { diagnosticText } from './diagnostics/diagnostic'
+import { debugSwitchedOn } from './debugLog'
 import type { NormalizedOptions } from './options'
 import type { RevocationRequest } from './revocationRequest'
 import { send } from './transport'
@@ -6,21 +8,23 @@ export type { RevocationRequest } from './revocationRequest'
 
 /**
  * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by
- * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything. With `debug` on, a
- * failure is also printed through `environment.warn`, since it may leave the refresh token valid at the server.
+ * `logoutTimeoutMs`. Best effort: never rejects; resolves with what went wrong, if anything. With `debug` on (the
+ * option, or the runtime switch of debugLog.ts), a failure is also printed through `environment.warn`, since it may leave the refresh token valid at the server.
  */
 export async function revokeSession(options: NormalizedOptions, captured: RevocationRequest): Promise<unknown> {
   const { logoutUrl, wireFormat, logoutTimeoutMs, refreshTokenMode, environment, oauthClientId } = options
   if (logoutUrl === undefined) return undefined
-  const request = wireFormat.buildLogoutRequest({
-    url: logoutUrl,
-    refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
-    accessToken: captured.accessToken,
-    clientId: oauthClientId,
-    everywhere: captured.everywhere,
-  })
   let failure: unknown
+  let url = logoutUrl
   try {
+    const request = await wireFormat.buildLogoutRequest({
+      url: logoutUrl,
+      refreshToken: refreshTokenMode === 'storage' ? captured.refreshToken : undefined,
+      accessToken: captured.accessToken,
+      clientId: oauthClientId,
+      everywhere: captured.everywhere,
+    })
+    url = request.url
     // keepalive: a page closed right after logout() still gets its revocation to the server.
     const response = await send(environment, { ...request, init: { keepalive: true, ...request.init } }, { timeoutMs: logoutTimeoutMs })
     if (!response.ok) {
@@ -32,14 +36,14 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
       } catch {
         // Not JSON: the status says it all.
       }
-      failure = new Error(`HTTP ${response.status}${detail}`)
+      failure = Object.assign(new Error(`HTTP ${response.status}${detail}`), { code: 'TL221' })
     }
   } catch (error) {
     failure = error
   }
-  if (failure !== undefined && options.debug !== undefined) {
+  if (failure !== undefined && (options.debug !== undefined || debugSwitchedOn(environment, options.namespace))) {
     const why = failure instanceof Error ? failure.message : String(failure)
-    environment.warn(`logout could not revoke the session at ${logoutUrl} (${why}): the refresh token may still be valid there`)
+    environment.warn(diagnosticText('TL221', url, why))
   }
   return failure
 }

@@ -1,9 +1,11 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { AuthEvent, SessionSource } from './authEvents'
+import { createDebugLog } from './debugLog'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
 import type { NormalizedOptions } from './options'
-import { refreshDueAt } from './refreshTiming'
+import { plannedRefreshAt } from './refreshTiming'
 import { estimateClockOffset } from './serverClock'
 import type { EndedMark } from './sessionMark'
 import { isNewerSession } from './sessionOrder'
@@ -11,7 +13,7 @@ import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
-import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+import { decodeClaims, describeAccessToken, withIdentity, type AccessTokenInfo } from './tokens'
 import type { TokenExchange } from './transport'
 
 /** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
@@ -78,6 +80,8 @@ export class SessionHolder {
     this.#env = options.environment
     this.#hooks = hooks
     this.state = new StateStore(this.#env.warn, options.debug)
+    // Debug logging a support engineer can switch on in a running app (localStorage `tokenlife:debug`).
+    this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
@@ -92,6 +96,11 @@ export class SessionHolder {
 
   get session(): LocalSession | undefined {
     return this.#session
+  }
+
+  /** Server time minus device time, learnt from the last token response (`Date`, `iat`); `undefined` before one. */
+  get clockOffsetMs(): number | undefined {
+    return this.#clockOffsetMs
   }
 
   /** Storage mode: the refresh token this tab last knew (storage may hold a newer one from a sibling). */
@@ -133,13 +142,25 @@ export class SessionHolder {
   /** Runs storage work in order, so a clear can never be overtaken by an earlier write. */
   queueStorage<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#storageQueue.then(work)
-    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(`storage failed: ${String(error)}`))
+    this.#storageQueue = result.catch((error: unknown) => this.#env.warn(diagnosticText('TL302', undefined, error)))
     return result
   }
 
   /** Resolves when every storage write queued so far has finished. */
   storageSettled(): Promise<unknown> {
     return this.#storageQueue
+  }
+
+  /**
+   * Storage mode: makes `rotated` (a refresh answer's refresh token) the one this tab and storage hold, unless storage
+   * no longer holds `presented`, the one the request carried (a new login replaced it meanwhile).
+   */
+  async keepRotated(presented: string | undefined, rotated: string | undefined): Promise<void> {
+    if (rotated === undefined || this.#options.refreshTokenMode !== 'storage') return
+    if (this.#refreshToken === presented) this.#refreshToken = rotated
+    await this.queueStorage(async () => {
+      if ((await this.#store.readRefreshToken()) === presented) await this.#store.writeRefreshToken(rotated)
+    })
   }
 
   /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
@@ -150,8 +171,8 @@ export class SessionHolder {
     // readTokenResponse has checked that an expiry is known.
     const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
     const { refreshExpiresIn } = token
-    if (typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0) info.sessionEndsAt = receivedAt + refreshExpiresIn * 1000
-    return this.adopt({ ...stamp, token: info }, token.refreshToken, source)
+    const timed = typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0 ? { ...info, sessionEndsAt: receivedAt + refreshExpiresIn * 1000 } : info
+    return this.adopt({ ...stamp, token: withIdentity(timed, token.idToken) }, token.refreshToken, source)
   }
 
   /**
@@ -175,7 +196,7 @@ export class SessionHolder {
     // `exp` counts whole seconds and the sender measured `expires_in` from when the answer arrived: the message may
     // say up to a couple of seconds more than `exp`, never more.
     const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
-    const token: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+    const token = withIdentity({ accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }, shared.idToken)
     if (shared.sessionEndsAt !== undefined) token.sessionEndsAt = shared.sessionEndsAt
     const { id, startedAt, requestedAt, refreshAt } = shared
     return this.adopt({ token, startedAt, requestedAt, id, refreshAt, onSchedule: true }, shared.refreshToken, 'tab')
@@ -187,9 +208,12 @@ export class SessionHolder {
    * `undefined` when it refused.
    */
   adopt(candidate: Candidate, refreshToken: string | undefined, source: SessionSource): AuthenticatedState | undefined {
-    const { token, startedAt, requestedAt } = candidate
+    const { startedAt, requestedAt } = candidate
+    // An answer without an ID token (OpenID Connect lets a refresh omit it) keeps the one its session already has.
+    const known = this.#session?.startedAt === startedAt ? this.#session.token.identity : undefined
+    const token: AccessTokenInfo = candidate.token.identity || !known ? candidate.token : { ...candidate.token, identity: known }
     const id = candidate.id ?? this.#env.randomId()
-    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id, refreshAt: this.#refreshAt(candidate) }
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id, refreshAt: plannedRefreshAt(this.#options.timing, candidate, this.#env) }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
     return this.state.batch(() => {
       const wasAuthenticated = this.state.getState().status === 'authenticated'
@@ -218,19 +242,6 @@ export class SessionHolder {
       this.state.emit(event)
       return this.state.getState() as AuthenticatedState
     })
-  }
-
-  /**
-   * When to refresh a token: when it was decided before (by the sibling that shared it, or the page that persisted
-   * it: the phase is kept; the steady point at the latest); at the steady point after a refresh on schedule; else at
-   * a random point of its window (a new phase: see `timing.spreadRatio`).
-   */
-  #refreshAt({ token, onSchedule, refreshAt }: Candidate): number {
-    const { timing } = this.#options
-    const now = this.#env.now()
-    const steady = refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now)
-    if (refreshAt !== undefined) return refreshAt >= now ? Math.min(refreshAt, steady) : steady
-    return onSchedule ? steady : refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now, this.#env.random())
   }
 
   /** A session ended elsewhere: remember when, and end this tab's session if it started at or before then. */
@@ -273,7 +284,7 @@ export class SessionHolder {
         await callback(reason)
       } catch (error) {
         this.state.emit({ type: 'cleanup-failed', error })
-        this.#env.warn(`a session-end callback threw: ${String(error)}`)
+        this.#env.warn(diagnosticText('TL140', undefined, error))
       }
     })
     return Promise.all([ended, ...callbacks]).then(() => undefined)

@@ -23,8 +23,17 @@ export interface SendingMark {
 }
 
 /**
+ * What the refresh endpoint at `url` last said of itself in a successful token response: it answers a refresh token
+ * presented again within `windowMs` of its rotation as it did the first time (see `RETRY_WINDOW_HEADER`).
+ */
+export interface RetryMark {
+  url: string
+  windowMs: number
+}
+
+/**
  * What every tab of the origin can read synchronously about one namespace's session (`localStorage` by default):
- * the newest token's stamp, the last end, and a refresh still on the wire. None holds a secret. The end mark is kept after a new login, so a
+ * the newest token's stamp, the last end, a refresh still on the wire, and the server's retry window. None holds a secret. The end mark is kept after a new login, so a
  * tab restored later still knows that what it holds was logged out. Writes reach other processes with a delay:
  * the marks are hints that save a question, never the only way a tab learns something.
  */
@@ -33,12 +42,28 @@ export class SessionMarks {
   readonly #activeKey: string
   readonly #endedKey: string
   readonly #sendingKey: string
+  readonly #retryKey: string
 
   constructor(port: SharedMarksPort | undefined, namespace: string) {
     this.#port = port
     this.#activeKey = `tokenlife:${namespace}:mark`
     this.#endedKey = `tokenlife:${namespace}:ended`
     this.#sendingKey = `tokenlife:${namespace}:sending`
+    this.#retryKey = `tokenlife:${namespace}:retry`
+  }
+
+  /** The retry window the refresh endpoint at `url` advertised last, ms. */
+  readRetry(url: string): number | undefined {
+    const mark = this.#read(this.#retryKey)
+    return mark?.url === url && isTime(mark.windowMs) ? mark.windowMs : undefined
+  }
+
+  /** Records the retry window of the refresh endpoint at `url`; `undefined` removes it (it no longer has one). */
+  writeRetry(url: string, windowMs: number | undefined): void {
+    const mark = this.#read(this.#retryKey)
+    if (mark?.url === url && mark.windowMs === windowMs) return
+    if (windowMs) this.#write(this.#retryKey, { url, windowMs } satisfies RetryMark)
+    else this.#remove(this.#retryKey)
   }
 
   readSending(): SendingMark | undefined {

@@ -1,6 +1,6 @@
 import type { RefreshFlight } from './refreshFlight'
 import type { SessionHolder } from './sessionHolder'
-import { decodeClaims } from './tokens'
+import { decodeClaims, withIdentity } from './tokens'
 
 /** What {@link restoreSession} works with. */
 export interface RestoreContext {
@@ -29,7 +29,8 @@ export async function restoreSession({ holder, flight, refreshTokenMode, isFresh
   } else if (persisted && isFresh(persisted)) {
     const claims = safeClaims(persisted.accessToken)
     const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt } = persisted
-    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }) }
+    const timed = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }) }
+    const token = withIdentity(timed, persisted.idToken)
     if (claims !== null && holder.adopt({ token, startedAt, requestedAt, refreshAt }, undefined, 'restore')) {
       // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
       holder.tabs.catchUp()

@@ -12,6 +12,8 @@ export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expire
     refreshAt?: number
     /** When the session ends, if the server said (device ms). */
     sessionEndsAt?: number
+    /** The session's OpenID Connect ID token, when it has one. */
+    idToken?: string
   }
 
 /**
@@ -62,6 +64,7 @@ export class SessionStore {
           const time = value[key]
           if (typeof time === 'number' && Number.isFinite(time)) persisted[key] = time
         }
+        if (typeof value.idToken === 'string') persisted.idToken = value.idToken
         return persisted
       }
     } catch {
@@ -73,8 +76,8 @@ export class SessionStore {
   async writeAccessToken(session: { token: AccessTokenInfo; refreshAt: number } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
     const { token, startedAt, requestedAt, refreshAt } = session
-    const { accessToken, expiresAt, lifetimeMs, sessionEndsAt } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt }
+    const { accessToken, expiresAt, lifetimeMs, sessionEndsAt, identity } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt, idToken: identity?.idToken }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

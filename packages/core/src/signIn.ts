@@ -27,6 +27,7 @@ export function signIn({ options, holder, lock, revoke, assertUsable }: SignInCo
     const requestedAt = holder.stamp()
     const response = await send(env, request, { timeoutMs: timing.requestTimeoutMs })
     const exchange = await readTokenResponse(env, wireFormat, loginUrl, response, 'login')
+    holder.tabs.heardServer(options.refreshUrl, response)
     assertUsable()
     const adopted = holder.acceptExchange(exchange, 'login', { startedAt: requestedAt, requestedAt })
     if (!adopted) {

@@ -1,3 +1,4 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { AuthEvent } from './authEvents'
 import { authReducer, type AuthAction } from './authReducer'
 import type { AuthState } from './authState'
@@ -102,7 +103,7 @@ export class StateStore {
       try {
         listener(value)
       } catch (error) {
-        this.#warn(`${who} threw: ${String(error)}`)
+        this.#warn(diagnosticText('TL139', who, error))
       }
     }
   }

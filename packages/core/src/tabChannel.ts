@@ -1,3 +1,4 @@
+import { diagnosticText } from './diagnostics/diagnostic'
 import type { ChannelPort, Environment } from './ports'
 import { parseTabMessage, TAB_PROTOCOL_VERSION, type SharedSession, type TabMessage } from './tabMessages'
 
@@ -37,7 +38,7 @@ export class TabChannel {
     try {
       this.#port = this.#env.openChannel(`tokenlife:${this.#namespace}`)
     } catch (error) {
-      this.#env.warn(`could not open the cross-tab channel (${String(error)}); this tab will not share its session`)
+      this.#env.warn(diagnosticText('TL304', undefined, error))
     }
     this.#unsubscribe = this.#port?.subscribe((raw) => this.#receive(raw))
   }
@@ -49,7 +50,7 @@ export class TabChannel {
       const sent = this.#port.postMessage({ ...message, tokenlife: TAB_PROTOCOL_VERSION, namespace: this.#namespace, from: this.tabId })
       if (sent instanceof Promise) sent.catch(() => {})
     } catch (error) {
-      this.#env.warn(`could not post to the cross-tab channel: ${String(error)}`)
+      this.#env.warn(diagnosticText('TL305', undefined, error))
     }
   }
 

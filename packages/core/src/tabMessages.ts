@@ -27,6 +27,8 @@ export interface SharedSession {
   accessToken?: string
   /** Storage mode only: the current refresh token (tabs of one origin share it anyway through storage). */
   refreshToken?: string
+  /** The session's OpenID Connect ID token, when it has one; like `accessToken`, only on a confidential channel. */
+  idToken?: string
   /** The sender's estimate of the server clock's offset, for a receiver that has none yet. */
   clockOffsetMs?: number
 }
@@ -54,11 +56,12 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, sessionEndsAt, accessToken, refreshToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, sessionEndsAt, accessToken, refreshToken, idToken, clockOffsetMs } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
+  if (idToken !== undefined && !isText(idToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
   if (refreshAt !== undefined && !isTime(refreshAt)) return undefined
   if (sessionEndsAt !== undefined && !isTime(sessionEndsAt)) return undefined
@@ -67,6 +70,7 @@ function readSession(value: unknown): SharedSession | undefined {
   if (sessionEndsAt !== undefined) session.sessionEndsAt = sessionEndsAt
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
+  if (idToken !== undefined) session.idToken = idToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs
   return session
 }

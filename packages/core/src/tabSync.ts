@@ -1,5 +1,6 @@
 import type { Environment } from './ports'
 import { requestHoldMs, type RefreshTiming } from './refreshTiming'
+import { retryWindowOf } from './retryWindow'
 import { SessionMarks, type EndedMark } from './sessionMark'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { TabChannel } from './tabChannel'
@@ -103,6 +104,19 @@ export class TabSync {
   /** When the refresh request still on the wire left (see {@link TabSync.sending}), if any page recorded one. */
   unfinishedSend(): number | undefined {
     return this.#marks.readSending()?.at
+  }
+
+  /**
+   * Records in the shared marks what a successful token response said of the refresh endpoint's retry window (a
+   * response without the header removes it), so that every page of the origin, a reloaded one too, knows it.
+   */
+  heardServer(refreshUrl: string, response: Response): void {
+    this.#marks.writeRetry(refreshUrl, retryWindowOf(response))
+  }
+
+  /** The retry window the refresh endpoint at `refreshUrl` last advertised to any page, ms. */
+  retryWindowMs(refreshUrl: string): number | undefined {
+    return this.#marks.readRetry(refreshUrl)
   }
 
   /**
@@ -239,6 +253,7 @@ export class TabSync {
     if (token.sessionEndsAt !== undefined) shared.sessionEndsAt = token.sessionEndsAt
     if (!this.#channel.confidential) return shared
     shared.accessToken = token.accessToken
+    if (token.identity) shared.idToken = token.identity.idToken
     const refreshToken = this.#host.refreshToken()
     if (refreshToken !== undefined) shared.refreshToken = refreshToken
     const offset = this.#host.clockOffsetMs()

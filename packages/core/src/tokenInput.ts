@@ -1,8 +1,9 @@
-import { describeSecret, invalidInput } from './invalidInput'
-import { decodeClaims, describeAccessToken, type AccessTokenInfo } from './tokens'
+import { invalid } from './diagnostics/diagnostic'
+import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo } from './tokens'
 
 /** Tokens obtained outside tokenlife (a redirect flow, a custom login) handed over with `setTokens()`. */
 export interface TokenInput {
+  /** The access token: a JWT (its `exp` gives the expiry unless `expiresIn` is set) or an opaque string. */
   accessToken: string
   /** Storage mode only: the refresh token to persist. */
   refreshToken?: string
@@ -10,41 +11,46 @@ export interface TokenInput {
   expiresIn?: number
   /** How long the session can still be refreshed, in seconds (`refresh_expires_in`): sets `sessionEndsAt`. */
   refreshExpiresIn?: number
+  /**
+   * The OpenID Connect ID token that came with them, already validated by whoever obtained it: its claims become
+   * `state.user`, and it travels with the session (other tabs, later refreshes that return none).
+   */
+  idToken?: string
 }
-
-const fail = (why: string, cause?: unknown): never => invalidInput('setTokens():', why, cause)
 
 /**
  * Validates what an app passed to `setTokens()` and works out the access token's expiry. Throws a `TypeError`
  * naming the field when the input is unusable (not a string, a JWT that does not decode, no way to tell the expiry).
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
-  if (typeof tokens !== 'object' || tokens === null) fail(`needs { accessToken }, got ${describeSecret(tokens)}`)
-  const { accessToken, refreshToken, expiresIn, refreshExpiresIn } = tokens
-  if (typeof accessToken !== 'string' || accessToken === '') {
-    fail(`\`accessToken\` must be a non-empty string, got ${describeSecret(accessToken)}`)
-  }
+  if (typeof tokens !== 'object' || tokens === null) invalid('TL131', 'setTokens()', [tokens])
+  const { accessToken, refreshToken, expiresIn, refreshExpiresIn, idToken } = tokens
+  if (typeof accessToken !== 'string' || accessToken === '') invalid('TL132', 'setTokens()', [accessToken])
   if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
-    fail(`\`refreshToken\` must be a non-empty string when given, got ${describeSecret(refreshToken)}`)
+    invalid('TL133', 'setTokens()', [refreshToken])
   }
   if (expiresIn !== undefined && !isPositive(expiresIn)) {
     // 0 would be a token dead on arrival, refreshed again at once.
-    fail(`\`expiresIn\` must be a positive number of seconds, got ${typeof expiresIn === 'string' ? JSON.stringify(expiresIn) : describeSecret(expiresIn)}; e.g. 300`)
+    invalid('TL134', 'setTokens()', [expiresIn])
+  }
+  const identity = idToken === undefined ? undefined : typeof idToken === 'string' ? readIdentity(idToken) : undefined
+  if (idToken !== undefined && identity === undefined) {
+    invalid('TL141', 'setTokens()', [idToken])
   }
   if (refreshExpiresIn !== undefined && !isPositive(refreshExpiresIn)) {
-    fail(`\`refreshExpiresIn\` must be a positive number of seconds, got ${describeSecret(refreshExpiresIn)}; e.g. 2592000`)
+    invalid('TL157', 'setTokens()', [refreshExpiresIn])
   }
   let claims
   try {
     claims = decodeClaims(accessToken)
   } catch (error) {
-    fail('`accessToken` looks like a JWT but does not decode', error)
+    invalid('TL135', 'setTokens()', [], error)
   }
   const info =
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
-    fail('cannot tell when `accessToken` expires; pass `expiresIn` in seconds')
-  if (refreshExpiresIn !== undefined) info.sessionEndsAt = now + refreshExpiresIn * 1000
-  return info
+    invalid('TL136', 'setTokens()')
+  const timed = refreshExpiresIn === undefined ? info : { ...info, sessionEndsAt: now + refreshExpiresIn * 1000 }
+  return identity ? { ...timed, identity } : timed
 }
 
 const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0

@@ -1,8 +1,9 @@
 import { jwtDecode } from 'jwt-decode'
-import type { TokenClaims } from './authState'
+import type { TokenClaims, UserClaims } from './authState'
 
 /** Tokens as the server handed them over (wire-format independent). */
 export interface TokenResponse {
+  /** The access token: a JWT (its claims are decoded) or an opaque string. */
   accessToken: string
   /** A new refresh token (storage mode with rotation); absent in cookie mode. */
   refreshToken?: string
@@ -13,6 +14,16 @@ export interface TokenResponse {
    * server will refuse the refresh token, however often it rotates. Absent when the server does not say.
    */
   refreshExpiresIn?: number
+  /** An OpenID Connect ID token (the answer's `id_token`), when the server sent one. */
+  idToken?: string
+}
+
+/** The session's OpenID Connect ID token and its decoded claims (`state.user`). */
+export interface Identity {
+  /** The ID token, as the provider issued it (a JWT). */
+  idToken: string
+  /** Its claims, decoded (`state.user`). */
+  user: UserClaims
 }
 
 /** An access token with everything tokenlife derived from it, in this device's time. */
@@ -25,6 +36,8 @@ export interface AccessTokenInfo {
   lifetimeMs: number
   /** When the session ends (the server refuses the refresh token from then on), device epoch ms, if it said. */
   sessionEndsAt?: number
+  /** The session's ID token, when it has one (a refresh without one keeps the session's last). */
+  identity?: Identity
 }
 
 /**
@@ -36,6 +49,26 @@ export function decodeClaims(accessToken: string): TokenClaims | undefined {
   const claims = jwtDecode<TokenClaims>(accessToken)
   if (typeof claims !== 'object' || claims === null) throw new Error('JWT payload is not an object')
   return claims
+}
+
+/**
+ * The {@link Identity} an ID token gives, or `undefined` when it does not decode as a JWT. Decoding is not validation:
+ * whoever obtained the ID token validates it (`@tokenlife/oauth` does, and checks every refreshed one through the
+ * `validateIdToken` option).
+ */
+export function readIdentity(idToken: string): Identity | undefined {
+  try {
+    const user = decodeClaims(idToken)
+    return user && { idToken, user: user as UserClaims }
+  } catch {
+    return undefined
+  }
+}
+
+/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
+export function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
+  const identity = idToken === undefined ? undefined : readIdentity(idToken)
+  return identity ? { ...token, identity } : token
 }
 
 /**

@@ -22,6 +22,8 @@ export interface TokenExchange {
   /** Device time when the response arrived. */
   receivedAt: number
   dateHeader: string | null
+  /** The answer again, unread (status, headers, body), for a check that works on responses (`validateIdToken`). */
+  answer(): Response
 }
 
 interface SendOptions {
@@ -132,7 +134,10 @@ export async function readTokenResponse(
   } catch (error) {
     throw new NetworkError(url, { cause: error })
   }
-  if (response.ok) return parseSuccess(wire, url, body, receivedAt, response.headers.get('Date'))
+  if (response.ok) {
+    const answer = () => new Response(body.text, { status: response.status, statusText: response.statusText, headers: response.headers })
+    return { ...parseSuccess(wire, url, body), receivedAt, dateHeader: response.headers.get('Date'), answer }
+  }
 
   const { error, description } = body.json === undefined ? {} : wire.parseErrorResponse(body.json)
   const { status } = response
@@ -154,38 +159,57 @@ export async function readTokenResponse(
   throw new ServerError(url, status, { retryAfterMs: parseRetryAfter(response, receivedAt) })
 }
 
-function parseSuccess(
-  wire: WireFormat,
-  url: string,
-  body: { text: string; json: unknown },
-  receivedAt: number,
-  dateHeader: string | null,
-): TokenExchange {
-  if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON')
-  let token: TokenResponse
+/**
+ * The rotated refresh token of a success answer tokenlife refused as malformed, kept apart from the error (apps log
+ * errors; this is a secret). A rotating refresh token is a one-time secret: whatever else is wrong with the answer,
+ * the flight keeps it, so its retry presents the new token, not the one the server already replaced.
+ */
+const rotatedInRefused = new WeakMap<object, string>()
+
+/** The rotated refresh token of the answer an {@link InvalidResponseError} refused, if it carried one. */
+export const rotatedRefreshTokenOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null ? rotatedInRefused.get(error) : undefined
+
+const stringField = (value: unknown, field: string): string | undefined => {
+  const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined
+  return typeof found === 'string' && found !== '' ? found : undefined
+}
+
+function parseSuccess(wire: WireFormat, url: string, body: { text: string; json: unknown }): Pick<TokenExchange, 'token' | 'claims'> {
+  if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON', { code: 'TL204' })
+  let token: TokenResponse | undefined
+  let unreadable: unknown
   try {
     token = wire.parseTokenResponse(body.json)
   } catch (error) {
-    throw new InvalidResponseError(url, error instanceof Error ? error.message : String(error), { cause: error })
+    unreadable = error
   }
-  if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
-    throw new InvalidResponseError(url, 'no access_token')
+  // What the wire format read, or (when it could not read the answer) the standard field.
+  const rotated = stringField(token, 'refreshToken') ?? stringField(body.json, 'refresh_token')
+  const refused = (problem: string, code: 'TL205' | 'TL206' | 'TL207' | 'TL208' | 'TL209' | 'TL210', cause?: unknown) => {
+    const error = new InvalidResponseError(url, problem, { cause, code })
+    if (rotated !== undefined) rotatedInRefused.set(error, rotated)
+    return error
   }
+  if (token === undefined) {
+    throw refused(unreadable instanceof Error ? unreadable.message : String(unreadable), 'TL205', unreadable)
+  }
+  if (typeof token?.accessToken !== 'string' || token.accessToken === '') throw refused('no access_token', 'TL206')
   let claims: TokenClaims | undefined
   try {
     claims = decodeClaims(token.accessToken)
   } catch (error) {
-    throw new InvalidResponseError(url, 'access_token is not a decodable JWT', { cause: error })
+    throw refused('access_token is not a decodable JWT', 'TL207', error)
   }
   if (token.expiresIn === undefined && typeof claims?.exp !== 'number') {
-    throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim')
+    throw refused('no expiry: neither expires_in nor a JWT exp claim', 'TL208')
   }
   // A token that is dead on arrival would be refreshed again at once, in a loop.
   if (token.expiresIn !== undefined && !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
-    throw new InvalidResponseError(url, `expires_in must be a positive number of seconds, got ${token.expiresIn}`)
+    throw refused(`expires_in must be a positive number of seconds, got ${token.expiresIn}`, 'TL209')
   }
   if (token.expiresIn === undefined && typeof claims?.iat === 'number' && (claims.exp as number) <= claims.iat) {
-    throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)')
+    throw refused('the access token expires as it is issued (exp is not after iat)', 'TL210')
   }
-  return { token, claims, receivedAt, dateHeader }
+  return { token, claims }
 }

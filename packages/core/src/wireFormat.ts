@@ -2,12 +2,15 @@ import type { TokenResponse } from './tokens'
 
 /** A request tokenlife is about to send: the URL and the `fetch` init. */
 export interface WireRequest {
+  /** Where the request goes (absolute). */
   url: string
+  /** The `fetch` init: method, headers, body, credentials. tokenlife adds the `signal`. */
   init: RequestInit
 }
 
 /** What a refresh request is built from. */
 export interface RefreshRequestContext {
+  /** `refreshUrl`, made absolute when the client was created. */
   url: string
   /** The stored refresh token (storage mode); `undefined` in cookie mode, where the browser sends the cookie. */
   refreshToken: string | undefined
@@ -17,6 +20,7 @@ export interface RefreshRequestContext {
 
 /** What a login request is built from. */
 export interface LoginRequestContext {
+  /** `loginUrl`, made absolute when the client was created. */
   url: string
   /** Whatever the app passed to `login()`. */
   credentials: unknown
@@ -26,6 +30,7 @@ export interface LoginRequestContext {
 
 /** What a logout (revocation) request is built from. */
 export interface LogoutRequestContext {
+  /** `logoutUrl`, made absolute when the client was created. */
   url: string
   /** The refresh token to revoke (storage mode); `undefined` in cookie mode, where the backend holds it. */
   refreshToken: string | undefined
@@ -39,7 +44,9 @@ export interface LogoutRequestContext {
 
 /** An error body, normalised. */
 export interface ErrorBody {
+  /** The OAuth `error` code (RFC 6749 §5.2), e.g. `'invalid_grant'`. */
   error?: string
+  /** The server's `error_description`. */
   description?: string
 }
 
@@ -63,9 +70,19 @@ export interface ErrorBody {
  * ```
  */
 export interface WireFormat {
-  buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  /**
+   * Builds the refresh request (default: `grant_type=refresh_token`, a form POST). May resolve later (look an
+   * endpoint up, sign a proof): it is built holding the refresh lock, before anything is sent, and a rejection is a
+   * failed refresh (retried when the error is transient).
+   */
+  buildRefreshRequest(context: RefreshRequestContext): WireRequest | Promise<WireRequest>
+  /** Builds the login request (default: the credentials as JSON). */
   buildLoginRequest(context: LoginRequestContext): WireRequest
-  buildLogoutRequest(context: LogoutRequestContext): WireRequest
+  /**
+   * Builds the revocation request (default: RFC 7009, a form POST without `Authorization`). May resolve later; a
+   * rejection is a failed revocation (`revocation-failed`).
+   */
+  buildLogoutRequest(context: LogoutRequestContext): WireRequest | Promise<WireRequest>
   /** Reads a success body (already parsed as JSON); throw to reject it as malformed. */
   parseTokenResponse(body: unknown): TokenResponse
   /** Reads an error body that parsed as JSON (empty and non-JSON bodies are never passed here). */
@@ -83,8 +100,24 @@ const readString = (value: unknown): string | undefined => (typeof value === 'st
  */
 const credentialsFor = (refreshToken: string | undefined): RequestCredentials => (refreshToken === undefined ? 'include' : 'same-origin')
 
-/** The OAuth 2.0 wire format tokenlife uses unless told otherwise. */
-export const oauthWireFormat: WireFormat = {
+/**
+ * The OAuth 2.0 wire format tokenlife uses unless told otherwise: a {@link WireFormat} whose requests are built at once
+ * (its builders return the {@link WireRequest}, not a promise), so a wire format of your own can build on them.
+ *
+ * @example
+ * ```ts
+ * // the token endpoint looked up when the refresh is built
+ * const wireFormat: Partial<WireFormat> = {
+ *   buildRefreshRequest: async (context) => oauthWireFormat.buildRefreshRequest({ ...context, url: await tokenEndpoint() }),
+ * }
+ * ```
+ */
+export const oauthWireFormat: Omit<WireFormat, 'buildRefreshRequest' | 'buildLogoutRequest'> & {
+  /** The RFC 6749 refresh grant: a form POST of `grant_type=refresh_token`, the refresh token and `client_id`. */
+  buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  /** RFC 7009 revocation: a form POST of `token`, `token_type_hint` and `client_id`, without `Authorization`. */
+  buildLogoutRequest(context: LogoutRequestContext): WireRequest
+} = {
   buildRefreshRequest: ({ url, refreshToken, clientId }) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token' })
     if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
@@ -131,6 +164,7 @@ export const oauthWireFormat: WireFormat = {
       refreshToken: readString(fields.refresh_token),
       expiresIn,
       ...(Number.isFinite(refreshExpiresIn) && refreshExpiresIn > 0 ? { refreshExpiresIn } : {}),
+      idToken: readString(fields.id_token),
     }
   },
   parseErrorResponse: (body) => {

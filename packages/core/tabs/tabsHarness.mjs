@@ -41,10 +41,12 @@ const page = `<!doctype html>
  * Starts the loopback server. `lifetimeSeconds` is the access-token lifetime it issues; `refreshDelayMs` how long
  * it takes to answer a refresh (it rotates at once, answers later), settable later through `setRefreshDelay`.
  * `GET /api/me` is a protected resource: it answers 401 (`invalid_token`) for a token it does not know or one
- * issued before `rejectIssuedTokens()` (a 401 wave).
- * @param {{ lifetimeSeconds?: number, refreshDelayMs?: number }} [options]
+ * issued before `rejectIssuedTokens()` (a 401 wave). With `retryWindowSeconds`, token responses carry
+ * `Tokenlife-Retry-Window`, and a refresh token presented again within that many seconds of its rotation, whose
+ * successor has not been presented yet, is answered with the same successor (`stats.replays`) instead of as reuse.
+ * @param {{ lifetimeSeconds?: number, refreshDelayMs?: number, retryWindowSeconds?: number }} [options]
  */
-export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 } = {}) {
+export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0, retryWindowSeconds = 0 } = {}) {
   let refreshDelay = refreshDelayMs
   /** While set, refresh answers (rotated already) wait for it: see `holdRefreshes`. */
   let refreshGate
@@ -61,7 +63,9 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
   const script = bundle.outputFiles[0].text
   const families = new Map() // refresh token -> { family, used }
   const revoked = new Set()
-  const stats = { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }
+  const stats = { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, heldAnswers: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }
+  const successors = new Map() // rotated refresh token -> { pair, at }
+  const held = new Set() // releases of refresh answers being held (see setRefreshDelay)
   let familyCount = 0
   const issuedAt = new Map()
   let lastIssuedAt = 0
@@ -93,7 +97,10 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
       response,
       200,
       { access_token: pair.accessToken, token_type: 'Bearer', expires_in: lifetimeSeconds, ...(storageMode ? { refresh_token: pair.refreshToken } : {}) },
-      { 'Set-Cookie': `rt=${pair.refreshToken}; Path=/auth; HttpOnly; SameSite=Strict` },
+      {
+        'Set-Cookie': `rt=${pair.refreshToken}; Path=/auth; HttpOnly; SameSite=Strict`,
+        ...(retryWindowSeconds > 0 ? { 'Tokenlife-Retry-Window': String(retryWindowSeconds) } : {}),
+      },
     )
 
   const server = createServer(async (request, response) => {
@@ -129,6 +136,11 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
       if (presented) stats.presented.push(presented)
       const record = presented && families.get(presented)
       if (!record || revoked.has(record.family)) return send(response, 400, { error: 'invalid_grant' })
+      const earlier = successors.get(presented)
+      if (record.used && earlier && Date.now() - earlier.at <= retryWindowSeconds * 1000 && !families.get(earlier.pair.refreshToken)?.used) {
+        stats.replays++
+        return tokens(response, earlier.pair, form.has('refresh_token'))
+      }
       if (record.used) {
         stats.reuseDetected++
         revoked.add(record.family)
@@ -139,8 +151,21 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
       stats.refreshLog.push({ at: Date.now(), newestIssuedAt: lastIssuedAt })
       // Rotated now; the answer comes later (a slow server): a request aborted meanwhile loses the new token.
       const pair = issue(record.family)
+      successors.set(presented, { pair, at: Date.now() })
       if (refreshGate) await refreshGate
-      if (refreshDelay > 0) await new Promise((resolve) => setTimeout(resolve, refreshDelay))
+      if (refreshDelay > 0) {
+        stats.heldAnswers++
+        await new Promise((resolve) => {
+          const release = () => {
+            clearTimeout(timer)
+            held.delete(release)
+            resolve()
+          }
+          const timer = setTimeout(release, refreshDelay)
+          held.add(release)
+        })
+        stats.heldAnswers--
+      }
       tokens(response, pair, form.has('refresh_token'))
       stats.refreshesAnswered++
       return
@@ -161,8 +186,8 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
     origin: `http://127.0.0.1:${port}`,
     stats,
     resetStats: () =>
-      Object.assign(stats, { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }),
-    /** How long the server takes to answer a refresh from now on, ms. */
+      Object.assign(stats, { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }),
+    /** How long the server takes to answer a refresh from now on, ms (`stats.heldAnswers` counts those it holds). */
     setRefreshDelay: (ms) => {
       refreshDelay = ms
     },
@@ -180,6 +205,10 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0 
         }
       })
       return release
+    },
+    /** Sends every refresh answer being held now (see setRefreshDelay). */
+    releaseHeldAnswers: () => {
+      for (const release of [...held]) release()
     },
     /** The protected resource refuses every access token issued so far (a 401 wave). */
     rejectIssuedTokens: () => {

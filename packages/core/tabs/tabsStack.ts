@@ -12,11 +12,14 @@ declare global {
   }
 }
 
-/** One test file's loopback server (issuing tokens of `lifetimeSeconds`) and Chromium, started once, closed after. */
-export function useTabsStack(lifetimeSeconds: number) {
+/**
+ * One test file's loopback server (issuing tokens of `lifetimeSeconds`; with a retry window of `retryWindowSeconds`,
+ * if given) and Chromium, started once, closed after.
+ */
+export function useTabsStack(lifetimeSeconds: number, { retryWindowSeconds = 0 } = {}) {
   const stack = {} as { server: Awaited<ReturnType<typeof startTabsServer>>; browser: Browser }
   beforeAll(async () => {
-    stack.server = await startTabsServer({ lifetimeSeconds })
+    stack.server = await startTabsServer({ lifetimeSeconds, retryWindowSeconds })
     stack.browser = await launchChromium()
   })
   afterAll(async () => {

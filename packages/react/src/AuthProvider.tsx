@@ -1,7 +1,9 @@
 'use client'
 import type { AuthClient } from '@tokenlife/core'
 import { useEffect, type ReactNode } from 'react'
-import { AuthContext } from './authContext'
+import type { RedirectLogin } from '@tokenlife/core'
+import { AuthContext, OAuthContext } from './authContext'
+import { codedError } from './diagnostics/diagnostic'
 
 /**
  * Props of {@link AuthProvider}.
@@ -17,19 +19,23 @@ import { AuthContext } from './authContext'
  * ```
  */
 export interface AuthProviderProps {
-  /** The client made with `createAuthClient()`, usually once per app at module level. */
+  /** The client made with `createAuthClient()` (or `oauth.auth`), usually once per app at module level. */
   client: AuthClient
+  /**
+   * The `OAuthClient` from `@tokenlife/oauth` (`createOAuthClient()`), for `loginWithRedirect`, `<RequireAuth
+   * loginWithRedirect>`, `withAuthenticationRequired` and `useRedirectCallback`. Its `auth` is `client`.
+   */
+  oauth?: RedirectLogin
+  /** The app, or the part of it that uses the session. */
   children?: ReactNode
 }
 
 const isFunction = (value: unknown) => typeof value === 'function'
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value)
-  return typeof value === 'object' ? 'an object that is not an AuthClient' : `${typeof value} ${String(value)}`
-}
-
-/** Throws a `TypeError` that names the `client` prop unless `client` looks like an `AuthClient`. */
+/**
+ * Throws a `TypeError` (TL702) unless `client` looks like an `AuthClient`; in development its message names the prop
+ * the client was given under.
+ */
 function checkClient(client: unknown, props: object): void {
   const candidate = client as Partial<Record<'start' | 'subscribe' | 'getState', unknown>> | null | undefined
   if (
@@ -41,14 +47,7 @@ function checkClient(client: unknown, props: object): void {
   ) {
     return
   }
-  const others = Object.keys(props).filter((name) => name !== 'client' && name !== 'children')
-  let hint = ''
-  if (others.includes('auth')) hint = ' The prop is called `client`, not `auth`.'
-  else if (others.length > 0) hint = ` ${others.join(', ')} ${others.length === 1 ? 'is not a prop' : 'are not props'} of <AuthProvider>.`
-  throw new TypeError(
-    `tokenlife: <AuthProvider> needs the AuthClient in its \`client\` prop, got ${describeValue(client)}.${hint} ` +
-      'Write <AuthProvider client={auth}> (auth = createAuthClient({ ... })).',
-  )
+  throw codedError(TypeError, 'TL702', client, Object.keys(props).filter((name) => !['client', 'children', 'oauth'].includes(name)))
 }
 
 /**
@@ -71,10 +70,14 @@ function checkClient(client: unknown, props: object): void {
  * ```
  */
 export function AuthProvider(props: AuthProviderProps) {
-  const { client, children } = props
+  const { client, oauth, children } = props
   checkClient(client, props)
   useEffect(() => {
     void client.start()
   }, [client])
-  return <AuthContext.Provider value={client}>{children}</AuthContext.Provider>
+  return (
+    <AuthContext.Provider value={client}>
+      <OAuthContext.Provider value={oauth}>{children}</OAuthContext.Provider>
+    </AuthContext.Provider>
+  )
 }

@@ -1,6 +1,8 @@
 'use client'
 import { isConfigurationError, type AuthState } from '@tokenlife/core'
-import type { ReactNode } from 'react'
+import { useEffect, type ComponentType, type ReactNode } from 'react'
+import { useOAuth } from './authContext'
+import type { RedirectLoginOptions } from '@tokenlife/core'
 import { useAuthState } from './useAuthState'
 
 /**
@@ -22,6 +24,12 @@ export interface RequireAuthProps {
   fallback?: ReactNode
   /** Rendered while the client does not know yet (and on the server). Default: nothing. */
   loading?: ReactNode
+  /**
+   * Send a signed-out visitor to the OpenID Connect provider (`<AuthProvider oauth>`) and back to this route
+   * (`returnTo`: the page's path, query and hash), instead of rendering `fallback`; `loading` shows meanwhile. An
+   * object adds `loginWithRedirect` options (`authorizationParams`).
+   */
+  loginWithRedirect?: boolean | RedirectLoginOptions
 }
 
 /** The status, except that a start stuck on a configuration error counts as no session (nothing will change it). */
@@ -39,7 +47,30 @@ const selectStatus = (state: AuthState) =>
  * </RequireAuth>
  * ```
  */
-export function RequireAuth({ children, fallback = null, loading = null }: RequireAuthProps) {
+export function RequireAuth({ children, fallback = null, loading = null, loginWithRedirect: redirect }: RequireAuthProps) {
   const status = useAuthState(selectStatus)
-  return <>{status === 'authenticated' ? children : status === 'initializing' ? loading : fallback}</>
+  const oauth = redirect ? useOAuth() : null
+  useEffect(() => {
+    // Once per status (not per options object, which may be new each render): one sign-in.
+    // Back to this very page (the OAuth client keeps its path, query and hash); `true` adds no options.
+    if (status === 'unauthenticated' && oauth) void oauth.loginWithRedirect(Object.assign({ returnTo: location.href }, redirect))
+  }, [status, oauth])
+  return <>{status === 'authenticated' ? children : status === 'initializing' || redirect ? loading : fallback}</>
+}
+
+/**
+ * Wraps `Component` so that it renders only for a signed-in user and sends anyone else to the OpenID Connect provider
+ * and back (`<RequireAuth loginWithRedirect>`; `options` are its other props).
+ *
+ * @example
+ * ```tsx
+ * const ProtectedSettings = withAuthenticationRequired(Settings, { loading: <Spinner /> })
+ * ```
+ */
+export function withAuthenticationRequired<P extends object>(Component: ComponentType<P>, options?: Omit<RequireAuthProps, 'children'>) {
+  return (props: P) => (
+    <RequireAuth loginWithRedirect {...options}>
+      <Component {...props} />
+    </RequireAuth>
+  )
 }

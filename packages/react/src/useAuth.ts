@@ -1,5 +1,6 @@
-import type { AuthClient, AuthState, AuthStateField } from '@tokenlife/core'
-import { useMemo } from 'react'
+import type { AuthClient, AuthState, AuthStateField, AuthStatus, RedirectLogin } from '@tokenlife/core'
+import { useContext, useMemo } from 'react'
+import { needOAuth, OAuthContext } from './authContext'
 import { useAuthClient } from './useAuthClient'
 import { useAuthState } from './useAuthState'
 
@@ -15,22 +16,23 @@ import { useAuthState } from './useAuthState'
  * ```
  */
 export interface AuthActions {
+  /** Signs in: the client's `login()`. */
   login: AuthClient['login']
-  logout: AuthClient['logout']
+  /**
+   * Ends the session in every tab, then revokes it: the client's `logout()`; with `<AuthProvider oauth>`, at the
+   * provider too (`returnTo`, `endSession`).
+   */
+  logout: RedirectLogin['logout']
+  /** A valid access token, refreshing first if needed: the client's `getAccessToken()`. */
   getAccessToken: AuthClient['getAccessToken']
+  /** Signs in at the OpenID Connect provider (`<AuthProvider oauth>`); rejects without one. */
+  loginWithRedirect: RedirectLogin['loginWithRedirect']
 }
-
-/** Each state's fields (all present, possibly `undefined`) plus its flags, so checking a flag narrows the rest. */
-type View<S> = S extends AuthState
-  ? { readonly [K in AuthStateField]: S[K] } & {
-      readonly isAuthenticated: S['status'] extends 'authenticated' ? true : false
-      readonly isLoading: S['status'] extends 'initializing' ? true : false
-    }
-  : never
 
 /**
  * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `sessionEndsAt`,
- * `reason`, `error`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
+ * `reason`, `error`, `user`, `idToken`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or
+ * `status` narrows the rest.
  *
  * @example
  * ```tsx
@@ -39,7 +41,19 @@ type View<S> = S extends AuthState
  * if (auth.status === 'unauthenticated' && auth.reason === 'revoked') showSessionExpiredBanner()
  * ```
  */
-export type UseAuthResult = View<AuthState> & AuthActions
+export type UseAuthResult = {
+  // One member per status: that state's fields (all present, possibly `undefined`) and its flags, so checking a
+  // flag or the status narrows the rest.
+  [Status in AuthStatus]: { readonly [K in Exclude<AuthStateField, 'status'>]: Extract<AuthState, { status: Status }>[K] } & {
+    /** The state's status: checking it narrows the other fields. */
+    readonly status: Status
+    /** `status === 'authenticated'`. */
+    readonly isAuthenticated: Status extends 'authenticated' ? true : false
+    /** `status === 'initializing'`: the client does not know yet. */
+    readonly isLoading: Status extends 'initializing' ? true : false
+  }
+}[AuthStatus] &
+  AuthActions
 
 const identity = (state: AuthState) => state
 
@@ -51,26 +65,28 @@ const identity = (state: AuthState) => state
  * @example
  * ```tsx
  * function Account() {
- *   const { isAuthenticated, claims, login, logout } = useAuth()
- *   if (!isAuthenticated) return <button onClick={() => login({ username, password })}>Sign in</button>
- *   return <button onClick={() => logout()}>Sign out {claims.sub}</button>
+ *   const { isAuthenticated, user, loginWithRedirect, logout } = useAuth()
+ *   if (!isAuthenticated) return <button onClick={() => loginWithRedirect()}>Sign in</button>
+ *   return <button onClick={() => logout()}>Sign out {user?.name}</button>
  * }
  * ```
  */
 export function useAuth(): UseAuthResult {
   const client = useAuthClient()
+  const oauth = useContext(OAuthContext)
   const state = useAuthState(identity)
   const actions = useMemo<AuthActions>(
     () => ({
       login: (credentials) => client.login(credentials),
-      logout: (options) => client.logout(options),
+      logout: (options) => (oauth ?? client).logout(options),
       getAccessToken: (options) => client.getAccessToken(options),
+      loginWithRedirect: async (options) => needOAuth(oauth).loginWithRedirect(options),
     }),
-    [client],
+    [client, oauth],
   )
   return useMemo(() => {
-    const { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error } = state
+    const { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, user, idToken } = state
     const flags = { isAuthenticated: status === 'authenticated', isLoading: status === 'initializing' }
-    return { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, ...flags, ...actions } as UseAuthResult
+    return { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, user, idToken, ...flags, ...actions } as UseAuthResult
   }, [state, actions])
 }

@@ -1,6 +1,7 @@
 import type { AuthClient } from '@tokenlife/core'
 import { useContext } from 'react'
 import { AuthContext } from './authContext'
+import { codedError } from './diagnostics/diagnostic'
 
 /**
  * The client given to the nearest `<AuthProvider>`, for what `useAuth()` does not cover (`refresh()`, `onEvent()`,
@@ -14,12 +15,6 @@ import { AuthContext } from './authContext'
  */
 export function useAuthClient(): AuthClient {
   const client = useContext(AuthContext)
-  if (client === null) {
-    throw new Error(
-      'tokenlife: no <AuthProvider> above this component. useAuth(), useAuthState(), useAuthClient() and ' +
-        '<RequireAuth> read the client from it: wrap your app in <AuthProvider client={auth}> ' +
-        '(auth = createAuthClient({ ... })).',
-    )
-  }
+  if (client === null) throw codedError(Error, 'TL701')
   return client
 }

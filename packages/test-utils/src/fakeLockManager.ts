@@ -12,7 +12,7 @@ const abortError = () => new DOMException('The lock request was aborted', 'Abort
  * simulated tab. Records how many callbacks ever held one lock at once, so tests can prove mutual exclusion.
  */
 export class FakeLockManager implements LockManagerPort {
-  #held = new Map<string, { steal: () => void }>()
+  #held = new Map<string, { steal: () => void; owner: object | undefined }>()
   #queues = new Map<string, Waiter[]>()
   /** The largest number of callbacks that held the same lock at the same time (1 unless stolen). */
   maxConcurrentHolders = 0
@@ -20,9 +20,13 @@ export class FakeLockManager implements LockManagerPort {
   /** Number of times a lock was taken over with `steal`. */
   steals = 0
 
+  /**
+   * Like `navigator.locks.request`. `options.owner` (not part of the Web Locks API) names the page that asks, so that
+   * {@link FakeLockManager.releaseHeldBy} can free what that page still holds when it goes away.
+   */
   request<T>(
     name: string,
-    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean; owner?: object },
     callback: (lock: unknown) => Promise<T> | T,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -37,6 +41,7 @@ export class FakeLockManager implements LockManagerPort {
           this.#next(name)
         }
         const holder = {
+          owner: options.owner,
           // Taken over: the lock passes straight to the thief, not to the queue.
           steal: () => {
             if (released) return
@@ -94,14 +99,16 @@ export class FakeLockManager implements LockManagerPort {
   }
 
   /**
-   * The holder of `name` is gone (its tab was closed or discarded): the lock is free at once, as browsers free the
-   * locks of a page that goes away. The holder's callback, if it ever resumes, no longer holds anything.
+   * The page `owner` is gone (closed or discarded): the locks it still holds are free at once, as browsers free the
+   * locks of a page that goes away. A lock another page took over from it since is that page's, and stays held. The
+   * gone page's callbacks, if they ever resume, no longer hold anything.
    */
-  forceRelease(name: string): void {
-    const holder = this.#held.get(name)
-    if (!holder) return
-    holder.steal()
-    this.#next(name)
+  releaseHeldBy(owner: object): void {
+    for (const [name, holder] of [...this.#held]) {
+      if (holder.owner !== owner) continue
+      holder.steal()
+      this.#next(name)
+    }
   }
 
   /** The locks held now, like `navigator.locks.query()`. */

@@ -1,4 +1,5 @@
-import { isConfigurationError, type AuthClient, type AuthState } from '@tokenlife/core'
+import { isConfigurationError, type AuthClient, type AuthState, type RedirectLogin } from '@tokenlife/core'
+import { codedError } from './diagnostics/diagnostic'
 
 /**
  * The parts of a vue-router route the guard reads. vue-router's routes fit, so `vue-router` stays optional.
@@ -9,7 +10,9 @@ import { isConfigurationError, type AuthClient, type AuthState } from '@tokenlif
  * ```
  */
 export interface GuardedRoute {
+  /** The path with query and hash, as vue-router's `to.fullPath`. */
   readonly fullPath: string
+  /** The route's `meta`, merged from its parents by vue-router (`meta.requiresAuth`). */
   readonly meta: Record<PropertyKey, unknown>
 }
 
@@ -31,6 +34,12 @@ export interface AuthGuardOptions<R> {
   redirectTo?: R | ((to: GuardedRoute) => R | undefined | null)
   /** Which routes need a session. Default: those with `meta.requiresAuth: true` (also set on a parent route). */
   requiresAuth?: (to: GuardedRoute) => boolean
+  /**
+   * The `OAuthClient` of `@tokenlife/oauth`: a user without a session is sent to the OpenID Connect provider instead
+   * of `redirectTo`, and comes back to the route they asked for (`returnTo`: its `fullPath`, a router location; see
+   * {@link redirectCallback}). The navigation is cancelled while the page leaves.
+   */
+  loginWithRedirect?: RedirectLogin
 }
 
 /**
@@ -52,7 +61,7 @@ function settled(client: AuthClient): Promise<AuthState> {
 
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function'
 
-/** Throws a `TypeError` unless `client` looks like an `AuthClient` (the guard calls `start`, `subscribe`, `getState`). */
+/** Throws a `TypeError` (TL713) unless `client` looks like an `AuthClient` (the guard calls `start`, `subscribe`, `getState`). */
 function checkClient(client: unknown): asserts client is AuthClient {
   const candidate = client as Partial<Record<'start' | 'subscribe' | 'getState', unknown>> | null | undefined
   if (
@@ -62,17 +71,8 @@ function checkClient(client: unknown): asserts client is AuthClient {
     !isFunction(candidate.subscribe) ||
     !isFunction(candidate.getState)
   ) {
-    throw new TypeError(
-      `tokenlife: authGuard(client, options) needs the client made by createAuthClient() as its first argument, got ${describeValue(client)}. ` +
-        'Write router.beforeEach(authGuard(auth, { redirectTo: "/login" })).',
-    )
+    throw codedError(TypeError, 'TL713', client)
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'an object that is not an AuthClient' : `${typeof value} ${String(value)}`
 }
 
 /**
@@ -97,21 +97,13 @@ export function authGuard<R = never>(
   options: AuthGuardOptions<R> = {},
 ): (to: GuardedRoute) => Promise<boolean | R> {
   checkClient(client)
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `tokenlife: authGuard(auth, options): options must be an object such as { redirectTo: '/login' }, got ${describeValue(options)}.`,
-    )
-  }
-  const { redirectTo, requiresAuth = (to: GuardedRoute) => to.meta.requiresAuth === true } = options
-  if (!isFunction(requiresAuth)) {
-    throw new TypeError(
-      `tokenlife: authGuard(auth, { requiresAuth }): requiresAuth must be a function (to) => boolean, got ${describeValue(requiresAuth)}. ` +
-        'Leave it out to guard the routes with meta.requiresAuth: true.',
-    )
-  }
+  if (typeof options !== 'object' || options === null) throw codedError(TypeError, 'TL714', options)
+  const { redirectTo, requiresAuth = (to: GuardedRoute) => to.meta.requiresAuth === true, loginWithRedirect: oauth } = options
+  if (!isFunction(requiresAuth)) throw codedError(TypeError, 'TL715', requiresAuth)
   return async (to) => {
     if (typeof window === 'undefined' || !requiresAuth(to)) return true
     if ((await settled(client)).status === 'authenticated') return true
+    if (oauth) return oauth.loginWithRedirect({ returnTo: to.fullPath }).then(() => false)
     const target = isFunction(redirectTo) ? (redirectTo as (to: GuardedRoute) => R | undefined | null)(to) : redirectTo
     // Deny by default: a missing redirect (or a function that returned nothing) cancels the navigation.
     return target === undefined || target === null ? false : target

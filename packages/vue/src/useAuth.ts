@@ -1,5 +1,7 @@
-import { serverState, type AuthClient, type AuthState, type AuthStateField } from '@tokenlife/core'
-import { computed, onScopeDispose, shallowRef, type Ref } from 'vue'
+import { serverState, type AuthClient, type AuthState, type AuthStateField, type RedirectLogin } from '@tokenlife/core'
+import { computed, getCurrentInstance, inject, onMounted, onScopeDispose, shallowRef, type Ref } from 'vue'
+import { oauthKey } from './createTokenlife'
+import { codedError } from './diagnostics/diagnostic'
 import { useAuthClient } from './useAuthClient'
 
 /**
@@ -13,30 +15,47 @@ import { useAuthClient } from './useAuthClient'
  * ```
  */
 export type UseAuthReturn = { readonly [K in AuthStateField]: Readonly<Ref<AuthState[K]>> } & {
+  /** The whole state, replaced on every change. */
   readonly state: Readonly<Ref<AuthState>>
+  /** `status === 'authenticated'`. */
   readonly isAuthenticated: Readonly<Ref<boolean>>
+  /** `status === 'initializing'`: the client does not know yet. */
   readonly isLoading: Readonly<Ref<boolean>>
-} & Pick<AuthClient, 'login' | 'logout' | 'getAccessToken'>
+} & Pick<AuthClient, 'login' | 'getAccessToken'> &
+  /** `logout` ends the session in every tab (given an OAuth client, at the provider too); `loginWithRedirect` signs in there. */
+  Pick<RedirectLogin, 'logout' | 'loginWithRedirect'>
 
 /**
  * The session as readonly refs, plus the actions that change it. Call it in `setup()`; the subscription ends with
- * the component (or effect scope). During server-side rendering the state is `initializing`.
+ * the component (or effect scope). During server-side rendering, and in the browser while the component hydrates
+ * server HTML, the state is `serverState` (`initializing`), so the first render matches the server's; once mounted it
+ * is the client's.
  *
  * @example
  * ```ts
- * const { isAuthenticated, claims, login, logout } = useAuth()
- * const name = computed(() => claims.value?.sub)
+ * const { isAuthenticated, user, loginWithRedirect, logout } = useAuth()
+ * const name = computed(() => user.value?.name)
  * ```
  */
 export function useAuth(): UseAuthReturn {
   const client = useAuthClient()
+  const oauth = inject(oauthKey, undefined)
   const onServer = typeof window === 'undefined'
-  const state = shallowRef(onServer ? serverState : client.getState())
+  // Vue hydrates a component onto the server's element: its vnode has that element before setup runs (a client-side
+  // mount creates it after). Until mounted, render what the server rendered.
+  let hydrating = !onServer && getCurrentInstance()?.vnode.el != null
+  const state = shallowRef(onServer || hydrating ? serverState : client.getState())
   if (!onServer) {
     const unsubscribe = client.subscribe((next) => {
-      state.value = next
+      if (!hydrating) state.value = next
     })
     onScopeDispose(unsubscribe)
+    if (hydrating) {
+      onMounted(() => {
+        hydrating = false
+        state.value = client.getState()
+      })
+    }
   }
   const field = <K extends AuthStateField>(key: K) => computed(() => state.value[key])
   return {
@@ -48,10 +67,13 @@ export function useAuth(): UseAuthReturn {
     sessionEndsAt: field('sessionEndsAt'),
     reason: field('reason'),
     error: field('error'),
+    user: field('user'),
+    idToken: field('idToken'),
     isAuthenticated: computed(() => state.value.status === 'authenticated'),
     isLoading: computed(() => state.value.status === 'initializing'),
     login: (credentials) => client.login(credentials),
-    logout: (options) => client.logout(options),
+    logout: (options) => (oauth ?? client).logout(options),
     getAccessToken: (options) => client.getAccessToken(options),
+    loginWithRedirect: (options) => (oauth ? oauth.loginWithRedirect(options) : Promise.reject(codedError(Error, 'TL716'))),
   }
 }

@@ -1,6 +1,7 @@
 import type { AuthClient } from '@tokenlife/core'
 import { hasInjectionContext, inject } from 'vue'
 import { authClientKey } from './createTokenlife'
+import { codedError } from './diagnostics/diagnostic'
 
 /**
  * The client the plugin provides, for what `useAuth()` does not cover (`refresh()`, `onEvent()`, `setTokens()`).
@@ -14,13 +15,6 @@ import { authClientKey } from './createTokenlife'
  */
 export function useAuthClient(): AuthClient {
   const client = hasInjectionContext() ? inject(authClientKey, null) : null
-  if (client === null) {
-    throw new Error(
-      hasInjectionContext()
-        ? 'tokenlife: no client provided. Install the plugin where you create the app: ' +
-            'app.use(createTokenlife(auth)) (auth = createAuthClient({ ... })).'
-        : 'tokenlife: useAuth() and useAuthClient() must be called inside setup() (or app.runWithContext()).',
-    )
-  }
+  if (client === null) throw codedError(Error, hasInjectionContext() ? 'TL711' : 'TL712')
   return client
 }

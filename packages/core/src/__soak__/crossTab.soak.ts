@@ -58,6 +58,7 @@ it.each(['storage', 'cookie'] as const)(
     const result = await fc.check(
       fc.asyncProperty(scenarios(mode), (scenario) => {
         played.push(scenario)
+        if (played.length % 1000 === 0) report(`[soak] ${mode}: ${played.length} runs, ${Math.round((Date.now() - started) / 1000)} s`)
         return playScenario(scenario)
       }),
       { numRuns: runs, seed },

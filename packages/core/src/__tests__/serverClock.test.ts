@@ -1,4 +1,4 @@
-import { runFor } from '@tokenlife/test-utils'
+import { mintAccessToken, runFor } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
 import { estimateClockOffset } from '../serverClock'
 import { expiryOf, setup } from './setup'
@@ -67,5 +67,22 @@ describe('expiry on the server clock (no expires_in)', () => {
     await auth.start()
     await runFor(env, 60_000)
     expect(server.stats.refreshLog.map(({ at }) => Math.round(at - 24 * hour - startedAt))).toEqual([0, 26_400])
+  })
+})
+
+describe('setTokens() on a device whose clock is off', () => {
+  it.each([
+    ['24 h ahead', -24 * hour],
+    ['2 h behind', 2 * hour],
+  ])('with the client clock %s, converts a JWT exp with the offset learnt from the server', async (_label, serverSkewMs) => {
+    const { env, server, auth } = setup({ expiresIn: false, serverSkewMs })
+    const serverNow = () => env.now() + serverSkewMs
+    server.issueSession()
+    await auth.start()
+    // A change-password answer: a JWT issued now on the server's clock, 5 minutes long, without expires_in.
+    const state = auth.setTokens({ accessToken: mintAccessToken(serverNow(), 300) })
+    expect(Math.abs(state.expiresAt - (env.now() + 300_000))).toBeLessThan(1_500)
+    await runFor(env, 60_000)
+    expect(auth.getState().accessToken).toBe(state.accessToken)
   })
 })

@@ -4,6 +4,7 @@ import {
   FakeChannelHub,
   FakeEnvironment,
   FakeLockManager,
+  SharedSendingRecords,
   SimNetwork,
 } from '@tokenlife/test-utils'
 import { createAuthClient, type AuthClient, type AuthEvent, type LockManagerPort, type StorageAdapter } from '../index'
@@ -68,6 +69,8 @@ export interface SimBrowserOptions {
   lifetimeSeconds?: number
   /** Upper bound of channel and localStorage delays between tabs, ms. Default 20. */
   maxMessageDelayMs?: number
+  /** A fixed channel and localStorage delay between tabs instead, ms. */
+  messageDelayMs?: number
   /** Upper bound of each network leg, ms. Default 150. */
   maxLatencyMs?: number
   /** A fixed latency for each network leg instead, ms. */
@@ -94,11 +97,13 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const fixedLatency = { ms: options.latencyMs }
   const latency = () => fixedLatency.ms ?? 1 + Math.floor(random() * maxLatency)
   const network = new SimNetwork(server, clock, { latency })
-  const hub = new FakeChannelHub({ delay: () => Math.floor(random() * maxDelay) })
-  const marks = new DelayedSharedMarks(() => Math.floor(random() * maxDelay))
+  const messageDelay = () => options.messageDelayMs ?? Math.floor(random() * maxDelay)
+  const hub = new FakeChannelHub({ delay: messageDelay })
+  const marks = new DelayedSharedMarks(messageDelay)
   const locks = new FakeLockManager()
   const sharedStorage = memoryStorage()
   const maxStorageDelay = options.maxStorageDelayMs ?? 10
+  const sendingRecords = new SharedSendingRecords(() => Math.floor(random() * maxStorageDelay))
   const open: SimTab[] = []
   const closed: Map<string, string>[] = []
   let count = 0
@@ -107,23 +112,22 @@ export function createSimBrowser(options: SimBrowserOptions) {
     const env = clock.fork()
     let held = 0
     let dead = false
-    const heldNames = new Map<string, number>()
+    /** Names this page in the lock manager, which frees what the page still holds when it goes. */
+    const page = {}
     const tabLocks: LockManagerPort = {
       request: async (name, lockOptions, callback) => {
         // A lock request goes to the browser process and back: a new lock exists for other tabs only after that.
         await new Promise<void>((resolve) => env.setTimeout(() => resolve(), 1))
-        return locks.request(name, lockOptions, async (lock) => {
+        return locks.request(name, { ...lockOptions, owner: page }, async (lock) => {
           // A page that went away holds nothing: a grant that reaches it is released at once.
           if (dead) return undefined as never
           // Locks that name a session are held for the life of the tab: only the refresh lock counts here.
           const counts = lock !== null && name.endsWith(':refresh')
           if (counts) held++
-          if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 0) + 1)
           try {
             return await callback(lock)
           } finally {
             if (counts) held--
-            if (lock !== null) heldNames.set(name, (heldNames.get(name) ?? 1) - 1)
           }
         })
       },
@@ -144,6 +148,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
         locks: tabLocks,
         openChannel: hub.connect(env).openChannel,
         sharedMarks: marks.portFor(env),
+        sendingRecords: sendingRecords.portFor(env),
       },
     })
     const tab: SimTab = {
@@ -157,7 +162,8 @@ export function createSimBrowser(options: SimBrowserOptions) {
         // The page is gone: nothing of it runs again, its locks are free, its answers on the wire are dropped.
         env.freeze()
         dead = true
-        for (const [name, count] of heldNames) if (count > 0) locks.forceRelease(name)
+        // Only what it still holds: a lock another tab took over from it is that tab's.
+        locks.releaseHeldBy(page)
         network.dropTab(id)
       },
     }

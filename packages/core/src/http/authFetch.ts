@@ -1,3 +1,4 @@
+import { invalid } from '../diagnostics/diagnostic'
 import type { AuthHost } from './authHost'
 import { createRequestAuthorizer, type AuthHttpOptions } from './authorizeRequest'
 import { resolveRequestUrl } from '../originPolicy'
@@ -25,7 +26,8 @@ const discard = (body: ReadableStream | null | undefined): void => {
 }
 
 /**
- * A `fetch` with what {@link AuthClient.http} does, for code that uses plain `fetch`. Same arguments, same result:
+ * A `fetch` that attaches the access token, for code that uses plain `fetch` (`createAuthHttp` from
+ * `@tokenlife/core/ky` does the same for ky). Same arguments, same result:
  *
  * - requests to an allowed origin (the page, the auth endpoints, `allowedOrigins`) wait for a valid access token
  *   and carry `Authorization: Bearer …`; requests to any other origin, requests that set their own
@@ -38,7 +40,7 @@ const discard = (body: ReadableStream | null | undefined): void => {
  *   refused up front with a `TypeError`, since it could not be resent;
  * - the caller's `signal` (use `AbortSignal.timeout(ms)` for a timeout) also bounds the wait for a token.
  *
- * {@link AuthClient.fetch} is one of these, made on first use; create your own to pass options.
+ * Make it once, next to the client.
  *
  * @example
  * ```ts
@@ -79,10 +81,7 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, reques
       return send(input, init)
     }
     if (isOneShotBody(init?.body)) {
-      throw new TypeError(
-        'tokenlife: createAuthFetch cannot resend a ReadableStream body after a token refresh. Pass a string, Blob, ' +
-          'ArrayBuffer, FormData or URLSearchParams (e.g. `await new Response(stream).blob()`), or use createAuthHttp.',
-      )
+      invalid('TL403', 'createAuthFetch')
     }
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
     // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).

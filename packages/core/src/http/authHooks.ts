@@ -23,7 +23,7 @@ function withinTimeout<T>(wait: Promise<T>, options: HookOptions, request: Reque
 }
 
 /**
- * ky hooks that give an existing ky instance what {@link AuthClient.http} does:
+ * ky hooks that give an existing ky instance what {@link createAuthHttp} does:
  *
  * - **before each request** to an allowed origin (the page, the auth endpoints, `allowedOrigins`), wait for a valid
  *   access token (refreshing through the client's single flight if needed) and attach `Authorization: Bearer …`.
@@ -42,7 +42,7 @@ function withinTimeout<T>(wait: Promise<T>, options: HookOptions, request: Reque
  * @example
  * ```ts
  * import ky from 'ky'
- * import { authHooks } from '@tokenlife/core'
+ * import { authHooks } from '@tokenlife/core/ky'
  *
  * const hooks = authHooks(auth)
  * export const api = ky.create({

@@ -7,9 +7,13 @@ import type { Environment } from '../ports'
  * this interface; the client never depends on them.
  */
 export interface AuthHost {
+  /** Restores or obtains a session (idempotent): {@link AuthClient.start}. */
   start(): Promise<void>
+  /** The current state: {@link AuthClient.getState}. */
   getState(): AuthState
+  /** A valid access token, refreshing first if needed: {@link AuthClient.getAccessToken}. */
   getAccessToken(options?: { signal?: AbortSignal }): Promise<string>
+  /** A refresh now, shared with any in flight: {@link AuthClient.refresh}. */
   refresh(options?: { signal?: AbortSignal }): Promise<AuthenticatedState>
   /**
    * Whether a request to `url` may carry the access token: its origin is the page's, an endpoint's, or in

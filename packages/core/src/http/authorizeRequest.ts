@@ -1,9 +1,10 @@
+import { invalid } from '../diagnostics/diagnostic'
 import { abortable } from '../abortable'
 import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
 import { parseBearerChallenge } from './wwwAuthenticate'
 
-/** Options of the HTTP helpers ({@link authHooks}, {@link createAuthHttp}, {@link createAuthFetch}). */
+/** Options of the HTTP helpers: {@link createAuthFetch}, and `createAuthHttp` and `authHooks` from `@tokenlife/core/ky`. */
 export interface AuthHttpOptions {
   /**
    * Which 401 responses (to a request that carried the access token) refresh the token and retry once:
@@ -52,10 +53,10 @@ export function bearerToken(header: string | null): string | undefined {
 }
 
 function checkOptions(options: AuthHttpOptions): Required<AuthHttpOptions> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('tokenlife: HTTP helper options must be an object')
-  const refreshOn = options.refreshOn ?? 'any-401'
-  if (refreshOn !== 'any-401' && refreshOn !== 'invalid-token') {
-    throw new TypeError(`tokenlife: option \`refreshOn\` must be 'any-401' or 'invalid-token', got ${JSON.stringify(refreshOn)}`)
+  const refreshOn = options?.refreshOn ?? 'any-401'
+  if (process.env.NODE_ENV !== 'production') {
+    if (typeof options !== 'object' || options === null) invalid('TL401')
+    if (refreshOn !== 'any-401' && refreshOn !== 'invalid-token') invalid('TL402', 'refreshOn', [refreshOn])
   }
   return { refreshOn }
 }

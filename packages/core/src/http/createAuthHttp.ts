@@ -5,11 +5,11 @@ import { authorizedFetch } from './authFetch'
 import type { AuthHttpOptions } from './authorizeRequest'
 
 /**
- * A ky instance that sends through {@link createAuthFetch} (over the client's `environment.fetch`): the same
+ * A ky instance that sends through `createAuthFetch` (over the client's `environment.fetch`): the same
  * behaviour as {@link authHooks}, at the fetch level, so ky's `timeout` and the caller's `signal` cover the wait for
  * a token, the refresh and the retry alike, and no response is cloned for a hook. tokenlife's errors
- * (`SessionEndedError` above all) are never retried by ky. {@link AuthClient.http} is one of these, made on first
- * use; create your own to pass options, and `extend()` either one for a `prefixUrl` or hooks (but keep its `fetch`).
+ * (`SessionEndedError` above all) are never retried by ky. Make one next to the client and `extend()` it for a
+ * `prefixUrl` or hooks (but keep its `fetch`).
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import { diagnosticText } from '../diagnostics/diagnostic'
 import type { StorageAdapter } from './storageAdapter'
 
 /** A {@link StorageAdapter} that may have fallen back to memory; see {@link withMemoryFallback}. */
@@ -8,12 +9,6 @@ export type FallbackStorageAdapter = StorageAdapter & {
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function'
-
-/** `'QuotaExceededError: …'` for errors and DOMExceptions, the value itself otherwise. */
-const describe = (error: unknown): string =>
-  typeof error === 'object' && error !== null && 'message' in error
-    ? `${(error as Error).name}: ${(error as Error).message}`
-    : String(error)
 
 /**
  * Wraps `adapter` so a storage failure never ends the session. The first time any call throws or rejects,
@@ -37,11 +32,7 @@ export function withMemoryFallback(adapter: StorageAdapter, warn: (message: stri
   const fallBack = (error: unknown): void => {
     if (degraded) return
     degraded = true
-    warn(
-      `${adapter.name} failed (${describe(error)}); keeping the session in memory for this page. ` +
-        'It will not survive a reload or be shared with other tabs. ' +
-        `Free up or unblock ${adapter.name}, or pass memoryStorage() as the storage to make this explicit.`,
-    )
+    warn(diagnosticText('TL301', adapter.name, error))
   }
 
   /** Runs `real` unless degraded; on a throw or rejection falls back and runs `inMemory` instead. */

@@ -1,5 +1,6 @@
 import { loadOnce } from '../loadOnce'
 import type { IdbStore } from './idbKeyvalStore'
+import { codedError, invalid } from '../diagnostics/diagnostic'
 import type { StorageAdapter } from './storageAdapter'
 
 /** Options of {@link indexedDbStorage}. */
@@ -15,9 +16,7 @@ export interface IndexedDbStorageOptions {
 
 function checkName(option: string, value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`indexedDbStorage: ${option} must be a non-empty string, got ${JSON.stringify(value)}`)
-  }
+  if (process.env.NODE_ENV !== 'production' && (typeof value !== 'string' || value === '')) invalid('TL130', option, [value])
   return value
 }
 
@@ -44,12 +43,7 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): Storage
   const store = loadOnce(() => import('./idbKeyvalStore').then(({ openIdbStore }) => openIdbStore(databaseName, storeName)))
   const useStore = (): Promise<IdbStore> => {
     if (typeof indexedDB === 'undefined' || indexedDB === null) {
-      return Promise.reject(
-        new Error(
-          'IndexedDB is not available here (server-side rendering, a worker without it, or an old browser?). ' +
-            'Use memoryStorage() where there is no indexedDB.',
-        ),
-      )
+      return Promise.reject(codedError('TL308'))
     }
     return store()
   }

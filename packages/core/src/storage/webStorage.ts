@@ -1,3 +1,4 @@
+import { codedError, invalid } from '../diagnostics/diagnostic'
 import type { StorageAdapter } from './storageAdapter'
 
 const globalNames = { local: 'localStorage', session: 'sessionStorage' } as const
@@ -18,17 +19,12 @@ const globalNames = { local: 'localStorage', session: 'sessionStorage' } as cons
  */
 export function webStorage(kind: 'local' | 'session'): StorageAdapter {
   const name = globalNames[kind]
-  if (name === undefined) {
-    throw new TypeError(`webStorage(kind): kind must be 'local' or 'session', got ${JSON.stringify(kind)}`)
-  }
+  if (process.env.NODE_ENV !== 'production' && name === undefined) invalid('TL129', 'webStorage()', [kind])
   const storage = (): Storage => {
     // Reading the property itself throws a SecurityError where storage is blocked: let it propagate.
     const found = (globalThis as Partial<Record<typeof name, Storage>>)[name]
     if (found == null) {
-      throw new Error(
-        `${name} is not available here (server-side rendering, a worker or an old browser?). ` +
-          `Use memoryStorage() where there is no ${name}.`,
-      )
+      throw codedError('TL307', name)
     }
     return found
   }
