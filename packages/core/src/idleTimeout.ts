@@ -1,7 +1,7 @@
 import type { IdleHost, IdleState, IdleTimeout, IdleTracker } from './idleState'
 import type { RevocationRequest } from './revocationRequest'
 import { idleOff } from './idleState'
-import { invalid } from './diagnostics/diagnostic'
+import { diagnosticText, invalid } from './diagnostics/diagnostic'
 import { heldLockNames, holdLockName } from './lockNames'
 import { RefreshScheduler } from './refreshScheduler'
 
@@ -249,7 +249,7 @@ class Tracker implements IdleTracker {
         try {
           listener(next)
         } catch (error) {
-          this.#host.env.warn(`an idle listener threw: ${String(error)}`)
+          this.#host.env.warn(diagnosticText('TL139', 'an idle listener', error))
         }
       }
     })

@@ -30,15 +30,16 @@ async function signedInTabs(count: number, options: Parameters<typeof createBrow
 
 describe('idleTimeout(): options', () => {
   it.each([
-    [{ timeoutMs: 0 }, /option `idle.timeoutMs` must be a positive number of ms, got 0/],
-    [{ timeoutMs: '900000' }, /option `idle.timeoutMs` must be a positive number of ms, got "900000"/],
-    [{ timeoutMs: 60_000, warnMs: 60_000 }, /option `idle.warnMs` must be a number of ms from 0 to below timeoutMs \(60000\), got 60000/],
-    [{ timeoutMs: 60_000, warnMs: -1 }, /option `idle.warnMs`/],
-    [{ timeoutMs: 60_000, warningMs: 1 }, /option `idle.warningMs` is not an option of idleTimeout\(\) \(set to 1\): did you mean `warnMs`\?/],
-    [null, /option `idle` idleTimeout\(\) needs \{ timeoutMs \}, got null/],
-  ])('idleTimeout(%j) throws a TypeError that says what is wrong', (options, message) => {
+    [{ timeoutMs: 0 }, 'TL155', /option `idle.timeoutMs` must be a positive number of ms, got 0/],
+    [{ timeoutMs: '900000' }, 'TL155', /option `idle.timeoutMs` must be a positive number of ms, got "900000"/],
+    [{ timeoutMs: 60_000, warnMs: 60_000 }, 'TL156', /option `idle.warnMs` must be a number of ms from 0 to below timeoutMs \(60000\), got 60000/],
+    [{ timeoutMs: 60_000, warnMs: -1 }, 'TL156', /option `idle.warnMs`/],
+    [{ timeoutMs: 60_000, warningMs: 1 }, 'TL102', /unknown option `idle.warningMs` \(set to 1\): did you mean `warnMs`\?/],
+    [null, 'TL154', /idleTimeout\(\) needs \{ timeoutMs \}, got null/],
+  ])('idleTimeout(%j) throws a TypeError with code %s that says what is wrong', (options, code, message) => {
     expect(() => idleTimeout(options as never)).toThrow(TypeError)
     expect(() => idleTimeout(options as never)).toThrow(message)
+    expect(() => idleTimeout(options as never)).toThrow(expect.objectContaining({ code }))
   })
 
   it('warns 60 s before by default, or half the timeout when that is shorter', () => {
@@ -50,6 +51,7 @@ describe('idleTimeout(): options', () => {
     expect(() => setup({ idle: { timeoutMs: 60_000 } as never })).toThrow(
       /option `idle` must be made with idleTimeout\(\), got an object.*idle: idleTimeout\(\{ timeoutMs: 900000 \}\)/,
     )
+    expect(() => setup({ idle: { timeoutMs: 60_000 } as never })).toThrow(expect.objectContaining({ code: 'TL153' }))
   })
 
   it('without it the idle store stays off and stillHere() does nothing', async () => {

@@ -79,6 +79,7 @@ describe('refresh_expires_in', () => {
     expect(auth.setTokens({ accessToken, refreshExpiresIn: 3_600 }).sessionEndsAt).toBe(env.now() + 3_600_000)
     for (const refreshExpiresIn of [0, -1, Number.NaN, '3600']) {
       expect(() => auth.setTokens({ accessToken, refreshExpiresIn } as never)).toThrow(/`refreshExpiresIn` must be a positive number of seconds/)
+      expect(() => auth.setTokens({ accessToken, refreshExpiresIn } as never)).toThrow(expect.objectContaining({ code: 'TL157' }))
     }
   })
 })
