@@ -23,7 +23,9 @@ export type IdleState =
  * calls back after each change (once it is complete) and returns an unsubscribe function. Both bound.
  */
 export interface IdleStore {
+  /** The current state; the same object until it changes. */
   getState(): IdleState
+  /** Calls `listener` after each change; returns the function that unsubscribes it. */
   subscribe(listener: (state: IdleState) => void): () => void
 }
 
@@ -82,7 +84,9 @@ export interface IdleTracker extends IdleStore {
  * tab ends the session everywhere; `warnMs` before that, every tab warns.
  */
 export interface IdleTimeout {
+  /** How long without activity in any tab ends the session in every tab, ms. */
   readonly timeoutMs: number
+  /** How long before that deadline every tab warns (`idle-warning`, `auth.idle`), ms. */
   readonly warnMs: number
   /** @internal Starts tracking for one client. */
   track(host: IdleHost): IdleTracker

@@ -4,12 +4,15 @@ import { useAuthClient } from './useAuthClient'
 
 /** What {@link useIdle} returns: the idle state and its fields as readonly refs, and `stillHere`. */
 export interface UseIdleReturn {
+  /** The whole idle state (`auth.idle.getState()`), `idleOff` on the server and while hydrating. */
   readonly state: Readonly<Ref<IdleState>>
+  /** `'off'` (no idle timeout, or no session), `'active'`, or `'warning'` (every tab signs out soon). */
   readonly status: Readonly<Ref<IdleState['status']>>
   /** While warning: the time left, in whole seconds (updated every second); else `undefined`. */
   readonly remainingMs: Readonly<Ref<number | undefined>>
   /** While warning: when every tab signs out (device epoch ms); else `undefined`. */
   readonly deadline: Readonly<Ref<number | undefined>>
+  /** The user is still here: cancels the warning and moves the deadline, in every tab. */
   readonly stillHere: AuthClient['stillHere']
 }
 
