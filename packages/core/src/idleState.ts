@@ -15,8 +15,22 @@ import type { RevocationRequest } from './revocationRequest'
  * ```
  */
 export type IdleState =
-  | { readonly status: 'off' | 'active'; readonly deadline?: undefined; readonly remainingMs?: undefined }
-  | { readonly status: 'warning'; readonly deadline: number; readonly remainingMs: number }
+  | {
+      /** `'off'`: no idle timeout, or no session; `'active'`: somebody used a tab recently enough. */
+      readonly status: 'off' | 'active'
+      /** No deadline in sight. */
+      readonly deadline?: undefined
+      /** No countdown. */
+      readonly remainingMs?: undefined
+    }
+  | {
+      /** Every tab signs out at `deadline` unless somebody does something or calls `auth.stillHere()`. */
+      readonly status: 'warning'
+      /** When every tab signs out, device epoch ms. */
+      readonly deadline: number
+      /** The time left, in whole seconds (in ms), updated every second. */
+      readonly remainingMs: number
+    }
 
 /**
  * The idle timeout's state, as a store: `getState()` returns the same object until it changes, `subscribe()`

@@ -3,7 +3,10 @@ import { useMemo, useSyncExternalStore } from 'react'
 import { useAuthClient } from './useAuthClient'
 
 /** What {@link useIdle} returns: the idle state (`status`, and while warning `deadline` and `remainingMs`) and `stillHere`. */
-export type UseIdleResult = IdleState & { readonly stillHere: AuthClient['stillHere'] }
+export type UseIdleResult = IdleState & {
+  /** The user is still here: cancels the warning and moves the deadline, in every tab. */
+  readonly stillHere: AuthClient['stillHere']
+}
 
 /**
  * The idle timeout (`idle: idleTimeout({ ... })`) for a "you will be signed out" dialog: `status` is `'off'`,
