@@ -33,7 +33,8 @@ export default defineConfig([
     target: 'es2022',
     noExternal: [/.*/],
     define,
-    env: { NODE_ENV: 'production' },
+    // A test helper: its errors keep their full message (the core inside is the production build either way).
+    env: { NODE_ENV: 'development' },
     outExtension: () => ({ js: '.js' }),
   },
 ])

@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config'
 
+// unit: the servers and the scripted client in Node. jsdom / happy-dom: the React and Vue test providers in both DOMs
+// apps test with. browser: the E2E helpers in real Chromium. fresh-apps: packed tarballs in new Vite apps.
 export default defineConfig({
   test: {
     projects: [
-      {
-        extends: true,
-        test: { name: 'unit', environment: 'jsdom', include: ['test/unit/**/*.test.{ts,tsx}'] },
-      },
+      { extends: true, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'jsdom', environment: 'jsdom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
+      // Waits for pages, which a loaded machine only delays: generous timeouts, one Chromium for the file.
+      { extends: true, test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
   },
 })

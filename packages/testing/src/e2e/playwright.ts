@@ -18,11 +18,11 @@ let seedScript: Promise<string> | undefined
 function loadSeedScript(): Promise<string> {
   seedScript ??= (async () => {
     const { readFile } = await import('node:fs/promises')
-    for (const candidate of ['./seed.global.js', '../seed.global.js']) {
+    // dist/ (production build), dist/development/, and src/e2e/ when run from source after a build.
+    for (const candidate of ['./seed.global.js', '../seed.global.js', '../../dist/seed.global.js']) {
       try {
         return await readFile(new URL(candidate, import.meta.url), 'utf8')
       } catch {
-        // The development build lives one folder down.
       }
     }
     throw kitError(Error, 'TL814', 'seed.global.js', 'the seeding script is missing from this installation of @tokenlife/testing')
@@ -67,6 +67,12 @@ export async function signInForE2E(page: PlaywrightPage, options: E2eSignInOptio
       (given: SeedOptions) => (globalThis as unknown as { __tokenlifeSeed: { seedSession(o: SeedOptions): Promise<SeedResult> } }).__tokenlifeSeed.seedSession(given),
       seed,
     )
+  } catch (error) {
+    // The page's error, as Playwright relays it ("page.evaluate: Error: tokenlife: … (TL813: …)\n    at …"): the
+    // same error, with its code, thrown here.
+    const message = error instanceof Error ? error.message : String(error)
+    const seeding = /tokenlife: .*\((TL8\d\d): [^)]*\)/.exec(message)
+    throw seeding ? Object.assign(new Error(seeding[0], { cause: error }), { code: seeding[1] }) : error
   } finally {
     await page.unroute(seedUrl, blank)
   }
