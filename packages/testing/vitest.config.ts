@@ -9,6 +9,9 @@ export default defineConfig({
       { extends: true, test: { name: 'jsdom', environment: 'jsdom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
       { extends: true, test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
       // Waits for pages, which a loaded machine only delays: generous timeouts, one Chromium for the file.
+      // The built package: its two builds, and two fresh apps installed from packed tarballs (a minute or two on a
+      // loaded machine: the steps' times are printed at the end).
+      { extends: true, test: { name: 'packaging', environment: 'node', include: ['test/packaging/*.test.ts', 'test/packaging/freshApps/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
       { extends: true, test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
   },

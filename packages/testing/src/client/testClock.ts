@@ -1,3 +1,5 @@
+import { kitError } from '../diagnostics/kitError'
+
 interface Timer {
   id: number
   at: number
@@ -118,7 +120,7 @@ export class TestClock {
     while (this.fireNext(target)) {
       firedAtOnce = this.#now === lastAt ? firedAtOnce + 1 : 0
       lastAt = this.#now
-      if (firedAtOnce > 1_000) throw new Error(`tokenlife testing: timers keep firing at ${new Date(this.#now).toISOString()} without the clock moving`)
+      if (firedAtOnce > 1_000) throw kitError(Error, 'TL816', new Date(this.#now).toISOString())
       await flush()
     }
     this.#now = Math.max(this.#now, target)

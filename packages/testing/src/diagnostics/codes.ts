@@ -163,6 +163,17 @@ export const diagnostics = {
     fix: 'Pass the app\'s URL (`http://localhost:5173/`) and the Playwright `page` (or `context`).',
     production: 'kept',
   },
+  TL816: {
+    kind: 'error',
+    raises: 'Error',
+    title: "The scripted client's timers keep firing without its clock moving",
+    message: (at?: string) =>
+      `tokenlife: the scripted client's timers fired more than 1,000 times at ${at} without its clock moving: something sets a timer of 0 ms from a timer of 0 ms, without end. advance() stopped it.`,
+    meaning: '`advance()` (or `settle()`) rejected instead of hanging the test.',
+    cause: 'A loop in code that runs on the scripted client\'s clock (your `wireFormat`, an `onEvent` listener that refreshes on every event), or a bug in tokenlife.',
+    fix: 'Look at what the test runs on each timer; if only tokenlife runs there, report it with the test.',
+    production: 'kept',
+  },
 } as const satisfies DiagnosticTable
 
 /** A code of `@tokenlife/testing`. */

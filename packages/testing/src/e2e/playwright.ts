@@ -96,7 +96,7 @@ const preflight = { status: 204, headers: { 'Access-Control-Allow-Origin': '*', 
  * auth.failNextRefresh('unavailable')
  * ```
  */
-export async function routeToMockServer(target: PlaywrightRouteTarget, ...servers: RoutedServer[]): Promise<() => Promise<void>> {
+export async function routeToMockServer(target: PlaywrightRouteTarget, ...servers: RoutedServer[]): Promise<() => Promise<unknown>> {
   if (typeof target?.route !== 'function' || servers.length === 0 || servers.some((server) => typeof server?.handle !== 'function')) {
     throw kitError(TypeError, 'TL815', 'routeToMockServer(target, ...servers)', describe(typeof target?.route === 'function' ? servers : target))
   }

@@ -12,15 +12,15 @@ export interface PlaywrightRequest {
 /** A routed request (`page.route(url, (route) => …)`). */
 export interface PlaywrightRoute {
   request(): PlaywrightRequest
-  fulfill(response: { status?: number; headers?: Record<string, string>; body?: string; contentType?: string }): Promise<void>
-  fallback(): Promise<void>
-  abort(errorCode?: string): Promise<void>
+  fulfill(response: { status?: number; headers?: Record<string, string>; body?: string; contentType?: string }): Promise<unknown>
+  fallback(): Promise<unknown>
+  abort(errorCode?: string): Promise<unknown>
 }
 
 /** What can route requests: a Playwright `Page` or `BrowserContext`. */
 export interface PlaywrightRouteTarget {
-  route(url: string, handler: (route: PlaywrightRoute) => unknown): Promise<void>
-  unroute(url: string, handler?: (route: PlaywrightRoute) => unknown): Promise<void>
+  route(url: string, handler: (route: PlaywrightRoute) => unknown): Promise<unknown>
+  unroute(url: string, handler?: (route: PlaywrightRoute) => unknown): Promise<unknown>
 }
 
 /** A Playwright `Page`, as far as signing in needs one. */
