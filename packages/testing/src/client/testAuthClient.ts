@@ -1,12 +1,13 @@
 import { createAuthClient, type AuthClient, type AuthClientOptions, type AuthEvent, type WakeCause } from '@tokenlife/core'
 import { describe, kitError } from '../diagnostics/kitError'
 import type { MockFailure } from '../server/answers'
-import { MockAuthServer } from '../server/mockAuthServer'
+import type { MockAuthServer } from '../server/mockAuthServer'
 import type { MockAuthServerOptions } from '../server/serverOptions'
 import type { HeldAnswer } from '../server/switches'
 import { moveTo, startIn, type ScriptHost } from './stateScripts'
 import { sharedMemoryStorage } from './testBrowser'
-import { flush, TestClock } from './testClock'
+import { drive, driveUntil } from './drive'
+import { TestClock } from './testClock'
 import { testClientSetup, type TestAuthClientOptions, type TestClientSetup } from './testClientOptions'
 import { TestBrowser } from './testEnvironment'
 import { checkState, type TestSessionState } from './testStates'
@@ -75,8 +76,8 @@ export class TestAuthClient {
       server: this.server,
       credentials: setup.credentials,
       held: undefined,
-      drive: (promise) => this.#drive(promise),
-      driveUntil: (predicate, maxMs) => this.#driveUntil(predicate, maxMs),
+      drive: (promise) => drive(this.#clock, promise),
+      driveUntil: (predicate, maxMs) => driveUntil(this.#clock, predicate, maxMs),
       prepareSession: () => this.#prepareSession(),
       setOnline: (online) => (online ? this.goOnline() : this.goOffline()),
     }
@@ -173,14 +174,14 @@ export class TestAuthClient {
       },
     }
     this.#tabs.add(page)
-    await this.#drive(page.auth.start())
+    await drive(this.#clock, page.auth.start())
     return tab
   }
 
   /** The user signs out in another tab: this tab's session ends at once (`logout`), and the server revokes it. */
   async signOutInAnotherTab(options: { everywhere?: boolean } = {}): Promise<void> {
     const tab = await this.openTab()
-    await this.#drive(tab.auth.logout(options))
+    await drive(this.#clock, tab.auth.logout(options))
     tab.close()
     await this.settle()
   }
@@ -240,40 +241,10 @@ export class TestAuthClient {
     // Storage mode: an earlier page signed in through tokenlife itself, which stored the refresh token its own way.
     const earlier = this.#openPage({ environment: { openChannel: () => undefined } })
     try {
-      await this.#drive(earlier.auth.login(this.#setup.credentials))
+      await drive(this.#clock, earlier.auth.login(this.#setup.credentials))
     } finally {
       earlier.close()
     }
-  }
-
-  async #drive<T>(promise: Promise<T>): Promise<T> {
-    let settled = false
-    const tracked = promise.finally(() => {
-      settled = true
-    })
-    tracked.catch(() => {})
-    for (let idle = 0; !settled; ) {
-      await flush(3)
-      if (settled) break
-      const next = this.#clock.nextTimerAt
-      if (next !== undefined) {
-        this.#clock.fireNext(next)
-        idle = 0
-      } else if (++idle > 30) throw kitError(Error, 'TL806', 'settle', 'a request that never ends')
-    }
-    return tracked
-  }
-
-  async #driveUntil(predicate: () => boolean, maxMs: number): Promise<boolean> {
-    const deadline = this.#clock.now() + maxMs
-    await flush(3)
-    while (!predicate()) {
-      const next = this.#clock.nextTimerAt
-      if (next === undefined || next > deadline) return false
-      this.#clock.fireNext(next)
-      await flush(3)
-    }
-    return true
   }
 }
 

@@ -23,6 +23,7 @@ function loadSeedScript(): Promise<string> {
       try {
         return await readFile(new URL(candidate, import.meta.url), 'utf8')
       } catch {
+        // Not this layout: the next one.
       }
     }
     throw kitError(Error, 'TL814', 'seed.global.js', 'the seeding script is missing from this installation of @tokenlife/testing')

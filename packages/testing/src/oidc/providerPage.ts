@@ -1,12 +1,7 @@
 import type { ChannelPort, LockManagerPort } from '@tokenlife/core'
-import type { MockOidcProvider } from './mockOidcProvider'
 
-/** A synchronous key-value store (what `sessionStorage` and `localStorage` are to `@tokenlife/oauth`). */
-export interface PageStorage {
-  getItem(key: string): string | null
-  setItem(key: string, value: string): void
-  removeItem(key: string): void
-}
+/** A synchronous key-value store: the part of Web Storage `@tokenlife/oauth` uses (`sessionStorage`, `localStorage`). */
+export type PageStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 /** The ports `createOAuthClient({ environment })` takes from a {@link ProviderPage}. */
 export interface ProviderPageEnvironment {
@@ -37,8 +32,17 @@ function mapStorage(): PageStorage {
   return { getItem: (key) => map.get(key) ?? null, setItem: (key, value) => void map.set(key, value), removeItem: (key) => void map.delete(key) }
 }
 
+/** What the page needs of the provider: where it is, its redirects, and its answers to requests. */
+interface PageProvider {
+  readonly issuer: string
+  authorize(url: string): string
+  endSession(url: string): string | undefined
+  matches(request: Request): boolean
+  handle(request: Request): Promise<Response>
+}
+
 /** The page: navigations to the provider come back at once as the provider's redirect. */
-export function providerPage(provider: MockOidcProvider, start: string): ProviderPage {
+export function providerPage(provider: PageProvider, start: string): ProviderPage {
   let url = new URL(start).href
   const navigations: string[] = []
   const tab = mapStorage()

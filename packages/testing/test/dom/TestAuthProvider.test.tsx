@@ -1,8 +1,9 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { createAuthClient, isConfigurationError, isNetworkError, isServerError, RequireAuth, useAuth } from '@tokenlife/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createTestAuthClient, testSessionStates, type TestSessionState } from '../../src/index'
+import { createTestAuthClient, testSessionStates } from '../../src/index'
 import { TestAuthProvider } from '../../src/react'
+import { shown } from './shown'
 
 afterEach(cleanup)
 
@@ -28,17 +29,6 @@ function Account() {
   )
 }
 
-const shown: Record<TestSessionState, string> = {
-  'signed-in': 'Signed in as Ada Lovelace',
-  'signed-out': 'Please sign in',
-  loading: 'Loading…',
-  'loading-offline': 'Waiting for the network…',
-  misconfigured: 'Sign-in is unavailable',
-  offline: 'You are offline',
-  unavailable: 'The server is busy',
-  revoked: 'Your session has ended',
-  'logged-out': 'You signed out',
-}
 
 describe('<TestAuthProvider state>', () => {
   it.each(testSessionStates)('renders the app in %s through the real useAuth()', async (state) => {

@@ -3,9 +3,12 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import type * as KitModule from '../../src/index'
+
+type Kit = typeof KitModule
 
 const root = new URL('../../', import.meta.url)
-type Kit = typeof import('../../src/index')
+
 
 const load = (path: string): Promise<Kit> => import(new URL(path, root).href) as Promise<Kit>
 

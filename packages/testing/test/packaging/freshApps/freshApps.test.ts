@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true })
-  console.log(`fresh apps, step by step:\n${timings.join('\n')}`)
+  console.warn(`fresh apps, step by step:\n${timings.join('\n')}`)
 })
 
 describe.each(['react', 'vue'] as const)('a fresh Vite + %s app from the packed tarballs', (name) => {
