@@ -2,7 +2,7 @@
 // @arethetypeswrong/cli (types resolve for ESM and CJS consumers). Run after `pnpm build`.
 import { execFileSync } from 'node:child_process'
 
-const packages = ['packages/core', 'packages/react', 'packages/vue', 'packages/oauth', 'packages/server']
+const packages = ['packages/core', 'packages/react', 'packages/vue', 'packages/oauth', 'packages/server', 'packages/testing']
 let failed = false
 for (const dir of packages) {
   for (const [tool, args] of [

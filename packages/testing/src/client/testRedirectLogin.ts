@@ -2,9 +2,30 @@ import type { AuthClient, RedirectLogin, RedirectLoginOptions } from '@tokenlife
 
 /** A call the app made to the OAuth client, as {@link TestRedirectLogin} records it. */
 export type RedirectCall =
-  | { type: 'loginWithRedirect'; returnTo: string | undefined; authorizationParams: RedirectLoginOptions['authorizationParams'] }
-  | { type: 'handleRedirectCallback'; url: string | undefined }
-  | { type: 'logout'; returnTo: string | undefined; everywhere: boolean; endSession: boolean }
+  | {
+      /** `loginWithRedirect()`. */
+      type: 'loginWithRedirect'
+      /** Where the app asked to come back to. */
+      returnTo: string | undefined
+      /** The authorization parameters it passed. */
+      authorizationParams: RedirectLoginOptions['authorizationParams']
+    }
+  | {
+      /** `handleRedirectCallback()`. */
+      type: 'handleRedirectCallback'
+      /** The URL it was given, if any. */
+      url: string | undefined
+    }
+  | {
+      /** `logout()`. */
+      type: 'logout'
+      /** Where the app asked the provider to send the user. */
+      returnTo: string | undefined
+      /** Whether every session of the user was to end. */
+      everywhere: boolean
+      /** Whether the provider's session was to end too (`endSession` not `false`). */
+      endSession: boolean
+    }
 
 /**
  * What `@tokenlife/oauth`'s `OAuthClient` is to the bindings (`<AuthProvider oauth>`, `createTokenlife(auth, { oauth
@@ -34,7 +55,10 @@ export class TestRedirectLogin implements RedirectLogin {
   }
 
   /** Records the call; resolves with the `returnTo` of the last sign-in (default `/`). */
-  async handleRedirectCallback(url?: string): Promise<{ returnTo: string }> {
+  async handleRedirectCallback(url?: string): Promise<{
+    /** Where the sign-in asked to come back to. */
+    returnTo: string
+  }> {
     this.calls.push({ type: 'handleRedirectCallback', url })
     return { returnTo: this.#returnTo }
   }

@@ -86,7 +86,7 @@ const hopByHop = new Set(['host', 'connection', 'content-length', 'keep-alive', 
 const preflight = { status: 204, headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '600' } }
 
 /**
- * Answers a browser's requests with mock servers (a {@link MockAuthServer}, a {@link MockOidcProvider}) through
+ * Answers a browser's requests with mock servers (a `MockAuthServer`, a `MockOidcProvider` from `@tokenlife/testing`) through
  * Playwright's router: no service worker, and the provider's authorization and end-session pages work as
  * navigations. Requests no server matches go on as usual. Returns a function that removes the route.
  *

@@ -28,7 +28,19 @@ export interface SeedOptions {
   /** The app's `namespace`. Default `'default'`. */
   namespace?: string
   /** Where the app keeps the refresh token in storage mode (its `storage` option). Default: IndexedDB, tokenlife's default database. */
-  storage?: { kind: 'indexedDB'; databaseName?: string; storeName?: string } | { kind: 'localStorage' | 'sessionStorage' }
+  storage?:
+    | {
+        /** `indexedDbStorage()` (tokenlife's default). */
+        kind: 'indexedDB'
+        /** Its `databaseName`, if the app set one. */
+        databaseName?: string
+        /** Its `storeName`, if the app set one. */
+        storeName?: string
+      }
+    | {
+        /** `webStorage('local')` or `webStorage('session')`. */
+        kind: 'localStorage' | 'sessionStorage'
+      }
   /** The app's `persistAccessToken`, if it opts in: `webStorage('local')` is `'localStorage'`. */
   persistAccessToken?: 'localStorage' | 'sessionStorage'
   /** The app's `oauthClientId`, if it sets one. */

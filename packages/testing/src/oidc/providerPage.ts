@@ -5,11 +5,17 @@ export type PageStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 /** The ports `createOAuthClient({ environment })` takes from a {@link ProviderPage}. */
 export interface ProviderPageEnvironment {
+  /** The address bar. */
   pageUrl(): string
+  /** Leaves the page: to the provider (which answers with its redirect at once) or elsewhere. */
   navigate(url: string): void
+  /** Rewrites the address bar without leaving (`history.replaceState`). */
   replaceUrl(url: string): void
+  /** The page's own sessionStorage. */
   tabStorage(): PageStorage
+  /** The origin's localStorage. */
   sharedStorage(): PageStorage
+  /** Requests to the provider reach it without msw; the rest go to the global `fetch`. */
   fetch: typeof fetch
   /** No cross-tab channel: one page alone, so tests never hear each other. */
   openChannel(name: string): ChannelPort | undefined

@@ -18,7 +18,7 @@ export interface TestAuthProviderProps extends Omit<AuthProviderProps, 'client' 
   /** A scripted client of your own (`await createTestAuthClient(…)`), to drive during the test. */
   client?: TestAuthClient
   /**
-   * What `loginWithRedirect()` and an OAuth `logout()` call: by default the scripted client's {@link TestRedirectLogin}
+   * What `loginWithRedirect()` and an OAuth `logout()` call: by default the scripted client's `TestRedirectLogin`
    * (signs in at once, records the calls); `null` for none, as an app without `@tokenlife/oauth` has.
    */
   oauth?: RedirectLogin | null

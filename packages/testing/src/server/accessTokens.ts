@@ -13,8 +13,20 @@ interface IssuedToken {
 
 /** What checking an access token found: its claims, or the 401 an API would answer. */
 export type AccessTokenCheck =
-  | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; reason: 'missing' | 'invalid' | 'expired' | 'revoked'; response: Response }
+  | {
+      /** The token is valid. */
+      ok: true
+      /** Its claims (`sub`, `email`, the user's own, `exp`, …). */
+      claims: Record<string, unknown>
+    }
+  | {
+      /** The token is not valid. */
+      ok: false
+      /** Why: no bearer token, not one of this server's, expired, or revoked (logout, revocation, token version). */
+      reason: 'missing' | 'invalid' | 'expired' | 'revoked'
+      /** The `401 invalid_token` (with `WWW-Authenticate`) an API answers. */
+      response: Response
+    }
 
 /**
  * The access tokens a mock server issued, so that it (and an app's own API mocks, through `verify`) can tell a valid

@@ -10,6 +10,24 @@ import { SessionBook, type MockSession } from './sessionBook'
 
 const brand = Symbol.for('tokenlife.testing.MockAuthServer')
 
+/** A user of a mock server, as it knows them now. */
+export interface RegisteredUser {
+  /** The `sub` claim. */
+  readonly id: string
+  /** The sign-in name. */
+  readonly email: string
+  /** The password the login endpoint accepts now (a password change replaces it). */
+  readonly password: string
+}
+
+/** A session {@link MockAuthServer.signIn} started. */
+export interface ServerSignIn {
+  /** Its refresh token (in cookie mode, also in the modelled cookie jar). */
+  refreshToken: string
+  /** The session. */
+  session: MockSession
+}
+
 /**
  * A mock of the tokenlife server contract (what `@tokenlife/server` and `examples/server` answer): login, refresh with
  * rotating refresh tokens and reuse detection, logout (RFC 7009 revocation, `everywhere`), logout everywhere, change
@@ -47,7 +65,7 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
   }
 
   /** The users who can sign in (with their current passwords), in the order given. */
-  get users(): readonly { readonly id: string; readonly email: string; readonly password: string }[] {
+  get users(): readonly RegisteredUser[] {
     return this.#users.all()
   }
 
@@ -102,7 +120,7 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
    * Starts a session for `email` (default: the first user), as a sign-in on an earlier visit would have: with the
    * modelled cookie jar, the browser now holds its refresh cookie. Returns the refresh token and the session.
    */
-  signIn(email: string = this.#users.first().email): { refreshToken: string; session: MockSession } {
+  signIn(email: string = this.#users.first().email): ServerSignIn {
     const { session, refreshToken } = this.#book.start(this.#user(email).id)
     if (this.#options.cookies === 'model') this.#jar.put(refreshToken)
     return { refreshToken, session }

@@ -22,7 +22,9 @@ export interface MockRequestRecord<Endpoint extends string = string> {
 
 /** An endpoint as msw matches it. */
 export interface MockRoute<Endpoint extends string> {
+  /** The endpoint's name. */
   endpoint: Endpoint
+  /** The method it answers. */
   method: 'GET' | 'POST'
   /** The path (the server's origin, if it has one, is put in front). */
   path: string
@@ -53,6 +55,7 @@ export abstract class MockServer<Endpoint extends string> implements Iterable<Ht
     return this.#handlers
   }
 
+  /** Its msw handlers, for `setupServer(...server)` and `setupWorker(...server)`. */
   [Symbol.iterator](): Iterator<HttpHandler> {
     return this.handlers[Symbol.iterator]()
   }

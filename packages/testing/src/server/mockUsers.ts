@@ -21,12 +21,12 @@ export interface MockUser {
  * The user every mock server and scripted client has unless told otherwise: `ada@example.com` / `correct-horse`,
  * `sub` `user-1`, named Ada Lovelace.
  */
-export const defaultTestUser = {
+export const defaultTestUser: Readonly<Required<MockUser>> = {
   email: 'ada@example.com',
   password: 'correct-horse',
   id: 'user-1',
   claims: { name: 'Ada Lovelace' },
-} as const satisfies MockUser
+}
 
 /** A user as a server keeps them: the id filled in, the password changeable. */
 export interface KnownUser {

@@ -28,7 +28,7 @@ export type TestTokenlifePlugin = Plugin & {
  *
  * @param options - the scripted client's options, or a {@link TestAuthClient} of your own
  * @param pluginOptions - `oauth`: what `loginWithRedirect()` calls; by default the scripted client's
- *   {@link TestRedirectLogin}, `null` for none
+ *   `TestRedirectLogin`, `null` for none
  */
 export async function createTestTokenlife(
   options: TestAuthClientOptions | TestAuthClient = {},
