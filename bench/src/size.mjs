@@ -1,11 +1,11 @@
 // Part 1, bundle size: minified + gzipped bytes an app ships up front (esbuild, browser ESM, code splitting; chunks
 // that are only loaded by a dynamic import are counted apart) for tokenlife as a cookie-mode app uses it, with the
-// ky helpers, each binding's own code, and each peer's main entry as an app imports it. tokenlife's rows are built
-// with the `production` export condition (what Vite and webpack pick for a production build) and hold the budgets;
-// the development build (`development` condition) is printed beside them, without a budget. Run directly
-// (`node bench/src/size.mjs`, after `pnpm build`) it prints the table, with `--breakdown` where the cookie-mode
-// app's bytes come from, module by module, and with `--check` it exits 1 when a row is over its budget;
-// `pnpm bench` puts the table in RESULTS.md.
+// ky helpers, each binding's own code, @tokenlife/oauth's own code, and each peer's main entry as an app imports it.
+// tokenlife's rows are built with the `production` export condition (what Vite and webpack pick for a production
+// build) and hold the budgets; the development build (`development` condition) is printed beside them, without a
+// budget. Run directly (`node bench/src/size.mjs`, after `pnpm build`) it prints the table, with `--breakdown` where
+// the cookie-mode app's bytes come from, module by module, and with `--check` it exits 1 when a row is over its
+// budget; `pnpm bench` puts the table in RESULTS.md.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,7 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
-import { bindingEntries, sizeEntries } from './tokenlife.mjs'
+import { bindingEntries, packageEntries, sizeEntries } from './tokenlife.mjs'
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url))
 
@@ -132,6 +132,7 @@ export async function runSize() {
   const entries = [
     ...Object.entries(sizeEntries).map(([name, source]) => ({ name, source, group: 'tokenlife' })),
     ...Object.entries(bindingEntries).map(([name, { source, external }]) => ({ name, source, external, ownCode: true, group: 'binding' })),
+    ...Object.entries(packageEntries).map(([name, { source, external }]) => ({ name, source, external, group: 'package' })),
     ...Object.entries(peerEntries).map(([name, source]) => ({ name, source, group: 'peer' })),
   ]
   for (const entry of entries) {

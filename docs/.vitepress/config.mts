@@ -19,6 +19,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Background', link: '/background' },
       { text: 'Getting started', link: '/getting-started' },
       { text: 'How it compares', link: '/comparison' },
+      { text: 'Migrating from another SDK', link: '/migrating' },
       { text: 'Builds: development and production', link: '/builds' },
     ],
   },
@@ -41,6 +42,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Cross-tab behaviour', link: '/cross-tab' },
       { text: 'React', link: '/react' },
       { text: 'Vue', link: '/vue' },
+      { text: 'Server (@tokenlife/server)', link: '/server' },
       { text: 'OAuth 2.0 / OIDC servers', link: '/oauth-servers' },
       { text: 'API reference', link: '/api/' },
       { text: 'Troubleshooting', link: '/troubleshooting' },
@@ -108,6 +110,7 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/getting-started' },
       { text: 'Core API', link: '/core' },
+      { text: 'Server', link: '/server' },
       { text: 'API reference', link: '/api/' },
       { text: 'Troubleshooting', link: '/troubleshooting' },
       { text: 'Reliability', link: '/reliability' },

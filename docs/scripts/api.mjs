@@ -57,10 +57,14 @@ async function documentPackage(pkg) {
     parametersFormat: 'table',
     excludePrivate: true,
     excludeInternal: true,
-    // Source links from the repository's address, not from a git remote (a clone may have none, or another).
+    // Module names, shown file paths and source links are relative to the package's src/: the entry points are named
+    // `index` and `ky` (renamed below as they are imported). TypeDoc roots both the names and `{path}` at
+    // displayBasePath (from the repository's root every entry point was named `packages/<name>/src…`), so the
+    // template adds the package's path. Source links come from the repository's address, not from a git remote (a
+    // clone may have none, or another).
+    displayBasePath: join(pkg.dir, 'src'),
     disableGit: true,
-    sourceLinkTemplate: `${repositoryUrl()}/blob/main/{path}#L{line}`,
-    basePath: repoRoot,
+    sourceLinkTemplate: `${repositoryUrl()}/blob/main/${relative(repoRoot, join(pkg.dir, 'src'))}/{path}#L{line}`,
     // Another package's declarations (reached through its dist/ types) are documented with that package.
     externalPattern: ['**/node_modules/**', '**/dist/**'],
     excludeExternals: true,

@@ -37,12 +37,13 @@ async function loadTable(file) {
 /**
  * Checks tables: `TL` and three digits, in a range the package owns, unique, every field written. Returns the codes
  * sorted, or throws with every problem.
- * @param {{ pkg: string, table: Record<string, Record<string, unknown>> | undefined }[]} tables
+ * @param {{ pkg: string, table: Record<string, Record<string, unknown>> | undefined, oneBuild?: boolean }[]} tables
+ *   `oneBuild`: the package has no development build (such as the server's): its messages are always in full
  */
 export function checkTables(tables) {
   const all = []
   const problems = []
-  for (const { pkg, table } of tables) {
+  for (const { pkg, table, oneBuild = false } of tables) {
     if (typeof table !== 'object' || table === null) problems.push(`${pkg}: src/diagnostics/codes.ts exports no \`diagnostics\``)
     for (const [code, entry] of Object.entries(table ?? {})) {
       const range = codeRanges.find((candidate) => code.startsWith(`TL${candidate.range}`))
@@ -51,7 +52,8 @@ export function checkTables(tables) {
       if (all.some((other) => other.code === code)) problems.push(`${code} is used twice`)
       for (const field of fields) if (typeof entry[field] !== 'string' || entry[field].trim() === '') problems.push(`${code}: no ${field}`)
       if (typeof entry.message !== 'function') problems.push(`${code}: no message function`)
-      all.push({ code, pkg, entry })
+      if (oneBuild && entry.production !== 'kept') problems.push(`${code}: ${pkg} has one build, so every check is kept (production: 'kept')`)
+      all.push({ code, pkg, entry, oneBuild })
     }
   }
   if (problems.length > 0) throw new Error(`diagnostics tables:\n- ${problems.join('\n- ')}`)
@@ -63,15 +65,17 @@ export async function collectDiagnostics() {
   const tables = []
   for (const pkg of publicPackages()) {
     const file = join(pkg.dir, 'src/diagnostics/codes.ts')
-    if (existsSync(file)) tables.push({ pkg: pkg.name, table: await loadTable(file) })
+    if (existsSync(file)) tables.push({ pkg: pkg.name, table: await loadTable(file), oneBuild: !pkg.developmentBuild })
   }
   return checkTables(tables)
 }
 
-const production = (entry) =>
-  entry.production === 'kept'
+const production = (entry, oneBuild) => {
+  if (oneBuild) return 'one build: always raised, always with the full message, the code and this page’s link'
+  return entry.production === 'kept'
     ? 'raised by both builds; the production build’s message is the code, a subject and this page’s link'
     : 'development build only: the production build does not make this check'
+}
 
 /** The troubleshooting page, as markdown. */
 export function renderTroubleshooting(diagnostics) {
@@ -93,6 +97,9 @@ export function renderTroubleshooting(diagnostics) {
     '- **Production build** (the default): the code, what it is about, and the link:',
     '  `tokenlife: TL109 timing.jitterRatio: https://tokenlife.dev/troubleshooting#tl109`. Same error classes, same',
     '  fields, same checks wherever they protect a user. See [builds](./builds.md).',
+    '- **`@tokenlife/server`** runs on a server and has one build: every message in full, then the code and its link,',
+    '  e.g. `tokenlife: user ada@example.com already exists (TL621: https://tokenlife.dev/troubleshooting#tl621)`. The',
+    '  HTTP answers of its endpoints keep the contract’s OAuth `error` codes ([the server contract](./server.md#the-contract)).',
     '',
     '`troubleshootingUrl(error.code)` (from `@tokenlife/core`) gives the link of an error, to show next to it.',
     '',
@@ -126,11 +133,11 @@ export function renderTroubleshooting(diagnostics) {
     const entries = diagnostics.filter(({ code }) => code.startsWith(`TL${range}`))
     if (entries.length === 0) continue
     lines.push(`## TL${range}xx: ${topic}`, '')
-    for (const { code, pkg, entry } of entries) {
+    for (const { code, pkg, entry, oneBuild } of entries) {
       lines.push(
         `### ${code}: ${entry.title} {#${code.toLowerCase()}}`,
         '',
-        `<small>${entry.kind === 'error' ? 'Error' : 'Warning'} · \`${entry.raises}\` · \`${pkg}\` · ${production(entry)}</small>`,
+        `<small>${entry.kind === 'error' ? 'Error' : 'Warning'} · \`${entry.raises}\` · \`${pkg}\` · ${production(entry, oneBuild)}</small>`,
         '',
         `**What it means.** ${entry.meaning}`,
         '',

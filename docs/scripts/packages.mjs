@@ -12,6 +12,8 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
  * @property {string} slug        the name without its scope, e.g. `core`
  * @property {string} dir         absolute path of the package's folder
  * @property {{ subpath: string, source: string, types: string }[]} entries  one per export with types: `.` → `src/index.ts`
+ * @property {boolean} developmentBuild  whether it ships a development build beside the production one (a `development`
+ *   export condition): the browser packages do; `@tokenlife/server` has one build, with every message in full
  */
 
 /** Each export's source file: `./dist/ky.d.ts` → `src/ky.ts` (tsup builds `src/<name>.ts` to `dist/<name>.js`). */
@@ -32,6 +34,12 @@ export function publicPackages() {
     .filter((dir) => existsSync(join(dir, 'package.json')))
     .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
     .filter(({ manifest }) => !manifest.private)
-    .map(({ dir, manifest }) => ({ name: manifest.name, slug: manifest.name.replace(/^@[^/]+\//, ''), dir, entries: entriesOf(dir, manifest.exports) }))
+    .map(({ dir, manifest }) => ({
+      name: manifest.name,
+      slug: manifest.name.replace(/^@[^/]+\//, ''),
+      dir,
+      entries: entriesOf(dir, manifest.exports),
+      developmentBuild: Object.values(manifest.exports ?? {}).some((target) => typeof (target?.import ?? target)?.development === 'string'),
+    }))
     .sort((a, b) => (a.slug === 'core' ? -1 : b.slug === 'core' ? 1 : a.slug.localeCompare(b.slug)))
 }

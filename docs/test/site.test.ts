@@ -21,11 +21,11 @@ const types: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-/** Every file of the built site, relative to it. */
-function files(dir = dist): string[] {
+/** Every file under `root` (the built site by default), relative to it. */
+function files(root = dist, dir = root): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    return statSync(path).isDirectory() ? files(path) : [relative(dist, path)]
+    return statSync(path).isDirectory() ? files(root, path) : [relative(root, path)]
   })
 }
 
@@ -72,9 +72,11 @@ describe('the documentation site in Chromium', () => {
     for (const page of ['/', '/getting-started', '/core', '/http', '/cross-tab', '/react', '/vue', '/security', '/architecture', '/background', '/oauth-servers']) {
       expect(pages).toContain(page)
     }
-    for (const page of ['/troubleshooting', '/reliability', '/builds', '/comparison', '/api/', '/api/core/', '/api/react/', '/api/vue/']) {
+    for (const page of ['/server', '/troubleshooting', '/reliability', '/builds', '/comparison', '/api/', '/api/core/', '/api/react/', '/api/server/', '/api/server/redis', '/api/vue/']) {
       expect(pages).toContain(page)
     }
+
+    for (const page of ['/migrating', '/api/oauth/']) expect(pages).toContain(page)
   })
 
   it.concurrent.for(pages)('%s opens without a console error, a failed request, a broken image or a dead link', async (path, { expect }) => {
@@ -108,6 +110,19 @@ describe('the documentation site in Chromium', () => {
     expect(problems).toEqual([])
   })
 
+  it('the API reference names each entry point as it is imported, and its source links name files of the repository', () => {
+    const api = fileURLToPath(new URL('../api', import.meta.url))
+    const sidebar = JSON.parse(readFileSync(join(api, 'sidebar.json'), 'utf8')) as Array<{ text: string; items: Array<{ text: string }> }>
+    const entries = sidebar.flatMap(({ text, items }) => [text, ...items.map((item) => item.text)])
+    expect(entries).toEqual(expect.arrayContaining(['@tokenlife/core', '@tokenlife/core/ky', '@tokenlife/server', '@tokenlife/server/redis']))
+    expect(entries.every((text) => /^@tokenlife\/[\w-]+(\/[\w-]+)?$/.test(text)), entries.join(', ')).toBe(true)
+    const markdown = files(api).filter((file) => file.endsWith('.md')).map((file) => readFileSync(join(api, file), 'utf8'))
+    const sources = new Set(markdown.flatMap((text) => [...text.matchAll(/Defined in: \[[^\]]+\]\(https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/main\/([^#)]+)#L\d+\)/g)].map((match) => match[1]!)))
+    expect(sources.size).toBeGreaterThan(30)
+    const root = fileURLToPath(new URL('../..', import.meta.url))
+    expect([...sources].filter((source) => !existsSync(join(root, source)))).toEqual([])
+  })
+
   it('the troubleshooting page has an entry for every code a production message links to', async () => {
     const page = await browser.newPage()
     await page.goto(`${origin}/troubleshooting`, { waitUntil: 'networkidle' })
@@ -117,5 +132,13 @@ describe('the documentation site in Chromium', () => {
     const codes = (await collectDiagnostics()).map(({ code }: { code: string }) => code.toLowerCase())
     expect(codes.length).toBeGreaterThan(70)
     expect(ids.sort()).toEqual([...codes].sort())
+  })
+
+  it('the navigation links the OpenID Connect pages: the provider settings and the migration guide', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${origin}/getting-started`, { waitUntil: 'load' })
+    const links = await page.evaluate(() => [...document.querySelectorAll('.VPSidebar a[href]')].map((anchor) => new URL((anchor as HTMLAnchorElement).href).pathname))
+    await page.close()
+    expect(links).toEqual(expect.arrayContaining(['/oauth-servers', '/migrating']))
   })
 })

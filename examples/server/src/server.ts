@@ -212,6 +212,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
 /** Another instance created the same user first (several instances starting on one store). */
 function ignoreTaken(error: unknown): User | undefined {
-  if (error instanceof Error && error.message.endsWith('already exists')) return undefined
+  if ((error as { code?: unknown } | undefined)?.code === 'TL621') return undefined
   throw error
 }

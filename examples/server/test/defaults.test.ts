@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SCRYPT_PARAMS, DEMO_USER, hashPassword, startServer, verifyPassword } from '../src/index'
+import { DEFAULT_SCRYPT_PARAMS, DEMO_USER, hashPassword, MemoryStore, startServer, verifyPassword } from '../src/index'
 import { call, DEMO, login, refreshWithCookie, SECRET, signIn, start } from './helpers'
 
 const cookieAttributes = (setCookie: string | undefined) => setCookie?.split(';').map((a) => a.trim().toLowerCase()) ?? []
@@ -22,6 +22,17 @@ describe('secure defaults', () => {
       expect((await server.store.findUserByEmail(DEMO_USER.email))?.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/)
     } finally {
       await server.close()
+    }
+  })
+
+  it('two instances starting at once on one store both start and seed the demo user once (the loser\'s TL621 is expected)', async () => {
+    const store = new MemoryStore()
+    const base = { port: 0, jwtSecret: SECRET, staticDirs: {}, passwordHashCost: 1024, store }
+    const servers = await Promise.all([startServer(base), startServer(base)])
+    try {
+      expect([...store.users.values()].filter((user) => user.email === DEMO_USER.email)).toHaveLength(1)
+    } finally {
+      await Promise.all(servers.map((server) => server.close()))
     }
   })
 

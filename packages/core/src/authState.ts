@@ -27,16 +27,27 @@ export type TokenClaims = Record<string, unknown> & {
  * standard claims are typed; a provider may add any other.
  */
 export type UserClaims = TokenClaims & {
+  /** The subject: the user's id at the provider, stable for this client. */
   sub: string
+  /** The issuer: the provider that signed the ID token. */
   iss?: string
+  /** The audience: this client's `client_id` (and possibly others). */
   aud?: string | string[]
+  /** The user's full name, for display. */
   name?: string
+  /** The user's given (first) name. */
   given_name?: string
+  /** The user's family (last) name. */
   family_name?: string
+  /** The name the user goes by at the provider (not necessarily unique: use `sub` as the id). */
   preferred_username?: string
+  /** The user's email address. */
   email?: string
+  /** Whether the provider verified `email`. */
   email_verified?: boolean
+  /** The URL of the user's profile picture. */
   picture?: string
+  /** The user's locale, a BCP 47 tag such as `fr-CA`. */
   locale?: string
 }
 
@@ -54,7 +65,9 @@ export interface InitializingState {
   readonly expiresAt?: undefined
   /** Not signed out either. */
   readonly reason?: undefined
+  /** No user yet. */
   readonly user?: undefined
+  /** No ID token yet. */
   readonly idToken?: undefined
 }
 
@@ -96,7 +109,9 @@ export interface UnauthenticatedState {
   readonly expiresAt?: undefined
   /** No pending failure: the session is over. */
   readonly error?: undefined
+  /** No user. */
   readonly user?: undefined
+  /** No ID token. */
   readonly idToken?: undefined
 }
 

@@ -1,8 +1,9 @@
 import { openLibraryChannel } from './libraryChannel'
 import { loadOnce } from './loadOnce'
 import type { Environment, LockManagerPort } from './ports'
+import { idbSendingRecords } from './storage/idbSendingRecords'
 
-export type { ChannelPort, Environment, LockManagerPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
+export type { ChannelPort, Environment, LockManagerPort, SendingRecordsPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
 
 /**
  * Whether this is a page, which may have sibling tabs: a `window` and a `document`. Node (20+ has a native
@@ -111,6 +112,8 @@ export function createBrowserEnvironment(): Environment {
         close: () => channel.close(),
       }
     },
+    // Outside a page, or without IndexedDB, it records nothing (and idb-keyval never loads).
+    sendingRecords: idbSendingRecords(hasTabs),
     sharedMarks: {
       // Outside a page there are no tabs to leave marks for (a Node 22+ localStorage would be shared by every client
       // of the process). localStorage may be missing or throw (private mode, disabled storage): then tabs rely on the
@@ -153,13 +156,14 @@ export function createBrowserEnvironment(): Environment {
 }
 
 /** Members whose `undefined` means "there is none", not "use the default". */
-const mayBeNone: ReadonlySet<keyof Environment> = new Set<keyof Environment>(['locks', 'sharedMarks'])
+const mayBeNone: ReadonlySet<keyof Environment> = new Set<keyof Environment>(['locks', 'sharedMarks', 'sendingRecords'])
 
 /**
  * The environment a client runs on: `given` with only its missing members filled in from
  * {@link createBrowserEnvironment} (which stays as lazy as there: the default `locks` is chosen when first read).
  * A member counts as given when `given` has it, as its own property or through its prototype (a class's methods,
- * which are bound to `given`). `locks: undefined` and `sharedMarks: undefined` mean that there is none. Another
+ * which are bound to `given`). `locks: undefined`, `sharedMarks: undefined` and `sendingRecords: undefined` mean that
+ * there is none. Another
  * member set to `undefined` counts as missing.
  *
  * @example

@@ -19,7 +19,7 @@ export type { AuthClientOptions, IdTokenCheck } from './options'
 export type { RedirectLogin, RedirectLoginOptions } from './redirectLogin'
 export type { RefreshTiming } from './refreshTiming'
 export { defaultRefreshTiming } from './refreshTiming'
-export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, TimerHandle, WakeCause } from './ports'
+export type { Environment, LockManagerPort, ChannelPort, SharedMarksPort, SendingRecordsPort, TimerHandle, WakeCause } from './ports'
 export { createBrowserEnvironment } from './environment'
 export type {
   WireFormat,

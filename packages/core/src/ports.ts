@@ -65,6 +65,28 @@ export interface SharedMarksPort {
 }
 
 /**
+ * Records of refresh requests on the wire, which every tab of the origin reads as soon as a write has resolved
+ * (IndexedDB by default: a committed transaction is visible to every later one, in any tab). `localStorage` and
+ * messages reach other tabs late; a page closed right after it sent its refresh would go unnoticed by a sibling that
+ * takes the lock at once. Cookie mode records every refresh here before it leaves.
+ */
+export interface SendingRecordsPort {
+  /** Stores `at` (when the request left, device ms) under `key`; resolves once every tab can read it. */
+  put(key: string, at: number): Promise<void>
+  /** Removes the record `key`. */
+  delete(key: string): Promise<void>
+  /** Every record whose key starts with `prefix`. */
+  list(prefix: string): Promise<
+    {
+      /** The record's key, as given to `put`. */
+      key: string
+      /** When the request left, device ms. */
+      at: number
+    }[]
+  >
+}
+
+/**
  * Every dependency tokenlife has on its host environment. Defaults use browser globals, looked up lazily and
  * through wrappers so fake timers keep working; tests and server-side rendering pass their own.
  */
@@ -102,6 +124,12 @@ export interface Environment {
    * token. `undefined` where there is no such store.
    */
   sharedMarks: SharedMarksPort | undefined
+  /**
+   * Where cookie mode records a refresh request before it leaves, so that a sibling that takes the lock next knows of
+   * it even when the page that sent it is closed at once (see {@link SendingRecordsPort}). IndexedDB in a page;
+   * `undefined` where there is no such store (then the shared marks alone tell).
+   */
+  sendingRecords: SendingRecordsPort | undefined
   /**
    * The page's own URL (`location.href`), or `undefined` where there is none (server-side rendering, Node). Its
    * origin always may receive the access token.

@@ -24,8 +24,16 @@ export interface RedirectLoginOptions {
  * ```
  */
 export interface RedirectLogin {
+  /** Sends the user to the provider to sign in; comes back to `returnTo` through the redirect URI. */
   loginWithRedirect(options?: RedirectLoginOptions): Promise<void>
-  handleRedirectCallback(url?: string): Promise<{ returnTo: string }>
+  /**
+   * Finishes the sign-in on the redirect URI (`url`, default the page's): the session is signed in, or the promise
+   * rejects with the typed refusal.
+   */
+  handleRedirectCallback(url?: string): Promise<{
+    /** Where to go now: the `returnTo` of the sign-in, a path on this origin. */
+    returnTo: string
+  }>
   /** Ends the session everywhere, then at the provider (RP-initiated logout, back to `returnTo`). */
   logout(options?: { returnTo?: string; everywhere?: boolean; endSession?: boolean }): Promise<void>
 }

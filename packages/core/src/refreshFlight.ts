@@ -11,7 +11,7 @@ import { isNewerSession, type SessionStamp } from './sessionOrder'
 import { isFresh } from './tokens'
 import { checkIdToken } from './idTokenCheck'
 import { sendRefresh } from './refreshRequest'
-import { readTokenResponse, type TokenExchange } from './transport'
+import { readTokenResponse, rotatedRefreshTokenOf, type TokenExchange } from './transport'
 
 /** What a flight needs from the client around it. */
 export interface RefreshFlightHost {
@@ -174,6 +174,8 @@ export class RefreshFlight {
       const response = await sent.response
       exchange = await readTokenResponse(env, wireFormat, sent.url, response, 'refresh', refreshTokenMode)
     } catch (error) {
+      // An answer tokenlife could not use may still carry the rotated refresh token: keep it for the retry.
+      await this.#holder.keepRotated(sent.refreshToken, rotatedRefreshTokenOf(error))
       if (!mayRescue || !isSessionEndedError(error)) throw error
       return this.#rescue(origin, sent, answer, error, onSent)
     } finally {

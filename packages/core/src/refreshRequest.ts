@@ -2,6 +2,8 @@ import { SessionEndedError, tokenlifeError } from './errors'
 import { handledError, type Origin, type SentRefresh } from './flightAnswer'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
+import { requestHoldMs } from './refreshTiming'
+import { lastRecordedSend, recordSending } from './sendingRecords'
 import type { SessionHolder } from './sessionHolder'
 import { sendToCompletion } from './transport'
 
@@ -36,7 +38,22 @@ export async function sendRefresh(
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const requestedAt = holder.stamp()
-  const answered = holder.tabs.sending(requestedAt)
+  const marked = holder.tabs.sending(requestedAt)
+  // Cookie mode: where a sibling that takes the lock next is sure to see it, even if this page is closed at once.
+  const recorded = refreshTokenMode === 'cookie' ? await recordSending(environment, sendingPrefix(options), requestedAt) : () => {}
+  const answered = () => {
+    marked()
+    recorded()
+  }
+  try {
+    // Writing the record took a moment: check once more that there is still something to refresh, and who may.
+    assertUsable()
+    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+    if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
+  } catch (error) {
+    answered()
+    throw error
+  }
   const response = sendToCompletion(environment, request)
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
@@ -61,7 +78,10 @@ export async function sendRefresh(
  */
 async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock): Promise<void> {
   const { environment: env, timing } = options
-  const at = holder.tabs.unfinishedSend()
+  // The sending mark (localStorage) may not have reached this tab yet; the records (IndexedDB) have.
+  const marked = holder.tabs.unfinishedSend()
+  const recorded = await lastRecordedSend(env, sendingPrefix(options), requestHoldMs(timing))
+  const at = marked === undefined ? recorded : recorded === undefined ? marked : Math.max(marked, recorded)
   if (at === undefined || env.now() >= at + timing.requestTimeoutMs) return
   const windowMs = holder.tabs.retryWindowMs(options.refreshUrl)
   if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return
@@ -69,3 +89,6 @@ async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHo
   if (Math.max(newest?.requestedAt ?? -Infinity, holder.session?.requestedAt ?? -Infinity) >= at) return
   await new Promise<void>((resolve) => env.setTimeout(resolve, at + timing.requestTimeoutMs - env.now()))
 }
+
+/** The keys of this client's records of refreshes on the wire. */
+const sendingPrefix = (options: NormalizedOptions) => `tokenlife:${options.namespace}:sending:`

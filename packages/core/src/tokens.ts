@@ -15,7 +15,9 @@ export interface TokenResponse {
 
 /** The session's OpenID Connect ID token and its decoded claims (`state.user`). */
 export interface Identity {
+  /** The ID token, as the provider issued it (a JWT). */
   idToken: string
+  /** Its claims, decoded (`state.user`). */
   user: UserClaims
 }
 

@@ -159,32 +159,57 @@ export async function readTokenResponse(
   throw new ServerError(url, status, { retryAfterMs: parseRetryAfter(response, receivedAt) })
 }
 
+/**
+ * The rotated refresh token of a success answer tokenlife refused as malformed, kept apart from the error (apps log
+ * errors; this is a secret). A rotating refresh token is a one-time secret: whatever else is wrong with the answer,
+ * the flight keeps it, so its retry presents the new token, not the one the server already replaced.
+ */
+const rotatedInRefused = new WeakMap<object, string>()
+
+/** The rotated refresh token of the answer an {@link InvalidResponseError} refused, if it carried one. */
+export const rotatedRefreshTokenOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null ? rotatedInRefused.get(error) : undefined
+
+const stringField = (value: unknown, field: string): string | undefined => {
+  const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined
+  return typeof found === 'string' && found !== '' ? found : undefined
+}
+
 function parseSuccess(wire: WireFormat, url: string, body: { text: string; json: unknown }): Pick<TokenExchange, 'token' | 'claims'> {
   if (body.json === undefined) throw new InvalidResponseError(url, 'the body is not JSON', { code: 'TL204' })
-  let token: TokenResponse
+  let token: TokenResponse | undefined
+  let unreadable: unknown
   try {
     token = wire.parseTokenResponse(body.json)
   } catch (error) {
-    throw new InvalidResponseError(url, error instanceof Error ? error.message : String(error), { cause: error, code: 'TL205' })
+    unreadable = error
   }
-  if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
-    throw new InvalidResponseError(url, 'no access_token', { code: 'TL206' })
+  // What the wire format read, or (when it could not read the answer) the standard field.
+  const rotated = stringField(token, 'refreshToken') ?? stringField(body.json, 'refresh_token')
+  const refused = (problem: string, code: 'TL205' | 'TL206' | 'TL207' | 'TL208' | 'TL209' | 'TL210', cause?: unknown) => {
+    const error = new InvalidResponseError(url, problem, { cause, code })
+    if (rotated !== undefined) rotatedInRefused.set(error, rotated)
+    return error
   }
+  if (token === undefined) {
+    throw refused(unreadable instanceof Error ? unreadable.message : String(unreadable), 'TL205', unreadable)
+  }
+  if (typeof token?.accessToken !== 'string' || token.accessToken === '') throw refused('no access_token', 'TL206')
   let claims: TokenClaims | undefined
   try {
     claims = decodeClaims(token.accessToken)
   } catch (error) {
-    throw new InvalidResponseError(url, 'access_token is not a decodable JWT', { cause: error, code: 'TL207' })
+    throw refused('access_token is not a decodable JWT', 'TL207', error)
   }
   if (token.expiresIn === undefined && typeof claims?.exp !== 'number') {
-    throw new InvalidResponseError(url, 'no expiry: neither expires_in nor a JWT exp claim', { code: 'TL208' })
+    throw refused('no expiry: neither expires_in nor a JWT exp claim', 'TL208')
   }
   // A token that is dead on arrival would be refreshed again at once, in a loop.
   if (token.expiresIn !== undefined && !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
-    throw new InvalidResponseError(url, `expires_in must be a positive number of seconds, got ${token.expiresIn}`, { code: 'TL209' })
+    throw refused(`expires_in must be a positive number of seconds, got ${token.expiresIn}`, 'TL209')
   }
   if (token.expiresIn === undefined && typeof claims?.iat === 'number' && (claims.exp as number) <= claims.iat) {
-    throw new InvalidResponseError(url, 'the access token expires as it is issued (exp is not after iat)', { code: 'TL210' })
+    throw refused('the access token expires as it is issued (exp is not after iat)', 'TL210')
   }
   return { token, claims }
 }

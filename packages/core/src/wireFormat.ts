@@ -100,8 +100,24 @@ const readString = (value: unknown): string | undefined => (typeof value === 'st
  */
 const credentialsFor = (refreshToken: string | undefined): RequestCredentials => (refreshToken === undefined ? 'include' : 'same-origin')
 
-/** The OAuth 2.0 wire format tokenlife uses unless told otherwise. Its requests are built at once. */
-export const oauthWireFormat = {
+/**
+ * The OAuth 2.0 wire format tokenlife uses unless told otherwise: a {@link WireFormat} whose requests are built at once
+ * (its builders return the {@link WireRequest}, not a promise), so a wire format of your own can build on them.
+ *
+ * @example
+ * ```ts
+ * // the token endpoint looked up when the refresh is built
+ * const wireFormat: Partial<WireFormat> = {
+ *   buildRefreshRequest: async (context) => oauthWireFormat.buildRefreshRequest({ ...context, url: await tokenEndpoint() }),
+ * }
+ * ```
+ */
+export const oauthWireFormat: Omit<WireFormat, 'buildRefreshRequest' | 'buildLogoutRequest'> & {
+  /** The RFC 6749 refresh grant: a form POST of `grant_type=refresh_token`, the refresh token and `client_id`. */
+  buildRefreshRequest(context: RefreshRequestContext): WireRequest
+  /** RFC 7009 revocation: a form POST of `token`, `token_type_hint` and `client_id`, without `Authorization`. */
+  buildLogoutRequest(context: LogoutRequestContext): WireRequest
+} = {
   buildRefreshRequest: ({ url, refreshToken, clientId }) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token' })
     if (refreshToken !== undefined) body.set('refresh_token', refreshToken)
@@ -152,4 +168,4 @@ export const oauthWireFormat = {
     const fields = body as Record<string, unknown>
     return { error: readString(fields.error), description: readString(fields.error_description) }
   },
-} satisfies WireFormat
+}

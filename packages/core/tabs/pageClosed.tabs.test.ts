@@ -46,6 +46,22 @@ describe('a page that goes while its refresh is on the wire (real Chromium, cook
     await expectKeptWithoutReuse(next!)
   }, 60_000)
 
+  it("closed, and the next page does not see the sending mark (localStorage reaches other processes late): the record in IndexedDB still makes it wait; no reuse", async () => {
+    // The answer comes 2 s after the request (requestTimeoutMs is 3 s): the next page starts well before it.
+    const tab = await refreshOnTheWire(2_000)
+    await tab.close()
+    stack.server.setRefreshDelay(0)
+    // The next page reads localStorage as if the closed page's mark had not reached its process yet.
+    await context.addInitScript(() => {
+      const getItem = Storage.prototype.getItem
+      Storage.prototype.getItem = function (key: string) {
+        return key.endsWith(':sending') ? null : getItem.call(this, key)
+      }
+    })
+    const [next] = await openTabs(context, stack.server.origin, 1, tabOptions)
+    await expectKeptWithoutReuse(next!)
+  }, 60_000)
+
   it('reloaded: the new page waits for the answer the old one left on the wire, then refreshes with its cookie; no reuse', async () => {
     const tab = await refreshOnTheWire(1_000)
     // The reloaded page starts (and would refresh) while the old page's answer is still 1 s away.

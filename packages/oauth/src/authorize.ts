@@ -1,3 +1,4 @@
+import { invalid } from './diagnostics/diagnostic'
 import type { ProviderMetadata } from './discovery'
 import type { Protocol } from './protocol'
 import type { Transaction } from './transactions'
@@ -16,15 +17,19 @@ export interface AuthorizationParams {
   scope?: string
   /** `login`, `consent`, `select_account`, `none`, … */
   prompt?: string
+  /** The user's identifier (an email, a user name), to prefill the provider's sign-in form. */
   login_hint?: string
   /** Auth0's name for the API the access token is for. */
   audience?: string
   /** RFC 8707: the API(s) the access token is for. */
   resource?: string | string[]
+  /** The authentication context classes asked for, space-separated (e.g. a step-up to multi-factor: `urn:mfa`). */
   acr_values?: string
+  /** The languages of the provider's pages, space-separated by preference (`fr-CA fr en`). */
   ui_locales?: string
   /** Seconds: the user must have signed in at most this long ago (the ID token's `auth_time` is checked). */
   max_age?: number
+  /** Any other parameter the provider takes (`claims`, `organization`, `domain_hint`, …), sent as it is. */
   [name: string]: string | string[] | number | undefined
 }
 
@@ -34,20 +39,14 @@ const reserved = new Set(['client_id', 'redirect_uri', 'response_type', 'respons
 /** Checks pass-through parameters once, before anything is stored. */
 export function checkAuthorizationParams(params: unknown): AuthorizationParams {
   if (params === undefined) return {}
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new TypeError(`tokenlife: authorizationParams must be an object such as { prompt: 'login' }, got ${String(params)}`)
-  }
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) invalid('TL507', 'authorizationParams', params)
   for (const [name, value] of Object.entries(params)) {
-    if (reserved.has(name)) {
-      throw new TypeError(`tokenlife: authorizationParams.${name} is set by the client (PKCE, state, nonce, redirect_uri); leave it out`)
-    }
+    if (reserved.has(name)) invalid('TL508', `authorizationParams.${name}`)
     const ok = value === undefined || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
-    if (!ok) throw new TypeError(`tokenlife: authorizationParams.${name} must be a string (or a list of strings), got ${typeof value}`)
+    if (!ok) invalid('TL509', `authorizationParams.${name}`, typeof value)
   }
   const maxAge = (params as AuthorizationParams).max_age
-  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge >= 0)) {
-    throw new TypeError(`tokenlife: authorizationParams.max_age must be a number of seconds, got ${String(maxAge)}`)
-  }
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge >= 0)) invalid('TL510', 'authorizationParams.max_age', maxAge)
   return params as AuthorizationParams
 }
 

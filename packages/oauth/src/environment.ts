@@ -1,7 +1,12 @@
+import { invalid } from './diagnostics/diagnostic'
+
 /** A synchronous key-value store (`sessionStorage`, `localStorage`). */
 export interface KeyValueStore {
+  /** The value under `key`, or `null` when there is none. */
   getItem(key: string): string | null
+  /** Stores `value` under `key` (may throw when the storage is full or disabled: the client copes). */
   setItem(key: string, value: string): void
+  /** Removes `key` and its value. */
   removeItem(key: string): void
 }
 
@@ -35,9 +40,7 @@ const storage = (name: 'sessionStorage' | 'localStorage') => (): KeyValueStore |
   }
 }
 
-const noPage = (): never => {
-  throw new TypeError('tokenlife: this needs a browser page (location); pass `environment` to createOAuthClient() elsewhere')
-}
+const noPage = (): never => invalid('TL511')
 
 /** The browser's ports; each reads its global when called, so nothing touches `window` at import or creation. */
 export const browserEnvironment: OAuthEnvironment = {

@@ -1,7 +1,10 @@
 import { TokenlifeError } from '@tokenlife/core'
+import type { OAuthCode } from './diagnostics/codes'
+import { oauthText } from './diagnostics/diagnostic'
 
-// One class per way a sign-in is refused. Each builds its message in one place (its constructor) from the fields it
-// carries, has a literal `name`, and an `isXError` guard that compares the name (works across realms).
+// One class per way a sign-in is refused. Each picks its code (TL5xx) and builds its message in one place (its
+// constructor) from the fields it carries, has a literal `name`, and an `isXError` guard that compares the name
+// (works across realms). The messages are the diagnostics table's, in the development build only.
 
 /** Compares `name` (not the prototype) and `transient`, which every tokenlife error has. */
 const guard =
@@ -12,8 +15,11 @@ const guard =
 /**
  * The provider answered the authorization request with an error (`error=access_denied`, `login_required`, …): the
  * user cancelled, or the provider would not sign them in. Nothing was stored.
+ *
+ * `error.code`: TL528 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class AuthorizationError extends TokenlifeError {
+  /** The error's class name, compared by {@link isAuthorizationError} (works across realms). */
   override readonly name = 'AuthorizationError' as const
   /** The OAuth `error` code, e.g. `'access_denied'`. */
   readonly error: string
@@ -23,7 +29,7 @@ export class AuthorizationError extends TokenlifeError {
   readonly uri: string | undefined
 
   constructor(error: string, options: { description?: string; uri?: string; cause?: unknown } = {}) {
-    super(`tokenlife: the provider refused the sign-in: ${error}${options.description ? ` (${options.description})` : ''}`, options)
+    super(oauthText('TL528', error, options.description), { cause: options.cause, code: 'TL528' })
     this.error = error
     this.description = options.description
     this.uri = options.uri
@@ -35,34 +41,39 @@ export const isAuthorizationError = guard<AuthorizationError>('AuthorizationErro
 /** What is wrong with a callback's `state`. */
 export type CallbackStateProblem = 'missing' | 'mismatch' | 'unknown'
 
-const stateProblems: Record<CallbackStateProblem, string> = {
-  missing: 'the callback URL has no `state` parameter',
-  mismatch: "the callback's `state` is not the one this tab's sign-in sent (a forged or stale callback)",
-  unknown: 'this tab began no sign-in that this callback could answer (no transaction in its sessionStorage)',
-}
+const stateCodes: Record<CallbackStateProblem, OAuthCode> = { missing: 'TL521', mismatch: 'TL522', unknown: 'TL523' }
 
 /**
  * The callback's `state` does not answer a sign-in this tab began: missing, another one than this tab's, or none at
  * all. A forged callback (login CSRF) looks like this. Nothing was stored, and any session is untouched.
+ *
+ * `error.code`: TL521–TL523, by `problem` ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class CallbackStateError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCallbackStateError} (works across realms). */
   override readonly name = 'CallbackStateError' as const
+  /** What is wrong with `state`: `'missing'` (TL521), `'mismatch'` (TL522) or `'unknown'` (TL523). */
   readonly problem: CallbackStateProblem
 
   constructor(problem: CallbackStateProblem) {
-    super(`tokenlife: refused the sign-in callback: ${stateProblems[problem]}`)
+    super(oauthText(stateCodes[problem], 'state'), { code: stateCodes[problem] })
     this.problem = problem
   }
 }
 /** Whether `error` is a {@link CallbackStateError}. */
 export const isCallbackStateError = guard<CallbackStateError>('CallbackStateError')
 
-/** The callback was handled already (a reload, the back button, the URL opened again). Any session is untouched. */
+/**
+ * The callback was handled already (a reload, the back button, the URL opened again). Any session is untouched.
+ *
+ * `error.code`: TL524 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
+ */
 export class CallbackReplayError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCallbackReplayError} (works across realms). */
   override readonly name = 'CallbackReplayError' as const
 
   constructor() {
-    super('tokenlife: refused the sign-in callback: it was handled already (reload, back button or the same URL opened again)')
+    super(oauthText('TL524'), { code: 'TL524' })
   }
 }
 /** Whether `error` is a {@link CallbackReplayError}. */
@@ -71,12 +82,15 @@ export const isCallbackReplayError = guard<CallbackReplayError>('CallbackReplayE
 /**
  * The callback answers a sign-in another tab began: the transaction (PKCE verifier, nonce) lives in that tab's
  * sessionStorage only. Nothing was stored; the other tab's sign-in can still finish there.
+ *
+ * `error.code`: TL525 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class OtherTabTransactionError extends TokenlifeError {
+  /** The error's class name, compared by {@link isOtherTabTransactionError} (works across realms). */
   override readonly name = 'OtherTabTransactionError' as const
 
   constructor() {
-    super('tokenlife: refused the sign-in callback: the sign-in began in another tab, which holds its PKCE verifier and nonce')
+    super(oauthText('TL525'), { code: 'TL525' })
   }
 }
 /** Whether `error` is an {@link OtherTabTransactionError}. */
@@ -85,20 +99,20 @@ export const isOtherTabTransactionError = guard<OtherTabTransactionError>('Other
 /**
  * The callback's `iss` (RFC 9207) names another issuer than this client's, or is missing where the provider says it
  * sends one: a mix-up attack, or a callback meant for another provider. Nothing was stored.
+ *
+ * `error.code`: TL526 (another issuer) or TL527 (none) ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class IssuerMismatchError extends TokenlifeError {
+  /** The error's class name, compared by {@link isIssuerMismatchError} (works across realms). */
   override readonly name = 'IssuerMismatchError' as const
+  /** This client's issuer, the `iss` the callback should have carried. */
   readonly expected: string
   /** The `iss` the callback carried; `undefined` when it carried none. */
   readonly received: string | undefined
 
   constructor(expected: string, received: string | undefined, options: { cause?: unknown } = {}) {
-    super(
-      received === undefined
-        ? `tokenlife: refused the sign-in callback: no \`iss\` parameter, though ${expected} says it sends one (RFC 9207)`
-        : `tokenlife: refused the sign-in callback: \`iss\` is ${received}, expected ${expected} (RFC 9207 mix-up defence)`,
-      options,
-    )
+    const code = received === undefined ? 'TL527' : 'TL526'
+    super(received === undefined ? oauthText(code, expected) : oauthText(code, received, expected), { cause: options.cause, code })
     this.expected = expected
     this.received = received
   }
@@ -109,33 +123,36 @@ export const isIssuerMismatchError = guard<IssuerMismatchError>('IssuerMismatchE
 /** Which check an ID token failed. */
 export type IdTokenCheckName = 'signature' | 'alg' | 'iss' | 'aud' | 'azp' | 'exp' | 'iat' | 'nbf' | 'nonce' | 'auth_time' | 'sub' | 'malformed' | 'missing'
 
-const idTokenChecks: Record<IdTokenCheckName, string> = {
-  signature: 'its signature does not verify with a key of the provider’s JWKS',
-  alg: 'it is signed with an algorithm the provider does not use for ID tokens (or not signed: `alg: none`)',
-  iss: 'its `iss` is not this client’s issuer',
-  aud: 'its `aud` does not name this client',
-  azp: 'its `azp` does not name this client',
-  exp: 'it has expired',
-  iat: 'its `iat` is missing or invalid',
-  nbf: 'it is not valid yet (`nbf`)',
-  nonce: 'its `nonce` is not the one this sign-in sent',
-  auth_time: 'the sign-in is older than `max_age` allows',
-  sub: 'a refresh returned an ID token for another user (`sub`)',
-  malformed: 'it is not a well-formed JWT',
-  missing: 'the token endpoint returned none (is `openid` in the scope?)',
+const idTokenCodes: Record<IdTokenCheckName, OAuthCode> = {
+  signature: 'TL541',
+  alg: 'TL542',
+  iss: 'TL543',
+  aud: 'TL544',
+  azp: 'TL545',
+  exp: 'TL546',
+  iat: 'TL547',
+  nbf: 'TL548',
+  nonce: 'TL549',
+  auth_time: 'TL550',
+  sub: 'TL551',
+  malformed: 'TL552',
+  missing: 'TL553',
 }
 
 /**
  * The ID token failed validation (signature from the JWKS, `alg`, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, or, on
  * a refresh, the same `sub`). At sign-in nothing is stored; on a refresh the session ends (reason `revoked`).
+ *
+ * `error.code`: TL541–TL553, one per `check` ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class IdTokenError extends TokenlifeError {
+  /** The error's class name, compared by {@link isIdTokenError} (works across realms). */
   override readonly name = 'IdTokenError' as const
   /** The check it failed. */
   readonly check: IdTokenCheckName
 
   constructor(check: IdTokenCheckName, options: { cause?: unknown } = {}) {
-    super(`tokenlife: refused the ID token: ${idTokenChecks[check]}`, options)
+    super(oauthText(idTokenCodes[check], check), { cause: options.cause, code: idTokenCodes[check] })
     this.check = check
   }
 }
@@ -145,16 +162,21 @@ export const isIdTokenError = guard<IdTokenError>('IdTokenError')
 /**
  * The token endpoint refused to exchange the authorization code (`invalid_grant`: used already, expired, or issued to
  * another verifier or redirect URI). Nothing was stored.
+ *
+ * `error.code`: TL529 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class CodeExchangeError extends TokenlifeError {
+  /** The error's class name, compared by {@link isCodeExchangeError} (works across realms). */
   override readonly name = 'CodeExchangeError' as const
+  /** The HTTP status of the token endpoint's refusal (400, 401). */
   readonly status: number
   /** The OAuth `error` code, e.g. `'invalid_grant'`. */
   readonly error: string
+  /** The provider's `error_description`, when it sent one. */
   readonly description: string | undefined
 
   constructor(status: number, error: string, options: { description?: string; cause?: unknown } = {}) {
-    super(`tokenlife: the token endpoint refused the authorization code (HTTP ${status} ${error}${options.description ? `: ${options.description}` : ''})`, options)
+    super(oauthText('TL529', error, status, options.description), { cause: options.cause, code: 'TL529' })
     this.status = status
     this.error = error
     this.description = options.description
@@ -163,8 +185,13 @@ export class CodeExchangeError extends TokenlifeError {
 /** Whether `error` is a {@link CodeExchangeError}. */
 export const isCodeExchangeError = guard<CodeExchangeError>('CodeExchangeError')
 
-/** A `returnTo` that would leave this origin (an open redirect). Refused before anything was stored. */
+/**
+ * A `returnTo` that would leave this origin (an open redirect). Refused before anything was stored.
+ *
+ * `error.code`: TL530 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
+ */
 export class ReturnToError extends TokenlifeError {
+  /** The error's class name, compared by {@link isReturnToError} (works across realms). */
   override readonly name = 'ReturnToError' as const
   /** The `returnTo` that was refused. */
   readonly returnTo: string
@@ -172,7 +199,7 @@ export class ReturnToError extends TokenlifeError {
   readonly origin: string
 
   constructor(returnTo: string, origin: string) {
-    super(`tokenlife: returnTo must be on this page's origin (${origin}), got ${JSON.stringify(returnTo)}; pass a path such as '/account'`)
+    super(oauthText('TL530', returnTo, origin), { code: 'TL530' })
     this.returnTo = returnTo
     this.origin = origin
   }
@@ -183,15 +210,20 @@ export const isReturnToError = guard<ReturnToError>('ReturnToError')
 /**
  * The provider's metadata could not be had: the discovery document did not load (`transient`: try later) or is not
  * this issuer's, or lacks an endpoint the client needs.
+ *
+ * `error.code`: TL561 (transient) or TL562 ([troubleshooting](https://tokenlife.dev/troubleshooting)).
  */
 export class DiscoveryError extends TokenlifeError {
+  /** The error's class name, compared by {@link isDiscoveryError} (works across realms). */
   override readonly name = 'DiscoveryError' as const
+  /** The issuer whose metadata could not be had. */
   readonly issuer: string
   /** What went wrong. */
   readonly problem: string
 
   constructor(issuer: string, problem: string, options: { transient?: boolean; cause?: unknown } = {}) {
-    super(`tokenlife: no usable OpenID Connect metadata for ${issuer}: ${problem}`, options)
+    const code = options.transient ? 'TL561' : 'TL562'
+    super(oauthText(code, issuer, problem), { cause: options.cause, transient: options.transient === true, code })
     this.issuer = issuer
     this.problem = problem
   }

@@ -1,6 +1,7 @@
 import { createAuthClient, oauthWireFormat, TokenlifeError, type AuthClient, type RedirectLogin, type UserClaims } from '@tokenlife/core'
 import { authorizationRequest, checkAuthorizationParams, type AuthorizationParams } from './authorize'
 import { handleCallback, isCallbackUrl } from './callback'
+import { oauthText } from './diagnostics/diagnostic'
 import { createDiscovery, type ProviderMetadata } from './discovery'
 import { endSessionUrl } from './endSession'
 import { normalizeOAuthOptions, type NormalizedOAuthOptions, type OAuthClientOptions } from './options'
@@ -63,7 +64,7 @@ export class OAuthClient implements RedirectLogin {
         buildRefreshRequest: async (context) => oauthWireFormat.buildRefreshRequest({ ...context, url: (await discovered()).token_endpoint! }),
         buildLogoutRequest: async (context) => {
           const { revocation_endpoint: url } = await discovered()
-          if (url === undefined) throw new TokenlifeError(`tokenlife: ${issuer} has no revocation_endpoint: the refresh token was not revoked`)
+          if (url === undefined) throw new TokenlifeError(oauthText('TL563', issuer), { code: 'TL563' })
           return oauthWireFormat.buildLogoutRequest({ ...context, url })
         },
       },
@@ -118,8 +119,24 @@ export class OAuthClient implements RedirectLogin {
    * bar, and resolves with `{ returnTo }` (a path on this origin). A refusal rejects with the typed error that says
    * why, and stores nothing: a session that existed is untouched. Two calls for the same URL (React StrictMode) make
    * one exchange and share its outcome.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   const { returnTo } = await oauth.handleRedirectCallback()
+   *   router.replace(returnTo)
+   * } catch (error) {
+   *   // Signed in already (a reload of the callback page): carry on.
+   *   if (isCallbackReplayError(error) && oauth.auth.getState().status === 'authenticated') router.replace('/')
+   *   else if (isAuthorizationError(error) && error.error === 'access_denied') showSignIn('Sign-in cancelled')
+   *   else showSignIn(`Sign-in failed (${isTokenlifeError(error) ? error.code : 'unknown error'})`)
+   * }
+   * ```
    */
-  handleRedirectCallback(url?: string): Promise<{ returnTo: string }> {
+  handleRedirectCallback(url?: string): Promise<{
+    /** Where to go now: the `returnTo` of the sign-in (default: the page it began on), a path on this origin. */
+    returnTo: string
+  }> {
     const { env, clientId } = this.#options
     const href = url ?? env.pageUrl()
     let handling = this.#callbacks.get(href)

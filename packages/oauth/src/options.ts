@@ -1,6 +1,7 @@
 import type { AuthClientOptions, Environment } from '@tokenlife/core'
 import { checkAuthorizationParams, type AuthorizationParams } from './authorize'
 import type { ProviderMetadata } from './discovery'
+import { invalid } from './diagnostics/diagnostic'
 import { browserEnvironment, type OAuthEnvironment } from './environment'
 import { isLoopback } from './protocol'
 
@@ -55,21 +56,17 @@ export interface NormalizedOAuthOptions {
   core: AuthClientOptions['environment']
 }
 
-const names = new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug'])
+/** The options `createOAuthClient()` takes: another name is refused by the development build (TL502). */
+const names = /* @__PURE__ */ new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug'])
 
-const fail = (option: string, why: string): never => {
-  throw new TypeError(`tokenlife: createOAuthClient() option \`${option}\` ${why}`)
-}
-
-const text = (option: string, value: unknown): string =>
-  typeof value === 'string' && value.trim() !== '' ? value : fail(option, `must be a non-empty string, got ${typeof value === 'string' ? '""' : String(value)}`)
+const text = (option: string, value: unknown): string => (typeof value === 'string' && value.trim() !== '' ? value : invalid('TL503', option, value))
 
 /** Checks the options once, at the boundary; throws a `TypeError` naming the option. */
 export function normalizeOAuthOptions(options: OAuthClientOptions): NormalizedOAuthOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('tokenlife: createOAuthClient(options) needs { issuer, clientId, redirectUri }')
+  if (typeof options !== 'object' || options === null) invalid('TL501')
+  if (process.env.NODE_ENV !== 'production') {
+    for (const name of Object.keys(options)) if (!names.has(name)) invalid('TL502', name)
   }
-  for (const name of Object.keys(options)) if (!names.has(name)) fail(name, 'is not an option (see OAuthClientOptions)')
   const issuer = text('issuer', options.issuer)
   const url = (() => {
     try {
@@ -79,12 +76,12 @@ export function normalizeOAuthOptions(options: OAuthClientOptions): NormalizedOA
     }
   })()
   if (url?.protocol !== 'https:' && !(url?.protocol === 'http:' && isLoopback(issuer))) {
-    fail('issuer', `must be an absolute https URL (plain http only on this device: 127.0.0.1, localhost), got ${issuer}`)
+    invalid('TL504', 'issuer', issuer)
   }
   const metadata = options.metadata
-  if (metadata !== undefined && metadata?.issuer !== issuer) fail('metadata', `must be the metadata of ${issuer} (its issuer is ${String(metadata?.issuer)})`)
+  if (metadata !== undefined && metadata?.issuer !== issuer) invalid('TL505', 'metadata', issuer, metadata?.issuer)
   const discoveryCacheMs = options.discoveryCacheMs ?? 60 * 60_000
-  if (!(typeof discoveryCacheMs === 'number' && discoveryCacheMs >= 0)) fail('discoveryCacheMs', `must be a number of ms, got ${String(discoveryCacheMs)}`)
+  if (!(typeof discoveryCacheMs === 'number' && discoveryCacheMs >= 0)) invalid('TL506', 'discoveryCacheMs', discoveryCacheMs)
   const { pageUrl, navigate, replaceUrl, tabStorage, sharedStorage, fetch, now } = options.environment ?? {}
   const env: OAuthEnvironment = {
     ...browserEnvironment,

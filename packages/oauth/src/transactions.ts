@@ -1,3 +1,4 @@
+import { invalid } from './diagnostics/diagnostic'
 import type { OAuthEnvironment } from './environment'
 
 /** A sign-in this tab began: what its callback is checked against. Lives in this tab's sessionStorage only. */
@@ -51,7 +52,7 @@ export class TransactionStore {
   /** Records a new sign-in; one begun earlier in this tab and never finished is abandoned. */
   async begin(transaction: Transaction): Promise<void> {
     const storage = this.#env.tabStorage()
-    if (!storage) throw new TypeError('tokenlife: signing in needs sessionStorage (for the PKCE verifier), and this page has none')
+    if (!storage) invalid('TL512')
     const mark = await digest(transaction.state)
     storage.setItem(this.#key, JSON.stringify(transaction))
     this.#updateMarks((marks) => {

@@ -15,7 +15,12 @@ import { useOAuth } from './authContext'
  * }
  * ```
  */
-export function useRedirectCallback(): { returnTo?: string; error?: Error } {
+export function useRedirectCallback(): {
+  /** Where to go now that the user is signed in (a path on this origin); `undefined` until then. */
+  returnTo?: string
+  /** Why the sign-in was refused (`CallbackStateError`, `IdTokenError`, …); `undefined` unless it was. */
+  error?: Error
+} {
   const oauth = useOAuth()
   const [outcome, setOutcome] = useState<{ returnTo?: string; error?: Error }>({})
   useEffect(() => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { invalid } from './diagnostics/diagnostic'
+import type { IssuerOptions } from './issuerOptions'
 import { positiveSeconds } from './options'
 import type { ScryptParams } from './passwords'
 import { DEFAULT_SCRYPT_PARAMS, getDummyHash, hashPassword, verifyPassword } from './passwords'
+import type { RefreshResult, RefreshTokenStatus, TokenPair } from './refreshResult'
 import type { AuthStore, RefreshTokenRecord, TokenFamily, User } from './store/authStore'
 import type { AccessTokenClaims, SignatureCheck } from './tokens/accessTokens'
 import { checkSignature } from './tokens/accessTokens'
@@ -9,87 +12,53 @@ import type { KeyRing } from './tokens/keyRing'
 import { deriveSuccessor, generateRefreshToken, generateSeed, hashRefreshToken } from './tokens/refreshTokens'
 import { normalizeEmail } from './users'
 
-/** A freshly issued access + refresh token pair. */
-export interface TokenPair {
-  accessToken: string
-  /** Access-token lifetime, seconds. */
-  expiresIn: number
-  refreshToken: string
-  /** Refresh-token lifetime, seconds (never past the session's absolute end). */
-  refreshExpiresIn: number
-  familyId: string
-}
-
-/** Why a refresh was refused. */
-export type RefreshFailureReason = 'unknown' | 'expired' | 'revoked' | 'reuse' | 'version_changed'
-
-/** The outcome of {@link Issuer.refresh}. `retried`: the token was presented again within the retry window. */
-export type RefreshResult =
-  | { ok: true; pair: TokenPair; retried: boolean }
-  | { ok: false; reason: RefreshFailureReason; description: string; familyId?: string }
-
-/**
- * What a presented refresh token is, without using it: `current` (would refresh now), `rotated` (already exchanged:
- * presenting it again is reuse), `ended` (revoked family, expired, or at an old token version), `unknown`.
- */
-export type RefreshTokenStatus =
-  | { status: 'current' | 'rotated' | 'ended'; userId: string; familyId: string }
-  | { status: 'unknown' }
-
-/** Options of {@link Issuer}. Times are seconds. */
-export interface IssuerOptions {
-  store: AuthStore
-  /** Signs the access tokens (see `createKeyRing`, `createSecretKeyRing`). */
-  keys: KeyRing
-  /** The `iss` claim. */
-  issuer: string
-  /** The `aud` claim: the API the tokens are for. */
-  audience: string
-  /** Access-token lifetime. Default: 300. */
-  accessTokenTtlSeconds?: number
-  /** Refresh-token lifetime; sliding (each rotation starts it again). Default: 7 days. */
-  refreshTokenTtlSeconds?: number
-  /** Absolute cap on a session from its login, however often it rotates. Default: 30 days. */
-  sessionMaxAgeSeconds?: number
-  /**
-   * The idempotent retry window: a refresh token presented again within this many seconds of its rotation, while
-   * its successor is unused and the session alive, is answered with the same successor instead of revoking the
-   * session as reuse. It is what saves a session whose page was closed or reloaded mid-refresh (above all in storage
-   * mode, where the answer dies with the page); it also lets a thief who copied a token use it for that long after
-   * it was rotated. `0` (the default) turns it off. See docs/server.md, "The retry window".
-   */
-  retryWindowSeconds?: number
-  /** Extra claims of a user's access tokens. Default: `{ email, name }`. */
-  claims?: (user: User) => Record<string, unknown>
-  /** scrypt parameters for passwords. Default: N = 2^17, r = 8, p = 1. */
-  scrypt?: ScryptParams
-  /** The clock, epoch ms. Default: `Date.now`. */
-  now?: () => number
-}
-
 /** Tokens at an old version may be out this long past the access-token lifetime (clock skew between instances). */
 const VERSION_SKEW_MS = 60_000
 
 /**
  * The session rules, free of HTTP: login, rotating refresh tokens in families with reuse detection (the whole
  * family dies), the optional retry window, the per-user token version, the absolute session cap, the denylist.
- * Every instance of a deployment runs one, on one shared store.
+ * Every instance of a deployment runs one, on one shared store. `createAuthHandler()` puts it behind the HTTP
+ * endpoints; call it directly for your own endpoints or an admin tool.
+ *
+ * @example
+ * ```ts
+ * const issuer = new Issuer({ store, keys, issuer: 'https://auth.example.com', audience: 'api', retryWindowSeconds: 30 })
+ * const user = await issuer.authenticate(email, password)
+ * if (user) {
+ *   const pair = await issuer.startSession(user) // { accessToken, expiresIn, refreshToken, refreshExpiresIn, familyId }
+ * }
+ * // later, from the client's refresh request:
+ * const result = await issuer.refresh(refreshToken)
+ * if (!result.ok) console.log(result.reason) // 'reuse': the whole session was revoked
+ * ```
  */
 export class Issuer {
+  /** The store given in the options. */
   readonly store: AuthStore
+  /** The key ring that signs the access tokens; its `jwks()` is what the JWKS endpoint serves. */
   readonly keys: KeyRing
+  /** The `iss` claim of every access token. */
   readonly issuer: string
+  /** The `aud` claim of every access token. */
   readonly audience: string
+  /** Access-token lifetime, seconds (the option, or 300). */
   readonly accessTokenTtlSeconds: number
+  /** Refresh-token lifetime, seconds, sliding (the option, or 7 days). */
   readonly refreshTokenTtlSeconds: number
+  /** The absolute cap on a session from its login, seconds (the option, or 30 days). */
   readonly sessionMaxAgeSeconds: number
+  /** The retry window, seconds; `0` when off. The handler announces it in `Tokenlife-Retry-Window`. */
   readonly retryWindowSeconds: number
+  /** The scrypt cost of new password hashes. */
   readonly scrypt: ScryptParams
+  /** The clock, epoch ms (the handler's rate limits use it too). */
   readonly now: () => number
   readonly #claims: (user: User) => Record<string, unknown>
 
+  /** Checks the options: `TypeError` `TL601` without `issuer` or `audience`, `TL602` for a bad duration. */
   constructor(options: IssuerOptions) {
-    if (!options.issuer || !options.audience) throw new TypeError('tokenlife: the issuer needs `issuer` and `audience`')
+    if (!options.issuer || !options.audience) invalid('TL601', 'issuer')
     this.store = options.store
     this.keys = options.keys
     this.issuer = options.issuer
@@ -103,7 +72,10 @@ export class Issuer {
     this.#claims = options.claims ?? ((user) => ({ email: user.email, name: user.name }))
   }
 
-  /** The user with these credentials, or `undefined`. Takes about as long for an unknown email. */
+  /**
+   * The user with these credentials, or `undefined`. Takes about as long for an unknown email (a password hash is
+   * checked either way), so timing does not tell which emails exist. Rate-limit the callers (the handler does).
+   */
   async authenticate(email: string, password: string): Promise<User | undefined> {
     const user = await this.store.findUserByEmail(normalizeEmail(email))
     if (!user) {
@@ -113,7 +85,10 @@ export class Issuer {
     return (await verifyPassword(password, user.passwordHash)) ? user : undefined
   }
 
-  /** Starts a session (a new token family at the user's current token version) and issues its first pair. */
+  /**
+   * Starts a session (a new token family at the user's current token version) and issues its first pair. Call it
+   * after {@link Issuer.authenticate}, or after your own sign-in (an OAuth callback, a magic link).
+   */
   async startSession(user: User): Promise<TokenPair> {
     const now = this.now()
     const family: TokenFamily = { id: randomUUID(), userId: user.id, tokenVersion: user.tokenVersion, createdAt: now, revokedAt: null, revokedReason: null }
@@ -125,8 +100,10 @@ export class Issuer {
   }
 
   /**
-   * Exchanges a refresh token for a new pair in the same family: rotation (atomic in the store), reuse detection,
-   * the retry window, the token version, expiry and the session cap.
+   * Exchanges a refresh token for a new pair in the same family: rotation (atomic in the store, so two instances never
+   * both rotate one token), reuse detection (a rotated token presented again revokes the whole family), the retry
+   * window, the token version, expiry and the session cap. Never throws for a bad token: see {@link RefreshResult};
+   * rejects only when the store fails.
    */
   async refresh(refreshToken: string): Promise<RefreshResult> {
     const now = this.now()
@@ -177,7 +154,11 @@ export class Issuer {
     return { status: ended ? 'ended' : 'current', ...found }
   }
 
-  /** Revokes a token family: ends one session (a no-op when it already ended). */
+  /**
+   * Revokes a token family: ends one session (a no-op when it already ended). Its refresh tokens are refused from now
+   * on; access tokens already out live until they expire unless you also {@link Issuer.denyAccessToken} them.
+   * `reason` is kept for logs ({@link TokenFamily.revokedReason}).
+   */
   async revokeFamily(familyId: string, reason: string): Promise<void> {
     await this.store.revokeFamily(familyId, this.now(), reason)
   }
@@ -187,7 +168,10 @@ export class Issuer {
     return (await this.store.findUserById(userId))?.tokenVersion
   }
 
-  /** Puts an access token on the denylist until it expires; every verifier learns of it through the feed. */
+  /**
+   * Puts an access token on the denylist until it expires (`exp`); every verifier learns of it through the feed,
+   * within its staleness bound. Pass the claims a verifier returned.
+   */
   async denyAccessToken(claims: Pick<AccessTokenClaims, 'jti' | 'exp'>): Promise<void> {
     await this.store.denyAccessToken(claims.jti, claims.exp * 1000)
   }
@@ -200,7 +184,10 @@ export class Issuer {
     return this.store.bumpTokenVersion(userId, this.now() + this.accessTokenTtlSeconds * 1000 + VERSION_SKEW_MS)
   }
 
-  /** Ends every session of a user ("log out everywhere"): bumps the token version and revokes every family. */
+  /**
+   * Ends every session of a user ("log out everywhere"): bumps the token version (every access token out is refused
+   * by the verifiers) and revokes every family with `reason`. Does nothing for an unknown user.
+   */
   async endAllSessions(userId: string, reason: string): Promise<void> {
     if (!(await this.store.findUserById(userId))) return
     await this.bumpTokenVersion(userId)
@@ -209,7 +196,8 @@ export class Issuer {
 
   /**
    * Changes the password and bumps the token version (every other session ends); returns a fresh pair at the new
-   * version for the caller, or `undefined` when the current password is wrong.
+   * version for the caller, or `undefined` when the current password is wrong (or there is no such user). Check
+   * `newPassword`'s length and rate-limit the callers yourself (the handler does both).
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokenPair | undefined> {
     const user = await this.store.findUserById(userId)
@@ -219,7 +207,10 @@ export class Issuer {
     return this.startSession({ ...user, tokenVersion })
   }
 
-  /** Checks an access token's signature and claims with this issuer's keys (no revocation check: see `Verifier`). */
+  /**
+   * Checks an access token's signature and claims with this issuer's keys and clock. No revocation check: for API
+   * requests use a {@link Verifier}, which adds the denylist and the token version.
+   */
   checkSignature(token: string): Promise<SignatureCheck> {
     const { issuer, audience, now } = this
     return checkSignature(token, { key: this.keys.verificationKey, algorithms: this.keys.algorithms, issuer, audience, now })

@@ -6,8 +6,11 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
  * thread pool). Tests lower N through `passwordHashCost`.
  */
 export interface ScryptParams {
+  /** The CPU/memory cost: a power of two above 1 (memory is 128 × N × r bytes). */
   N: number
+  /** The block size. */
   r: number
+  /** The parallelization. */
   p: number
 }
 
@@ -29,14 +32,22 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   })
 }
 
-/** Hashes a password as `scrypt$N$r$p$<salt b64url>$<hash b64url>`. */
+/**
+ * Hashes a password as `scrypt$N$r$p$<salt b64url>$<hash b64url>` (a random 16-byte salt, a 32-byte key; the password
+ * NFKC-normalized first, so the same password typed differently matches). The parameters are in the hash, so
+ * {@link verifyPassword} checks old hashes after you raise the cost. Rejects with Node's error for parameters scrypt
+ * refuses (an `N` that is not a power of two).
+ */
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
   const salt = randomBytes(SALT_LENGTH)
   const key = await derive(password, salt, params)
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
-/** Checks a password against a stored hash in constant time; `false` for a malformed hash. */
+/**
+ * Checks a password against a hash made by {@link hashPassword}, in constant time, with the parameters stored in
+ * the hash; `false` for a wrong password or a malformed hash (never throws for either).
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$')
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false
@@ -49,8 +60,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected)
 }
 
-/** A hash of a random password, verified against when the email is unknown so both cases take as long. */
 const dummyHashes = new Map<number, Promise<string>>()
+/** A hash of a random password, verified against when the email is unknown so both cases take as long. */
 export function getDummyHash(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
   let hash = dummyHashes.get(params.N)
   if (!hash) {

@@ -1,3 +1,5 @@
+import { invalid } from './diagnostics/diagnostic'
+
 /**
  * Counts failures per key in a sliding window. Once a key has `limit` failures inside `windowMs`, it is blocked until
  * the oldest of them leaves the window.
@@ -5,6 +7,18 @@
  * Concurrent attempts must be charged **before** the slow work that decides them (a password hash), or they all pass
  * the check while none has failed yet: {@link FailureRateLimiter.charge} counts an attempt as a failure up front and
  * returns the refund to call if it succeeds.
+ *
+ * Counts live in this process: behind N instances each counts on its own. `createAuthHandler()` makes three (per
+ * email, per IP, per user for password changes); use one for endpoints of your own.
+ *
+ * @example
+ * ```ts
+ * const limiter = new FailureRateLimiter({ limit: 5, windowMs: 60_000, now: Date.now })
+ * const wait = limiter.retryAfterSeconds(key)
+ * if (wait > 0) return new Response(null, { status: 429, headers: { 'Retry-After': String(wait) } })
+ * const refund = limiter.charge(key) // before the slow check, with no await in between
+ * if (await checkCode(code)) refund()
+ * ```
  */
 export class FailureRateLimiter {
   /** Per key, the failures (and charged attempts still in flight) inside the window, oldest first. */
@@ -13,13 +27,17 @@ export class FailureRateLimiter {
   readonly #windowMs: number
   readonly #now: () => number
 
-  constructor(options: { limit: number; windowMs: number; now: () => number }) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new TypeError(`tokenlife: the rate limit must be a positive integer, got ${options.limit}`)
-    }
-    if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) {
-      throw new TypeError(`tokenlife: the rate-limit window must be a positive number, got ${options.windowMs}`)
-    }
+  /** Throws a `TypeError` for a `limit` that is not a whole number of at least 1 (`TL604`), or a bad window (`TL605`). */
+  constructor(options: {
+    /** Failures allowed inside the window; the next attempt is blocked. A whole number, at least 1. */
+    limit: number
+    /** The sliding window, ms (above 0). */
+    windowMs: number
+    /** The clock, epoch ms (`Date.now`, or a fake one in tests). */
+    now: () => number
+  }) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) invalid('TL604', 'limit', options.limit)
+    if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) invalid('TL605', 'windowMs', options.windowMs)
     this.#limit = options.limit
     this.#windowMs = options.windowMs
     this.#now = options.now

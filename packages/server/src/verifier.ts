@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose'
 import type { JWTVerifyGetKey } from 'jose'
+import { invalid } from './diagnostics/diagnostic'
 import { RevocationCache } from './revocationCache'
 import type { AuthStore } from './store/authStore'
 import type { AccessTokenClaims } from './tokens/accessTokens'
@@ -9,8 +10,14 @@ import type { JsonWebKeySet, KeyRing } from './tokens/keyRing'
 
 /** The outcome of {@link Verifier.verify}: the claims, or why not and which HTTP status says so. */
 export type VerifyResult =
-  | { ok: true; claims: AccessTokenClaims }
   | {
+      /** The token is valid and not revoked (as of the verifier's view, at most `maxStalenessMs` old). */
+      ok: true
+      /** Its claims: `sub` is the user id. */
+      claims: AccessTokenClaims
+    }
+  | {
+      /** The request must be refused. */
       ok: false
       /**
        * `invalid`/`expired`: the token itself; `revoked`: denied, or older than the user's token version;
@@ -18,27 +25,44 @@ export type VerifyResult =
        * and the store cannot be asked): it fails closed, with a 503 the client treats as transient.
        */
       reason: 'invalid' | 'expired' | 'revoked' | 'unavailable'
+      /** A short text for `error_description` or a log, e.g. `'access token has been revoked'`. No secret in it. */
       description: string
+      /**
+       * The HTTP status to answer: `401` (send `WWW-Authenticate: Bearer error="invalid_token"`: the client refreshes
+       * and retries once) or `503` for `unavailable` (send `Retry-After`: the client keeps its session and retries).
+       */
       status: 401 | 503
     }
 
-/** Options of {@link Verifier}. */
+/** Options of {@link Verifier}. Durations are milliseconds. How to choose them: docs/server.md, "Choosing the bounds". */
 export interface VerifierOptions {
-  /** The store (its change feed, and the per-request fallback). */
+  /**
+   * The issuer's store: the verifier subscribes to its change feed, and asks it per request only when its view is
+   * stale. An API server that only verifies connects to the same Redis (`new RedisStore({ redis: process.env.REDIS_URL })`).
+   */
   store: AuthStore
-  /** The issuer's key ring, a JWKS (public keys), or the URL of the issuer's JWKS endpoint. */
+  /**
+   * How to check signatures: the issuer's key ring (same process), a JWKS object (public keys only), or the `URL` of
+   * the issuer's JWKS endpoint (fetched by jose, cached, refetched for an unknown `kid`: key rotation needs nothing
+   * more). An HS256 ring is the only way to verify HS256 tokens.
+   */
   keys: KeyRing | JsonWebKeySet | URL
-  /** Accepted algorithms. Default: the ring's; for a JWKS, `['EdDSA', 'ES256']`. */
+  /** Accepted algorithms (anything else is `invalid`). Default: the ring's; for a JWKS or its URL, `['EdDSA', 'ES256']`. */
   algorithms?: string[]
+  /** The `iss` the tokens must carry: the issuer's `issuer` option. Required (`TL601`). */
   issuer: string
+  /** The `aud` the tokens must carry (one of, when it is an array): the issuer's `audience` option. Required (`TL601`). */
   audience: string
   /**
    * The staleness bound, ms: how old the verifier's view of revocations may be. Past it (the feed lost, Redis slow)
    * the verifier fails closed (see `whenStale`). A revoked token is accepted for at most this long after the
-   * revocation was published, plus the feed's delivery time. Default: 5000.
+   * revocation was published, plus the feed's delivery time. Must be above 0 (`TL603`). Default: 5000.
    */
   maxStalenessMs?: number
-  /** How often the feed is checked to be alive, ms. Default: a quarter of `maxStalenessMs`. */
+  /**
+   * How often the feed is proved alive (one heartbeat through the store's feed connection, e.g. a Redis `PING`), ms.
+   * Default: a quarter of `maxStalenessMs`, at least 50.
+   */
   heartbeatMs?: number
   /**
    * Past the bound: `'check-store'` (default) asks the store for each token (denylist and token version) and answers
@@ -61,6 +85,27 @@ const revoked: VerifyResult = { ok: false, reason: 'revoked', description: 'acce
  * then the denylist and the user's token version from an in-process {@link RevocationCache} that the store's change
  * feed keeps current. When the feed (re)connects, it re-reads every revocation in force; a heartbeat through the
  * feed bounds how stale the cache may be, and past that bound the verifier fails closed, never open.
+ *
+ * Make one per process and keep it (it holds a feed subscription and a timer); `close()` it on shutdown.
+ *
+ * @example
+ * ```ts
+ * const verifier = new Verifier({
+ *   store: new RedisStore({ redis: process.env.REDIS_URL! }),
+ *   keys: new URL('https://auth.example.com/.well-known/jwks.json'),
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'api',
+ * })
+ *
+ * async function handle(request: Request): Promise<Response> {
+ *   const result = await verifier.verify(bearerToken(request))
+ *   if (!result.ok) {
+ *     const headers = result.status === 503 ? { 'Retry-After': '1' } : { 'WWW-Authenticate': 'Bearer error="invalid_token"' }
+ *     return new Response(null, { status: result.status, headers })
+ *   }
+ *   return Response.json({ user: result.claims.sub })
+ * }
+ * ```
  */
 export class Verifier {
   readonly #store: AuthStore
@@ -84,8 +129,9 @@ export class Verifier {
   #beating = false
   #ready: { promise: Promise<void>; resolve: () => void }
 
+  /** Subscribes to the store's feed and starts the heartbeat. `TypeError` `TL601` or `TL603` for bad options. */
   constructor(options: VerifierOptions) {
-    if (!options.issuer || !options.audience) throw new TypeError('tokenlife: the verifier needs `issuer` and `audience`')
+    if (!options.issuer || !options.audience) invalid('TL601', 'verifier')
     this.#store = options.store
     const { keys } = options
     if (keys instanceof URL) this.#key = createRemoteJWKSet(keys)
@@ -95,7 +141,7 @@ export class Verifier {
     this.#issuer = options.issuer
     this.#audience = options.audience
     this.#maxStalenessMs = options.maxStalenessMs ?? 5000
-    if (!(this.#maxStalenessMs > 0)) throw new TypeError(`tokenlife: maxStalenessMs must be positive, got ${this.#maxStalenessMs}`)
+    if (!(this.#maxStalenessMs > 0)) invalid('TL603', 'maxStalenessMs', this.#maxStalenessMs)
     this.#whenStale = options.whenStale ?? 'check-store'
     this.#storeTimeoutMs = options.storeTimeoutMs ?? 1000
     this.#checkVersion = options.checkTokenVersion ?? true
@@ -125,12 +171,20 @@ export class Verifier {
     return this.#loaded ? performance.now() - this.#freshAsOf : Infinity
   }
 
-  /** Entries in the in-process cache. */
-  get cacheSize(): { denied: number; versions: number } {
+  /** Entries in the in-process cache: denied token ids and version bumps still in force (for metrics). */
+  get cacheSize(): {
+    /** Denied access-token ids. */
+    denied: number
+    /** Users whose token version moved recently. */
+    versions: number
+  } {
     return this.#cache.size
   }
 
-  /** Verifies a bearer token: signature and claims, then revocation (see the class comment). */
+  /**
+   * Verifies a bearer token (`bearerToken(request)`; `undefined` is `invalid`): signature and claims, then revocation
+   * (see the class comment). Never throws; a store that fails while the view is stale gives `unavailable` (503).
+   */
   async verify(token: string | undefined): Promise<VerifyResult> {
     if (!token) return { ok: false, reason: 'invalid', description: 'missing bearer token', status: 401 }
     const checked = await checkSignature(token, { key: this.#key, algorithms: this.#algorithms, issuer: this.#issuer, audience: this.#audience, now: this.#now })
@@ -146,10 +200,12 @@ export class Verifier {
     return this.#checkAtStore(claims)
   }
 
-  /** Stops listening to the feed and the heartbeat. */
+  /** Stops listening to the feed and the heartbeat. Does not close the store, which may be shared. */
   close(): void {
     clearInterval(this.#timer)
     this.#unsubscribe()
+    // Work started before (a failing snapshot read that retries, a heartbeat in flight) stops at its epoch check.
+    this.#epoch++
   }
 
   /** Past the bound: one store round trip per token, bounded by `storeTimeoutMs`; no answer means 503. */

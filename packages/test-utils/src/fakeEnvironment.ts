@@ -31,6 +31,8 @@ export class FakeEnvironment implements Environment {
   frozen = false
   warnings: string[] = []
   locks: Environment['locks'] = undefined
+  /** No records of refreshes on the wire unless a test gives some (see `SharedSendingRecords`). */
+  sendingRecords: Environment['sendingRecords'] = undefined
 
   /** The origin's localStorage stand-in, shared by every fork (tab). */
   readonly marks: Map<string, string>

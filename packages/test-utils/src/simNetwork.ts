@@ -48,6 +48,11 @@ export class SimNetwork {
     return this.#cookie
   }
 
+  /** How many requests of tab `tabId` are on the wire now (sent, their answer not yet delivered to the tab). */
+  inFlightFrom(tabId: string): number {
+    return this.#inFlight.get(tabId)?.size ?? 0
+  }
+
   /** The next `count` responses are lost on the way back: the server acts, the tab sees a network error. */
   loseNextResponses(count = 1): void {
     this.#lose += count

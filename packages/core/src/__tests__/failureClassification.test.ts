@@ -329,3 +329,27 @@ describe('the refusal that ended a session is reported', () => {
     expect(ended).toMatchObject({ reason: 'revoked', error: { error: 'invalid_grant', description: 'unknown or revoked refresh token' } })
   })
 })
+
+describe('a malformed success still holds the rotated refresh token (a one-time secret)', () => {
+  it.each([
+    ['an access token that looks like a JWT but does not decode', { access_token: 'not.a.jwt' }],
+    ['an opaque token without expires_in', { access_token: 'opaque-token', expires_in: undefined }],
+    ['expires_in: 0', { expires_in: 0 }],
+  ])('storage mode, %s: the answer is refused, its rotated refresh token kept; the retry presents it, no reuse', async (_label, mangle) => {
+    const { env, server, auth } = setup({ refreshToken: 'storage' })
+    await auth.start()
+    await auth.login({ username: 'ada', password: 'secret' })
+    server.respondNextRefresh(async (_request, proceed) => {
+      // The server rotated (rt-1-1 → rt-1-2) and answers with the new refresh token, but an access token the
+      // client cannot use.
+      const body = (await (await proceed()).json()) as Record<string, unknown>
+      return HttpResponse.json({ ...body, ...mangle })
+    })
+    await expect(auth.refresh()).rejects.toMatchObject({ name: 'InvalidResponseError' })
+    await runFor(env, 5_000)
+    expect(server.stats.presented).toEqual(['rt-1-1', 'rt-1-2'])
+    expect(server.stats.reuseDetected).toBe(0)
+    expect(auth.getState()).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
+    expect(auth.getState().error).toBeUndefined()
+  })
+})

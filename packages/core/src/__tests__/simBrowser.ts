@@ -4,6 +4,7 @@ import {
   FakeChannelHub,
   FakeEnvironment,
   FakeLockManager,
+  SharedSendingRecords,
   SimNetwork,
 } from '@tokenlife/test-utils'
 import { createAuthClient, type AuthClient, type AuthEvent, type LockManagerPort, type StorageAdapter } from '../index'
@@ -68,6 +69,8 @@ export interface SimBrowserOptions {
   lifetimeSeconds?: number
   /** Upper bound of channel and localStorage delays between tabs, ms. Default 20. */
   maxMessageDelayMs?: number
+  /** A fixed channel and localStorage delay between tabs instead, ms. */
+  messageDelayMs?: number
   /** Upper bound of each network leg, ms. Default 150. */
   maxLatencyMs?: number
   /** A fixed latency for each network leg instead, ms. */
@@ -94,11 +97,13 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const fixedLatency = { ms: options.latencyMs }
   const latency = () => fixedLatency.ms ?? 1 + Math.floor(random() * maxLatency)
   const network = new SimNetwork(server, clock, { latency })
-  const hub = new FakeChannelHub({ delay: () => Math.floor(random() * maxDelay) })
-  const marks = new DelayedSharedMarks(() => Math.floor(random() * maxDelay))
+  const messageDelay = () => options.messageDelayMs ?? Math.floor(random() * maxDelay)
+  const hub = new FakeChannelHub({ delay: messageDelay })
+  const marks = new DelayedSharedMarks(messageDelay)
   const locks = new FakeLockManager()
   const sharedStorage = memoryStorage()
   const maxStorageDelay = options.maxStorageDelayMs ?? 10
+  const sendingRecords = new SharedSendingRecords(() => Math.floor(random() * maxStorageDelay))
   const open: SimTab[] = []
   const closed: Map<string, string>[] = []
   let count = 0
@@ -143,6 +148,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
         locks: tabLocks,
         openChannel: hub.connect(env).openChannel,
         sharedMarks: marks.portFor(env),
+        sendingRecords: sendingRecords.portFor(env),
       },
     })
     const tab: SimTab = {

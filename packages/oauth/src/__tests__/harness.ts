@@ -57,8 +57,8 @@ export function useProvider(): () => RunningProvider {
   return () => op
 }
 
-/** Opens a tab of `browser` at `path` with a new OAuth client (a page load). */
-export function openTab(browser: Browser, path = '/', options: Partial<OAuthClientOptions> = {}): Tab {
+/** Opens a tab of `browser` at `path` with a new OAuth client (a page load), made by `create` (a build's, say). */
+export function openTab(browser: Browser, path = '/', options: Partial<OAuthClientOptions> = {}, create = createOAuthClient): Tab {
   const page = { url: new URL(path, APP).href }
   const navigations: string[] = []
   const tabStorage = mapStorage()
@@ -75,7 +75,7 @@ export function openTab(browser: Browser, path = '/', options: Partial<OAuthClie
       return fetch(input, init)
     },
   }
-  const oauth = createOAuthClient({
+  const oauth = create({
     issuer: op.issuer,
     clientId: CLIENT_ID,
     redirectUri: '/callback',
@@ -100,4 +100,14 @@ export async function signIn(tab: Tab, user = 'ada', options: Parameters<OAuthCl
   await tab.oauth.loginWithRedirect(options)
   tab.page.url = await atProvider(tab, user)
   return tab.oauth.handleRedirectCallback()
+}
+
+/** What `fn` throws or rejects with; fails when it does neither. */
+export async function rejection(fn: () => unknown): Promise<Error & { code?: string }> {
+  try {
+    await fn()
+  } catch (error) {
+    return error as Error & { code?: string }
+  }
+  throw new Error('nothing was thrown')
 }

@@ -1,4 +1,6 @@
-import type { Issuer, TokenPair } from '../issuer'
+import { diagnosticText } from '../diagnostics/diagnostic'
+import type { Issuer } from '../issuer'
+import type { TokenPair } from '../refreshResult'
 import { FailureRateLimiter } from '../rateLimit'
 import type { AuthEvent } from '../stats'
 import { normalizeEmail } from '../users'
@@ -10,43 +12,77 @@ import { logout } from './logout'
 import { clientIp, crossSiteRefusal, normalizeAllowedOrigins, requestProtocol } from './requestOrigin'
 
 /**
- * The header by which the refresh endpoint says it has an idempotent retry window (seconds), on every token
- * response when the issuer's `retryWindowSeconds` is set. Part of the contract: tokenlife's SDK reads it.
+ * `'Tokenlife-Retry-Window'`: the header by which the refresh endpoint says it has an idempotent retry window
+ * (delta-seconds, e.g. `Tokenlife-Retry-Window: 30`), on every token response when the issuer's
+ * `retryWindowSeconds` is set. Part of the contract: tokenlife's SDK reads it, and then lets a page reloaded
+ * mid-refresh send at once. If the endpoint is on another origin, expose it to the page:
+ * `Access-Control-Expose-Headers: Tokenlife-Retry-Window`.
  */
 export const RETRY_WINDOW_HEADER = 'Tokenlife-Retry-Window'
 
-/** Options of {@link createAuthHandler}. */
+/** Options of {@link createAuthHandler}. Only `issuer` and `verifier` are required. */
 export interface AuthHandlerOptions {
+  /** The session rules behind login, refresh, logout and password change; its keys are served at `jwksPath`. */
   issuer: Issuer
   /** Checks bearer tokens presented to logout, logout everywhere and change password. */
   verifier: Verifier
-  /** Where the endpoints live. Default: `'/auth'`. */
+  /**
+   * Where the endpoints live: `<basePath>/login`, `/refresh`, `/logout`, `/logout-everywhere`, `/change-password`.
+   * Also the refresh cookie's `Path`, so the cookie goes only to them. Default: `'/auth'`.
+   */
   basePath?: string
-  /** Where the public keys are served (`GET`), or `false`. Default: `'/.well-known/jwks.json'`. */
+  /** Where the public keys are served (`GET`, `Cache-Control: public, max-age=300`), or `false`. Default: `'/.well-known/jwks.json'`. */
   jwksPath?: string | false
-  /** The refresh cookie's name. Default: `'tokenlife_rt'`. */
+  /** The refresh cookie's name (`HttpOnly; SameSite=Strict`). Default: `'tokenlife_rt'`. */
   cookieName?: string
-  /** Mark the refresh cookie `Secure` on every response (it is anyway on requests that came over https). */
+  /**
+   * Mark the refresh cookie `Secure` on every response. Without it the cookie is `Secure` on requests that came over
+   * https (as the handler sees them: see `trustProxy`). Default: false.
+   */
   secureCookies?: boolean
-  /** Behind a reverse proxy that overwrites `X-Forwarded-Proto`, `-Host` and `-For`: believe them. Default: false. */
+  /**
+   * Behind a reverse proxy that overwrites `X-Forwarded-Proto`, `-Host` and `-For`: believe them (for the https
+   * check, the CSRF origin check and the per-IP limit). Never set it without such a proxy: anyone can send them.
+   * Default: false.
+   */
   trustProxy?: boolean
-  /** Origins besides the server's own whose pages may POST here (bare origins; a `TypeError` otherwise). */
+  /**
+   * Origins besides the server's own whose pages may POST here (the CSRF check), as browsers send `Origin`:
+   * `['https://app.example.com']`. Anything but a bare `http(s)` origin is a `TypeError` (`TL606`, `TL607`). Default: none.
+   */
   allowedOrigins?: string[]
-  /** Login failures allowed per window, per process. Default: 5 per email, 20 per IP, per 60 s. */
-  loginRateLimit?: { perEmail?: number; perIp?: number; windowSeconds?: number }
-  /** Failed current-password checks allowed per user per 60 s, per process. Default: 5. */
+  /**
+   * Login failures allowed per window, counted in this process (with N instances an attacker gets N times as many:
+   * put a shared limit in front). Past the limit the answer is `429` with `Retry-After`. Whole numbers (`TL604`),
+   * a positive window (`TL605`).
+   */
+  loginRateLimit?: {
+    /** Failures per normalized email. Default: 5. */
+    perEmail?: number
+    /** Failures per client IP (see `trustProxy`). Default: 20. */
+    perIp?: number
+    /** The sliding window, seconds. Default: 60. */
+    windowSeconds?: number
+  }
+  /** Failed current-password checks allowed per user per 60 s on change password, per process. Default: 5. */
   passwordRateLimit?: number
-  /** Default: 8. */
+  /** The least length of `newPassword` on change password (shorter is `400 invalid_request`), characters. Default: 8. */
   minPasswordLength?: number
-  /** Default: 16 KiB. */
+  /** The largest request body read, bytes; a larger one is `413`. Default: 16384 (16 KiB). */
   maxBodyBytes?: number
-  /** Called for every login, refresh, logout and password change (see `createStats`). */
+  /**
+   * Called for every login, refresh, logout and password change, after it happened: for metrics and logs
+   * (`createStats()` makes one that counts). It carries no token. Default: none.
+   */
   onEvent?: (event: AuthEvent) => void
-  /** Called for an unexpected error (a store that fails); the client gets a 503. Default: `console.error`. */
+  /**
+   * Called for an unexpected error (a store that fails, a `claims` function that throws), with the request; the client
+   * gets `503 temporarily_unavailable` with `Retry-After: 1`. Default: `console.error` of a `TL631` message and the error.
+   */
   onError?: (error: unknown, request: Request) => void
 }
 
-/** What the host framework knows that a `Request` does not carry. */
+/** What the host framework knows that a `Request` does not carry: the second argument of an {@link AuthHandler}. */
 export interface RequestContext {
   /** The socket's remote address (for the per-IP login limit when there is no trusted proxy). */
   clientIp?: string
@@ -54,16 +90,35 @@ export interface RequestContext {
 
 /**
  * The endpoints of the contract on Web `Request`/`Response`: answers requests under `basePath` (and the JWKS
- * path), and `undefined` for any other, so it mounts in any framework. `prune()` forgets expired rate-limit entries.
+ * path), and `undefined` for any other, so it mounts in any framework.
  */
 export interface AuthHandler {
+  /**
+   * Answers `request` if it is for one of the endpoints (never rejects: refusals are JSON `{ error,
+   * error_description }` answers, a failing store a 503), else resolves to `undefined` for your own routes.
+   */
   (request: Request, context?: RequestContext): Promise<Response | undefined>
+  /** Forgets rate-limit entries that left their window; call it now and then (e.g. every minute) to bound memory. */
   prune(): void
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** Builds the {@link AuthHandler}; throws a `TypeError` for bad options. */
+/**
+ * Builds the {@link AuthHandler}: the contract's endpoints (docs/server.md, "The contract") on an issuer and a
+ * verifier. Throws a `TypeError` for bad options (`TL604`–`TL607`).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthHandler({ issuer, verifier, allowedOrigins: ['https://app.example.com'] })
+ *
+ * // Bun, Deno, or any server on Web Request/Response:
+ * Bun.serve({ fetch: async (request) => (await auth(request)) ?? new Response('not found', { status: 404 }) })
+ * // Hono on Node (getConnInfo from '@hono/node-server/conninfo'):
+ * app.use(async (c, next) => (await auth(c.req.raw, { clientIp: getConnInfo(c).remote.address })) ?? next())
+ * // Next.js (app/auth/[...path]/route.ts): export const POST = async (request: Request) => (await auth(request))!
+ * ```
+ */
 export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   const { issuer, verifier } = options
   const base = (options.basePath ?? '/auth').replace(/\/+$/, '')
@@ -73,7 +128,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   const maxBody = options.maxBodyBytes ?? 16 * 1024
   const minPasswordLength = options.minPasswordLength ?? 8
   const emit = options.onEvent ?? (() => {})
-  const onError = options.onError ?? ((error: unknown, request: Request) => console.error('tokenlife: unexpected error', request.method, request.url, error))
+  const onError = options.onError ?? ((error: unknown, request: Request) => console.error(diagnosticText('TL631', undefined, request.method, request.url), error))
   const windowMs = (options.loginRateLimit?.windowSeconds ?? 60) * 1000
   const now = issuer.now
   const limiters = {

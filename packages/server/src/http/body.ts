@@ -81,7 +81,15 @@ export function requireString(body: Record<string, unknown>, name: string, maxLe
   return value
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or `undefined`. */
+/**
+ * The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 6750 token characters), or
+ * `undefined` when there is none or it is malformed. What to pass to {@link Verifier.verify}.
+ *
+ * @example
+ * ```ts
+ * const result = await verifier.verify(bearerToken(request))
+ * ```
+ */
 export function bearerToken(request: Request): string | undefined {
   const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(request.headers.get('authorization') ?? '')
   return match?.[1]

@@ -1,9 +1,12 @@
+import { invalid } from '../diagnostics/diagnostic'
+
 /**
  * Where a request came from and how it reached us, with or without a trusted reverse proxy in front. Only when
  * `trustProxy` is on are `X-Forwarded-Proto`, `X-Forwarded-Host` and `X-Forwarded-For` believed: anyone can send
  * them, so without a proxy that overwrites them they prove nothing.
  */
 export interface ProxySetting {
+  /** Believe `X-Forwarded-*`: only behind a reverse proxy that overwrites them (see `AuthHandlerOptions.trustProxy`). */
   trustProxy: boolean
 }
 
@@ -50,8 +53,15 @@ export function clientIp(request: Request, { trustProxy }: ProxySetting, peer: s
 }
 
 /**
- * Turns configured origins into the exact strings browsers send in `Origin`. Throws a `TypeError` for anything that
- * is not a bare `http(s)://host[:port]` origin, with the corrected form when there is one.
+ * Turns configured origins into the exact strings browsers send in `Origin` (lower case; a trailing `/` is
+ * allowed). Throws a `TypeError` for anything that is not a bare `http(s)://host[:port]` origin: `TL606`,
+ * or `TL607` with the corrected form when there is one.
+ *
+ * @example
+ * ```ts
+ * normalizeAllowedOrigins(['https://App.example.com/', 'http://localhost:5173']) // Set { 'https://app.example.com', 'http://localhost:5173' }
+ * normalizeAllowedOrigins(['https://app.example.com/app']) // TypeError TL607: … use "https://app.example.com"
+ * ```
  */
 export function normalizeAllowedOrigins(origins: readonly string[]): Set<string> {
   const normalized = new Set<string>()
@@ -62,15 +72,9 @@ export function normalizeAllowedOrigins(origins: readonly string[]): Set<string>
     } catch {
       url = undefined
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
-      throw new TypeError(`tokenlife: allowedOrigins entries must be origins like "https://app.example.com", got ${JSON.stringify(entry)}`)
-    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') invalid('TL606', 'allowedOrigins', entry)
     const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry
-    if (bare.toLowerCase() !== url.origin) {
-      throw new TypeError(
-        `tokenlife: allowedOrigins entries must be bare origins (no path, query or credentials), got ${JSON.stringify(entry)}; use "${url.origin}"`,
-      )
-    }
+    if (bare.toLowerCase() !== url.origin) invalid('TL607', 'allowedOrigins', entry, url.origin)
     normalized.add(url.origin)
   }
   return normalized

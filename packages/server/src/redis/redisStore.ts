@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import type { RedisOptions } from 'ioredis'
+import { codedError } from '../diagnostics/diagnostic'
 import type {
   AuthStore,
   FeedListener,
@@ -14,9 +15,16 @@ import { BUMP_VERSION, CREATE_USER, DENY, REVOKE_FAMILY, REVOKE_USER_FAMILIES, R
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
-  /** A Redis URL (`redis://host:port/db`), or an `ioredis` connection to use (the store then does not quit it). */
+  /**
+   * A Redis URL (`redis://[:password@]host:port/db`, `rediss://` for TLS), or an `ioredis` connection to use (for
+   * Sentinel, TLS options, …; the store then does not quit it on `close()`, and its `commandTimeout` is yours to set).
+   * The store opens one more connection for the change feed (`duplicate()`).
+   */
   redis: string | Redis
-  /** Prefix of every key and of the change channel. Default: `'tokenlife:'`. */
+  /**
+   * Prefix of every key and of the change channel (`<prefix>changes`). Give every deployment sharing a Redis its own;
+   * every instance (issuers and verifiers) of one deployment must use the same. Default: `'tokenlife:'`.
+   */
   prefix?: string
   /**
    * How long one command may take before it fails, ms (the request then gets a 503 rather than hang). Default: 2000.
@@ -44,7 +52,21 @@ const asNumber = (value: string | undefined) => Number(value ?? 0)
  * a user's families are revoked in one script). Rotation, denial and version bumps are Lua scripts, atomic in
  * Redis; denials expire with the token they deny; denials and version bumps are published on one pub/sub channel,
  * which each store's dedicated subscriber connection delivers to its verifiers. Redis must persist (AOF, or RDB on
- * shutdown) or every session dies with a restart.
+ * shutdown) or every session dies with a restart. Needs `ioredis` (a peer dependency) and Redis 7 or later.
+ *
+ * Make one per process and share it between the `Issuer` and the `Verifier`; `close()` it on shutdown. A command
+ * that fails or times out rejects (ioredis reconnects by itself): the handler answers 503, and the client keeps its
+ * session and retries.
+ *
+ * @example
+ * ```ts
+ * import { RedisStore } from '@tokenlife/server/redis'
+ *
+ * const store = new RedisStore({ redis: process.env.REDIS_URL!, prefix: 'myapp:auth:' })
+ * const issuer = new Issuer({ store, keys, issuer: 'https://auth.example.com', audience: 'api' })
+ * const verifier = new Verifier({ store, keys, issuer: 'https://auth.example.com', audience: 'api' })
+ * process.on('SIGTERM', () => void Promise.resolve(verifier.close()).then(() => store.close()))
+ * ```
  */
 export class RedisStore implements AuthStore {
   readonly #redis: Scripted
@@ -56,6 +78,7 @@ export class RedisStore implements AuthStore {
   readonly #now: () => number
   #connected = false
 
+  /** Connects (the commands' connection and the feed's) and defines the Lua scripts; does not wait for Redis. */
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.prefix ?? 'tokenlife:'
     this.#channel = `${this.#prefix}changes`
@@ -116,7 +139,7 @@ export class RedisStore implements AuthStore {
 
   async createUser(user: User): Promise<void> {
     const created = await this.#redis.tlCreateUser(this.#key('email', user.email), this.#key('user', user.id), user.id, JSON.stringify(user))
-    if (created !== 1) throw new Error(`user ${user.email} already exists`)
+    if (created !== 1) throw codedError('TL621', user.email)
   }
 
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
@@ -126,7 +149,7 @@ export class RedisStore implements AuthStore {
 
   async bumpTokenVersion(userId: string, until: number): Promise<number> {
     const version = await this.#redis.tlBump(this.#key('user', userId), this.#key('bumps', 'index'), this.#key('bumps', 'versions'), userId, String(until), String(this.#now()), this.#channel)
-    if (version < 0) throw new Error(`no user ${userId}`)
+    if (version < 0) throw codedError('TL622', userId)
     return version
   }
 
@@ -232,7 +255,7 @@ export class RedisStore implements AuthStore {
   }
 
   async heartbeat(): Promise<void> {
-    if (!this.#connected) throw new Error('tokenlife: the Redis change feed is not connected')
+    if (!this.#connected) throw codedError('TL623')
     await this.#subscriber.ping()
   }
 

@@ -5,36 +5,57 @@
  * call at once with the same token.
  */
 
-/** An account. Only a hash of the password is stored. */
+/** An account. Only a hash of the password is stored. Stores return copies: changing one changes nothing stored. */
 export interface User {
+  /** A stable, unique id (a UUID when made by `createUser()`): the access token's `sub`. */
   id: string
-  /** Normalized (trimmed, lower case); unique. */
+  /** Normalized (trimmed, lower case, see `normalizeEmail()`); unique in the store. */
   email: string
+  /** A display name, put in the access token's claims by default (`IssuerOptions.claims`). */
   name: string
+  /** The scrypt hash `hashPassword()` writes (`scrypt$N$r$p$<salt>$<hash>`); never the password. */
   passwordHash: string
-  /** The change-detection marker: bumped on password change and "log out everywhere". */
+  /**
+   * The change-detection marker, `0` for a new user: bumped by a password change and by "log out everywhere"
+   * (`Issuer.bumpTokenVersion()`). Access tokens carry it as `ver`; verifiers refuse older ones.
+   */
   tokenVersion: number
 }
 
 /** A chain of rotated refresh tokens that started with one login: a session. Revoking it ends that session. */
 export interface TokenFamily {
+  /** A random id (UUID); reported in `AuthEvent`s and `TokenPair.familyId`. */
   id: string
+  /** The {@link User.id} whose session it is. */
   userId: string
   /** The user's `tokenVersion` when the family was created; checked at every refresh. */
   tokenVersion: number
   /** Epoch ms of the login; the session's absolute end is counted from it. */
   createdAt: number
-  /** Epoch ms, or `null` while the family is alive. */
+  /** When it was revoked, epoch ms, or `null` while the family is alive. */
   revokedAt: number | null
+  /**
+   * Why, for logs and support, e.g. `'logout'`, `'logout everywhere'`, `'refresh token reuse'`,
+   * `'token version changed'`, `'session reached its maximum age'`, `'user deleted'`, or the reason given to
+   * `Issuer.revokeFamily()`. `null` while alive. The first revocation's reason is kept.
+   */
   revokedReason: string | null
 }
 
 /** One refresh token. Only a hash of the token is stored. */
 export interface RefreshTokenRecord {
+  /** SHA-256 of the token, base64url (`hashRefreshToken()`): the record's key. */
   tokenHash: string
+  /** The {@link TokenFamily.id} it belongs to. */
   familyId: string
+  /** The {@link User.id} of the family. */
   userId: string
+  /** When it was issued, epoch ms. */
   issuedAt: number
+  /**
+   * When it expires, epoch ms: `refreshTokenTtlSeconds` after it was issued, never past the session's absolute end.
+   * Stores may drop the record then (the Redis store's key expires at this time).
+   */
   expiresAt: number
   /** Epoch ms when it was exchanged for its successor; presenting it again is reuse (or, in the retry window, a retry). */
   usedAt: number | null
@@ -44,15 +65,28 @@ export interface RefreshTokenRecord {
   successorHash: string | null
 }
 
-/** What {@link AuthStore.rotateRefreshToken} did. */
+/**
+ * What {@link AuthStore.rotateRefreshToken} did: `'rotated'` (this call won), `'used'` (the token was already
+ * exchanged: someone rotated it first), `'revoked'` (its family is revoked, or gone), `'unknown'` (no such token).
+ */
 export type RotateOutcome = 'rotated' | 'used' | 'revoked' | 'unknown'
 
 /** A revocation that API servers must learn of: a denied access token, or a user's token version that moved. */
 export type RevocationChange =
-  | { type: 'denied'; jti: string; expiresAt: number }
   | {
+      /** An access token was put on the denylist (logout). */
+      type: 'denied'
+      /** The denied token's `jti` claim. */
+      jti: string
+      /** When the denied token expires, epoch ms: the denial is dropped then, as the token is refused anyway. */
+      expiresAt: number
+    }
+  | {
+      /** A user's token version moved (password change, logout everywhere). */
       type: 'version'
+      /** The {@link User.id}. */
       userId: string
+      /** The new version: access tokens with a lower `ver` are refused. */
       version: number
       /** Epoch ms after which no access token at an older version can still be unexpired: the entry may go. */
       until: number
@@ -60,8 +94,22 @@ export type RevocationChange =
 
 /** Every revocation still in force: the denylist and the recent version bumps. */
 export interface RevocationSnapshot {
-  denied: Array<{ jti: string; expiresAt: number }>
-  versions: Array<{ userId: string; version: number; until: number }>
+  /** The denylist: every denied access token that has not expired yet. */
+  denied: Array<{
+    /** The denied token's `jti`. */
+    jti: string
+    /** When it expires, epoch ms. */
+    expiresAt: number
+  }>
+  /** The version bumps whose older tokens may still be unexpired. */
+  versions: Array<{
+    /** The {@link User.id}. */
+    userId: string
+    /** The user's current token version: older access tokens are refused. */
+    version: number
+    /** Epoch ms after which the entry may go (every older token has expired). */
+    until: number
+  }>
 }
 
 /** What a {@link ChangeFeed} tells its listener. */
@@ -79,7 +127,19 @@ export interface FeedListener {
 
 /** The change feed verifiers keep their revocation cache current by. */
 export interface ChangeFeed {
-  /** Starts listening; returns the function that stops. `connected` is called once the feed is live. */
+  /**
+   * Starts listening; returns the function that stops. `connected` is called once the feed is live (asynchronously,
+   * also when it already is). A `Verifier` subscribes by itself; subscribe yourself to mirror revocations elsewhere.
+   *
+   * @example
+   * ```ts
+   * const stop = store.subscribe({
+   *   change: (change) => log.info('revocation', change), // { type: 'denied', jti, expiresAt } or { type: 'version', … }
+   *   connected: () => log.info('feed up: re-read store.revocations(Date.now())'),
+   *   disconnected: () => log.warn('feed down'),
+   * })
+   * ```
+   */
   subscribe(listener: FeedListener): () => void
   /**
    * Resolves once every change published before the call has been delivered to the listeners (a heartbeat through
@@ -88,21 +148,32 @@ export interface ChangeFeed {
   heartbeat(): Promise<void>
 }
 
-/** The store behind the issuer and the verifiers. See the module comment for what must be atomic. */
+/**
+ * The store behind the issuer and the verifiers: users, token families, refresh tokens, the denylist and the token
+ * versions, and the change feed that carries revocations to every verifier. Implement it to put tokenlife's server on
+ * another database; the contract suite both stores pass (`packages/server/test/redis/storeContract.test.ts` in the
+ * repository) says what each method must do. Methods that decide a race must be atomic (above all
+ * {@link AuthStore.rotateRefreshToken}); every time is epoch ms.
+ */
 export interface AuthStore extends ChangeFeed {
+  /** The user with this email (already normalized by the caller: see `normalizeEmail()`), or `undefined`. */
   findUserByEmail(email: string): Promise<User | undefined>
+  /** The user with this id, or `undefined`. */
   findUserById(id: string): Promise<User | undefined>
-  /** Throws when the email is taken. */
+  /** Saves a new user. Rejects with an `Error` whose `code` is `'TL621'` when the email is taken, writing nothing. */
   createUser(user: User): Promise<void>
+  /** Replaces the user's password hash (a no-op for an unknown user). Does not touch the token version. */
   updatePasswordHash(userId: string, passwordHash: string): Promise<void>
   /**
    * Increments the user's token version, returns the new one, and publishes it to the verifiers, who refuse older
    * access tokens of the user until `until` (epoch ms: when every access token issued before now has expired).
-   * Throws when there is no such user.
+   * Rejects with an `Error` whose `code` is `'TL622'` when there is no such user.
    */
   bumpTokenVersion(userId: string, until: number): Promise<number>
 
+  /** Saves a new family (a login). Its first refresh token follows with {@link AuthStore.saveRefreshToken}. */
   createFamily(family: TokenFamily): Promise<void>
+  /** The family with this id, or `undefined` (never created, or dropped after its last token expired). */
   getFamily(id: string): Promise<TokenFamily | undefined>
   /** Revokes one family; a no-op when it is already revoked (the first reason wins). */
   revokeFamily(id: string, at: number, reason: string): Promise<void>
@@ -111,6 +182,10 @@ export interface AuthStore extends ChangeFeed {
 
   /** Saves the first refresh token of a family (later ones come from {@link AuthStore.rotateRefreshToken}). */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>
+  /**
+   * The record of the token with this hash (`hashRefreshToken(token)`), used or not; `undefined` for an unknown one
+   * (a store may drop a record once it expired: Redis at its `expiresAt`, the memory store at `pruneExpired`).
+   */
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>
   /**
    * Atomically: if the token `tokenHash` is unused and its family not revoked, marks it used at `at`, records its

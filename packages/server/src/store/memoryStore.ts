@@ -1,3 +1,4 @@
+import { codedError } from '../diagnostics/diagnostic'
 import type {
   AuthStore,
   FeedListener,
@@ -12,16 +13,37 @@ import type {
 /**
  * The store of one process (the default): everything in `Map`s, lost on restart. Single-threaded JavaScript makes
  * each method atomic; its change feed delivers synchronously and is never down. Behind several instances use the
- * Redis store (`@tokenlife/server/redis`).
+ * Redis store (`@tokenlife/server/redis`): two processes on two `MemoryStore`s do not see each other's sessions.
+ *
+ * Its maps are public for tests and tools (seeding users, counting sessions); the issuer and verifiers use only the
+ * {@link AuthStore} methods. Call `pruneExpired(Date.now())` now and then (e.g. every minute) to drop what expired.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore()
+ * await createUser(store, { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' })
+ * const issuer = new Issuer({ store, keys: createSecretKeyRing(randomSecret()), issuer: 'https://auth.example.com', audience: 'api' })
+ * ```
  */
 export class MemoryStore implements AuthStore {
+  /** Users by {@link User.id}. */
   readonly users = new Map<string, User>()
+  /** Token families (sessions) by {@link TokenFamily.id}, revoked ones included until their last token expires. */
   readonly families = new Map<string, TokenFamily>()
+  /** Refresh-token records by {@link RefreshTokenRecord.tokenHash}, used ones included until they expire. */
   readonly refreshTokens = new Map<string, RefreshTokenRecord>()
   /** Denied access-token ids → when the token expires (epoch ms). */
   readonly deniedAccessTokens = new Map<string, number>()
   /** Recent version bumps, for verifiers: user id → the version and until when older tokens may still be out. */
-  readonly versionBumps = new Map<string, { version: number; until: number }>()
+  readonly versionBumps = new Map<
+    string,
+    {
+      /** The user's token version after the bump. */
+      version: number
+      /** Epoch ms after which no older access token can still be unexpired. */
+      until: number
+    }
+  >()
   readonly #listeners = new Set<FeedListener>()
 
   async findUserByEmail(email: string): Promise<User | undefined> {
@@ -35,7 +57,7 @@ export class MemoryStore implements AuthStore {
   }
 
   async createUser(user: User): Promise<void> {
-    for (const known of this.users.values()) if (known.email === user.email) throw new Error(`user ${user.email} already exists`)
+    for (const known of this.users.values()) if (known.email === user.email) throw codedError('TL621', user.email)
     this.users.set(user.id, { ...user })
   }
 
@@ -46,7 +68,7 @@ export class MemoryStore implements AuthStore {
 
   async bumpTokenVersion(userId: string, until: number): Promise<number> {
     const user = this.users.get(userId)
-    if (!user) throw new Error(`no user ${userId}`)
+    if (!user) throw codedError('TL622', userId)
     user.tokenVersion += 1
     this.versionBumps.set(userId, { version: user.tokenVersion, until })
     this.#publish({ type: 'version', userId, version: user.tokenVersion, until })

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 
-/** A new opaque refresh token: 256 random bits, base64url. */
+/** A new opaque refresh token: 256 random bits, base64url (43 characters). The issuer makes them; you need not. */
 export function generateRefreshToken(): string {
   return randomBytes(32).toString('base64url')
 }
@@ -10,7 +10,10 @@ export function generateSeed(): string {
   return randomBytes(16).toString('base64url')
 }
 
-/** What the store keeps instead of the refresh token itself. */
+/**
+ * What the store keeps instead of the refresh token itself: SHA-256, base64url. A leaked store holds no usable
+ * token. To look a token up yourself: `store.getRefreshToken(hashRefreshToken(token))`.
+ */
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url')
 }

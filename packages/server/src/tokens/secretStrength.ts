@@ -1,3 +1,5 @@
+import { invalid } from '../diagnostics/diagnostic'
+
 /** The least length of an HS256 secret (RFC 7518 §3.2: a key at least as long as the hash output). */
 export const MIN_SECRET_BYTES = 32
 /** The least estimated entropy of a secret: what 16 random bytes have. */
@@ -34,19 +36,18 @@ function shortestPeriod(bytes: Uint8Array): number {
   return bytes.length
 }
 
-/** Throws a `TypeError` saying how to make a good secret when `secret` is too short or visibly not random. */
+/**
+ * Throws a `TypeError` saying how to make a good secret when `secret` is shorter than {@link MIN_SECRET_BYTES}
+ * (`TL617`) or visibly not random: under {@link MIN_SECRET_ENTROPY_BITS} by {@link estimateSecretEntropyBits}
+ * (`TL618`). `createSecretKeyRing()` calls it; call it yourself to check configuration at start.
+ *
+ * @example
+ * ```ts
+ * checkSecretStrength(new TextEncoder().encode(process.env.JWT_SECRET!)) // throws for 'changeme', passes `openssl rand -base64 32`
+ * ```
+ */
 export function checkSecretStrength(secret: Uint8Array): void {
-  const fix = 'Use 32 random bytes, e.g. TOKENLIFE_JWT_SECRET="$(openssl rand -base64 32)", or leave it unset for a random secret per start.'
-  if (secret.byteLength < MIN_SECRET_BYTES) {
-    throw new TypeError(
-      `tokenlife: the JWT secret (jwtSecret / TOKENLIFE_JWT_SECRET) must be at least ${MIN_SECRET_BYTES} bytes, got ${secret.byteLength}. ${fix}`,
-    )
-  }
+  if (secret.byteLength < MIN_SECRET_BYTES) invalid('TL617', undefined, secret.byteLength, MIN_SECRET_BYTES)
   const bits = estimateSecretEntropyBits(secret)
-  if (bits < MIN_SECRET_ENTROPY_BITS) {
-    throw new TypeError(
-      `tokenlife: the JWT secret (jwtSecret / TOKENLIFE_JWT_SECRET) looks guessable: about ${Math.floor(bits)} bits of entropy ` +
-        `in ${secret.byteLength} bytes, at least ${MIN_SECRET_ENTROPY_BITS} needed. ${fix}`,
-    )
-  }
+  if (bits < MIN_SECRET_ENTROPY_BITS) invalid('TL618', undefined, Math.floor(bits), secret.byteLength, MIN_SECRET_ENTROPY_BITS)
 }

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AuthStore, FeedListener } from '../../src/index'
-import { createKeyRing, createUser, generateSigningKey, Issuer, MemoryStore, Verifier } from '../../src/index'
+import { createKeyRing, createSecretKeyRing, createUser, generateSigningKey, Issuer, MemoryStore, Verifier } from '../../src/index'
 
 const scrypt = { N: 1024, r: 8, p: 1 }
 const verifiers: Verifier[] = []
@@ -105,5 +105,28 @@ describe('Verifier', () => {
     expect(await rejecting.verify(session.accessToken)).toMatchObject({ ok: false, reason: 'revoked' })
     await expect.poll(() => rejecting.stalenessMs <= 200).toBe(true)
     expect(await rejecting.verify(other.accessToken)).toMatchObject({ ok: true })
+  })
+
+  it('close() stops everything it started: a snapshot that keeps failing is not re-read after it', async () => {
+    vi.useFakeTimers()
+    try {
+      const store = new MemoryStore()
+      let reads = 0
+      store.revocations = async () => {
+        reads += 1
+        throw new Error('store down')
+      }
+      const keys = createSecretKeyRing('test-secret-test-secret-test-secret-0123456789')
+      const verifier = new Verifier({ store, keys, issuer: 'i', audience: 'a' })
+      // Connected (a microtask), then a failed read retried every 200 ms.
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(reads).toBeGreaterThanOrEqual(4)
+      verifier.close()
+      const atClose = reads
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect(reads).toBe(atClose)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
