@@ -1,4 +1,4 @@
-import type { ChannelPort, LockManagerPort, SharedMarksPort, StorageAdapter } from '@tokenlife/core'
+import type { ChannelPort, LockManagerPort, SendingRecordsPort, SharedMarksPort, StorageAdapter } from '@tokenlife/core'
 
 interface Port {
   name: string
@@ -113,5 +113,17 @@ export function sharedMarks(entries: Map<string, string>): SharedMarksPort {
     get: (key) => entries.get(key) ?? null,
     set: (key, value) => void entries.set(key, value),
     remove: (key) => void entries.delete(key),
+  }
+}
+
+/**
+ * The origin's IndexedDB stand-in for cookie mode's records of refreshes on the wire: every tab of the scripted browser
+ * reads a record as soon as it is written (a commit that is never late).
+ */
+export function sharedSendingRecords(entries: Map<string, number>): SendingRecordsPort {
+  return {
+    put: async (key, at) => void entries.set(key, at),
+    delete: async (key) => void entries.delete(key),
+    list: async (prefix) => [...entries].filter(([key]) => key.startsWith(prefix)).map(([key, at]) => ({ key, at })),
   }
 }

@@ -1,6 +1,6 @@
 import type { Environment, WakeCause } from '@tokenlife/core'
 import { networkFailure } from '../server/answers'
-import { sharedMarks, TestChannelHub, TestLockManager } from './testBrowser'
+import { sharedMarks, sharedSendingRecords, TestChannelHub, TestLockManager } from './testBrowser'
 import type { TestClock } from './testClock'
 
 /** A server the scripted browser's requests may go to instead of the network (a mock server, a mock provider). */
@@ -29,6 +29,8 @@ export class TestBrowser {
   /** The origin's storage (what IndexedDB would hold for tokenlife in storage mode). */
   readonly storage = new Map<string, string>()
   readonly marks = new Map<string, string>()
+  /** Cookie mode's records of refreshes on the wire (what IndexedDB would hold), by key: when each left. */
+  readonly sendingRecords = new Map<string, number>()
   /** Messages tokenlife passed to `environment.warn` and `environment.error`, in order. */
   readonly warnings: string[] = []
   readonly errors: string[] = []
@@ -74,6 +76,7 @@ export class TestBrowser {
       locks: this.locks,
       openChannel: this.hub.openChannel,
       sharedMarks: sharedMarks(this.marks),
+      sendingRecords: sharedSendingRecords(this.sendingRecords),
       pageUrl: () => this.pageUrl,
       baseUrl: () => this.pageUrl,
       warn: (message) => void this.warnings.push(message),

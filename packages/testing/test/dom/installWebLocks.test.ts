@@ -10,10 +10,10 @@ afterAll(() => server.close())
 
 describe("installWebLocks(): an app's own client in a test DOM", () => {
   it('gives the DOM navigator.locks, which the client refreshes under; and takes it away again', async () => {
-    type WithLocks = Navigator & { locks: { query(): Promise<{ held: { name: string }[] }> } | null | undefined }
-    expect((navigator as WithLocks).locks ?? undefined).toBeUndefined() // jsdom has none, happy-dom a null
+    type WithLocks = { locks: { query(): Promise<{ held: { name: string }[] }> } | null | undefined }
+    expect((navigator as unknown as WithLocks).locks ?? undefined).toBeUndefined() // jsdom has none, happy-dom a null
     const uninstall = installWebLocks()
-    const locks = (navigator as WithLocks).locks
+    const locks = (navigator as unknown as WithLocks).locks
     if (!locks) throw new Error('navigator.locks was not installed')
     const client = createAuthClient({ refreshUrl: '/auth/refresh', loginUrl: '/auth/login', logoutUrl: '/auth/logout', namespace: 'weblocks-test' })
     try {
@@ -29,6 +29,6 @@ describe("installWebLocks(): an app's own client in a test DOM", () => {
       client.destroy()
       uninstall()
     }
-    expect((navigator as WithLocks).locks ?? undefined).toBeUndefined()
+    expect((navigator as unknown as WithLocks).locks ?? undefined).toBeUndefined()
   })
 })
