@@ -77,7 +77,9 @@ export class SessionBook {
     if (this.version(session.userId) !== session.version) return { ok: false, reason: 'version_changed', session }
     if (record.usedAt !== undefined) {
       const successor = record.successor === undefined ? undefined : this.#tokens.get(record.successor)
-      const inWindow = this.#now() - record.usedAt <= this.#settings.retryWindowMs && successor?.usedAt === undefined
+      // No window (0, the default) means none at all: a reuse in the same millisecond is still a reuse.
+      const window = this.#settings.retryWindowMs
+      const inWindow = window > 0 && this.#now() - record.usedAt <= window && successor?.usedAt === undefined
       if (inWindow && record.successor !== undefined) return { ok: true, session, refreshToken: record.successor, retried: true }
       this.revoke(session.id, 'reuse')
       return { ok: false, reason: 'reuse', session }

@@ -56,6 +56,16 @@ describe('tokenlifeHandlers(): the server contract', () => {
     expect(server.requests.map((record) => record.outcome)).toEqual(['signed-in', 'rotated', 'reuse', 'revoked'])
   })
 
+  it('without a retry window (the default), a reuse in the same millisecond as the rotation is still a reuse', async () => {
+    const now = Date.UTC(2030, 0, 1) // the clock does not move between the two refreshes
+    const server = tokenlifeHandlers({ now: () => now })
+    const { refresh_token: first } = (await (await post(server, '/auth/login', ada, storage)).json()) as Record<string, string>
+    expect((await post(server, '/auth/refresh', { grant_type: 'refresh_token', refresh_token: first! })).status).toBe(200)
+    const again = await post(server, '/auth/refresh', { grant_type: 'refresh_token', refresh_token: first! })
+    expect(await again.json()).toMatchObject({ error_description: 'refresh token reuse detected' })
+    expect(server.count('refresh', 'retried')).toBe(0)
+  })
+
   it('with a retry window, a token presented again within it gets the same successor', async () => {
     let now = Date.UTC(2030, 0, 1)
     const server = tokenlifeHandlers({ retryWindowSeconds: 30, now: () => now })
