@@ -34,6 +34,7 @@ export class MockOidcProvider extends MockServer<ProviderEndpoint> {
     return this.#context.options.clientId
   }
 
+  /** {@inheritDoc MockServer.origin} */
   override get origin(): string {
     return this.#context.options.origin
   }
@@ -97,30 +98,36 @@ export class MockOidcProvider extends MockServer<ProviderEndpoint> {
     return providerPage(this, url)
   }
 
+  /** {@inheritDoc MockServer.now} */
   protected override now(): number {
     return this.#context.options.now()
   }
 
+  /** {@inheritDoc MockServer.wait} */
   protected override wait(ms: number): Promise<void> {
     return this.#context.options.wait(ms)
   }
 
+  /** {@inheritDoc MockServer.routes} */
   protected override routes(): MockRoute<ProviderEndpoint>[] {
     const base = this.#context.options.base
     return (Object.keys(providerPaths) as ProviderEndpoint[]).map((endpoint) => ({ endpoint, method: providerEndpoints[endpoint].method, path: `${base}${providerPaths[endpoint]}` }))
   }
 
+  /** {@inheritDoc MockServer.route} */
   protected override route(request: Request): MockRoute<ProviderEndpoint> | undefined {
     const url = new URL(request.url)
     if (url.origin !== this.origin) return undefined
     return this.routes().find((route) => route.path === url.pathname && route.method === request.method)
   }
 
+  /** {@inheritDoc MockServer.isRefresh} */
   protected override async isRefresh(endpoint: ProviderEndpoint, request: Request): Promise<boolean> {
     if (endpoint !== 'token') return false
     return new URLSearchParams(await request.clone().text()).get('grant_type') === 'refresh_token'
   }
 
+  /** {@inheritDoc MockServer.answer} */
   protected override answer(endpoint: ProviderEndpoint, request: Request, note: (outcome: string) => void): Promise<Response> {
     return providerEndpoints[endpoint].answer(this.#context, request, note)
   }

@@ -60,6 +60,7 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
     return this.#options.endpoints
   }
 
+  /** {@inheritDoc MockServer.origin} */
   override get origin(): string | undefined {
     return this.#options.origin
   }
@@ -148,19 +149,23 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
     return this.#tokens.check(typeof requestOrToken === 'string' ? requestOrToken : bearerOf(requestOrToken))
   }
 
+  /** {@inheritDoc MockServer.now} */
   protected override now(): number {
     return this.#options.now()
   }
 
+  /** {@inheritDoc MockServer.wait} */
   protected override wait(ms: number): Promise<void> {
     return this.#options.wait(ms)
   }
 
+  /** {@inheritDoc MockServer.routes} */
   protected override routes(): MockRoute<ContractEndpoint>[] {
     const { endpoints } = this.#options
     return (Object.keys(endpoints) as ContractEndpoint[]).map((endpoint) => ({ endpoint, method: contractEndpoints[endpoint].method, path: endpoints[endpoint] }))
   }
 
+  /** {@inheritDoc MockServer.route} */
   protected override route(request: Request): MockRoute<ContractEndpoint> | undefined {
     let url: URL
     try {
@@ -173,10 +178,12 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
     return this.routes().find((route) => route.path === path && route.method === request.method)
   }
 
+  /** {@inheritDoc MockServer.isRefresh} */
   protected override isRefresh(endpoint: ContractEndpoint): boolean {
     return endpoint === 'refresh'
   }
 
+  /** {@inheritDoc MockServer.answer} */
   protected override answer(endpoint: ContractEndpoint, request: Request, note: (outcome: string) => void): Promise<Response> {
     const context: ContractContext = {
       options: this.#options,
@@ -190,10 +197,12 @@ export class MockAuthServer extends MockServer<ContractEndpoint> {
     return contractEndpoints[endpoint].answer(context, request)
   }
 
+  /** {@inheritDoc MockServer.sending} */
   protected override sending(request: Request): void {
     this.#jar.sending(request)
   }
 
+  /** {@inheritDoc MockServer.received} */
   protected override received(_request: Request, response: Response): void {
     this.#jar.received(response)
   }
