@@ -1,13 +1,15 @@
 import { defineConfig } from 'vitest/config'
 
-// unit: the servers and the scripted client in Node. jsdom / happy-dom: the React and Vue test providers in both DOMs
-// apps test with. browser: the E2E helpers in real Chromium. fresh-apps: packed tarballs in new Vite apps.
+// unit: the servers and the scripted client in Node. jsdom: the React and Vue test providers. happy-dom: Web Locks
+// there. browser: the E2E helpers in real Chromium. packaging: the two builds, and packed tarballs in new Vite apps.
+// One `vitest run` runs them all: the fresh apps' steps are child processes the other files run beside.
 export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.{ts,tsx}'] } },
       { extends: true, test: { name: 'jsdom', environment: 'jsdom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
-      { extends: true, test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
+      // happy-dom: what differs there (its navigator.locks is null); the Vue provider runs in happy-dom in the fresh Vue app.
+      { extends: true, test: { name: 'happy-dom', environment: 'happy-dom', include: ['test/dom/installWebLocks.test.ts'] } },
       // Waits for pages, which a loaded machine only delays: generous timeouts, one Chromium for the file.
       // The built package: its two builds, and two fresh apps installed from packed tarballs (a minute or two on a
       // loaded machine: the steps' times are printed at the end).

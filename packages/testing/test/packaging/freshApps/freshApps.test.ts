@@ -112,7 +112,8 @@ afterAll(() => {
   console.warn(`fresh apps, step by step:\n${timings.join('\n')}`)
 })
 
-describe.each(['react', 'vue'] as const)('a fresh Vite + %s app from the packed tarballs', (name) => {
+// The two apps' steps run at the same time (child processes: the test mostly waits).
+describe.concurrent.each(['react', 'vue'] as const)('a fresh Vite + %s app from the packed tarballs', (name) => {
   it('type-checks against the published types, and its component tests pass in the four states with the kit', async () => {
     const dir = dirs[name]
     await run(dir, 'pnpm', ['run', 'typecheck'])
