@@ -103,8 +103,10 @@ beforeAll(async () => {
   createApp('react')
   createApp('vue')
   createWorkspace()
-  // From the tarballs and the registry (the machine's pnpm store first: the same versions as this workspace).
-  await run(work, 'pnpm', ['install', '--prefer-offline', '--config.confirmModulesPurge=false'])
+  // From the tarballs and the registry: the packages come from the machine's pnpm store (the same versions as this
+  // workspace, which its own install put there), but a fresh machine has no cached metadata, so pnpm asks the
+  // registry to resolve the apps' dependencies; a flaky registry gets retries, not a failed run.
+  await run(work, 'pnpm', ['install', '--prefer-offline', '--config.confirmModulesPurge=false', '--config.fetch-retries=5', '--config.fetch-retry-mintimeout=2000', '--config.fetch-retry-maxtimeout=30000'])
 }, 300_000)
 
 afterAll(() => {
