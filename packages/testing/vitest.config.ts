@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 // One `vitest run` runs them all: the fresh apps' steps are child processes the other files run beside.
 export default defineConfig({
   test: {
+    // Two files at a time even on 2 cores: the fresh apps' file mostly waits for its child processes.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.{ts,tsx}'] } },
       { extends: true, test: { name: 'jsdom', environment: 'jsdom', include: ['test/dom/**/*.test.{ts,tsx}'] } },
