@@ -83,6 +83,18 @@ describe('the reliability page', () => {
     expect(page).toContain('**`packages/core/tabs/crossTab.tabs.test.ts`** (@tokenlife/core, tabs): 2 tests')
   })
 
+  it("reads a property test's runs and seed through the constants that hold them", () => {
+    const property = { name: '@tokenlife/core', files: [{ file: 'p.property.test.ts', project: 'unit', tests: ['storage mode: holds'] }] }
+    const source = [
+      "import fc from 'fast-check'",
+      'const SAMPLE_SEED = 20_261_206',
+      'const SAMPLE_RUNS = Number(process.env.RUNS ?? 200)',
+      'await fc.assert(property, { seed: SAMPLE_SEED, numRuns: SAMPLE_RUNS })',
+    ].join('\n')
+    const listed = renderReliability({ tests: { ...tests, packages: [property] }, soak: undefined, planted: undefined, architecture, sourceOf: () => source })
+    expect(listed).toContain('| storage mode: holds (`p.property.test.ts`) | 200 | 20261206 |')
+  })
+
   it('says what is missing rather than inventing it', () => {
     const empty = renderReliability({ tests: undefined, soak: undefined, planted: undefined, architecture, sourceOf: () => undefined })
     expect(empty).toContain('No soak recorded yet: run `pnpm soak`.')
