@@ -30,11 +30,19 @@ function inChromium(file, source) {
   return /browser|tabs/.test(file.project) || /@tokenlife\/test-utils\/chromium|from 'playwright'|launchChromium/.test(source ?? '')
 }
 
-/** Property and fuzz settings as the test file states them. */
+/**
+ * Property and fuzz settings as the test file states them: a number, or a constant of the file whose value is (or
+ * defaults to, as in `Number(process.env.X ?? 200)`) a number.
+ */
 function fuzzSettings(source) {
-  const runs = [...source.matchAll(/numRuns:\s*([\d_]+)/g)].map((match) => Number(match[1].replaceAll('_', '')))
-  const seeds = [...source.matchAll(/seed:\s*([\d_]+)/g)].map((match) => Number(match[1].replaceAll('_', '')))
-  return { runs, seeds }
+  const numberOf = (value) => {
+    if (/^[\d_]+$/.test(value)) return Number(value.replaceAll('_', ''))
+    const constant = source.match(new RegExp(`const ${value}\\s*=\\s*(?:Number\\(.*?\\?\\?\\s*)?([\\d_]+)`))
+    return constant ? Number(constant[1].replaceAll('_', '')) : undefined
+  }
+  const setting = (name) =>
+    [...source.matchAll(new RegExp(`${name}:\\s*([\\w]+)`, 'g'))].map((match) => numberOf(match[1])).filter((value) => value !== undefined)
+  return { runs: setting('numRuns'), seeds: setting('seed') }
 }
 
 /** Renders the page from the reports (any of which may be missing) and the sources. */

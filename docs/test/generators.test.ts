@@ -38,7 +38,7 @@ describe('error code tables', () => {
     const codes = await collectDiagnostics()
     const page = renderTroubleshooting(codes)
     for (const { code } of codes) expect(page).toContain(`{#${code.toLowerCase()}}`)
-    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/oauth', '@tokenlife/react', '@tokenlife/server', '@tokenlife/vue']))
+    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/oauth', '@tokenlife/react', '@tokenlife/server', '@tokenlife/testing', '@tokenlife/vue']))
     // The server has one build (no development condition): its entries say so; the browser packages' entries name both builds.
     expect(page).toMatch(/### TL621: [^\n]+\n\n<small>Error · `Error` · `@tokenlife\/server` · one build: always raised, always with the full message/)
     expect(page).toMatch(/### TL701: [^\n]+\n\n<small>Error · `Error` · `@tokenlife\/react` · raised by both builds/)
@@ -81,6 +81,18 @@ describe('the reliability page', () => {
     expect(page).toContain('| `@tokenlife/core` | 2 | 4 | 2 |')
     expect(page).toMatch(/3\. \*\*A logout is final\.\*\* 1 invariant tests:\n {3}- a late ended message/)
     expect(page).toContain('**`packages/core/tabs/crossTab.tabs.test.ts`** (@tokenlife/core, tabs): 2 tests')
+  })
+
+  it("reads a property test's runs and seed through the constants that hold them", () => {
+    const property = { name: '@tokenlife/core', files: [{ file: 'p.property.test.ts', project: 'unit', tests: ['storage mode: holds'] }] }
+    const source = [
+      "import fc from 'fast-check'",
+      'const SAMPLE_SEED = 20_261_206',
+      'const SAMPLE_RUNS = Number(process.env.RUNS ?? 200)',
+      'await fc.assert(property, { seed: SAMPLE_SEED, numRuns: SAMPLE_RUNS })',
+    ].join('\n')
+    const listed = renderReliability({ tests: { ...tests, packages: [property] }, soak: undefined, planted: undefined, architecture, sourceOf: () => source })
+    expect(listed).toContain('| storage mode: holds (`p.property.test.ts`) | 200 | 20261206 |')
   })
 
   it('says what is missing rather than inventing it', () => {

@@ -186,7 +186,10 @@ describe('the leader-election lock (the fallback without Web Locks)', () => {
   })
 
   it("runs over the library's own simulate transport too", async () => {
-    const [a, b] = [0, 1].map(() => createElectionLocks({ channel: { type: 'simulate' }, election: electionTiming }))
+    // The library's transport runs on real timers: an election decided in 10 ms (electionTiming) elects two leaders
+    // whenever the machine stalls the process that long (it did under a loaded CI run), so this one gives 250 ms.
+    const election = { responseTime: 250, fallbackInterval: 1000 }
+    const [a, b] = [0, 1].map(() => createElectionLocks({ channel: { type: 'simulate' }, election }))
     const { record, hold } = holders()
     await Promise.all([a!, b!, a!, b!].map((locks, index) => locks.request('simulated', {}, hold(String(index)))))
     expect(record.max).toBe(1)
