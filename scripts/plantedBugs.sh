@@ -35,13 +35,13 @@ plant "no lock across tabs" src/refreshLock.ts "    if (this.#env.locks) return 
 plant "release before the rotated refresh token is stored" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await this.#lock.published()"
 # Only costs a request, never reuses a token (the next holder then asks the server itself): caught at random, if at all.
 plant "release before the newest session is in a lock name" src/refreshFlight.ts "    await Promise.all([holder.storageSettled(), this.#lock.published()])" "    await holder.storageSettled()"
-plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true" "    void newest"
+plant "no newest-session hint from the lock" src/refreshFlight.ts "    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) {" "    if (false) {"
 plant "skip the logout-finality check on late answers" src/refreshFlight.ts "    if (!holder.isEnded(sent.startedAt)) return" "    if (true || !holder.isEnded(sent.startedAt)) return"
 plant "adopt sibling sessions regardless of the last end" src/sessionHolder.ts "    if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined" "    if (!isNewerSession(session, this.#session)) return undefined"
 plant "notify listeners before the change is complete" src/stateStore.ts "    if (this.#depth > 0 || this.#delivering) return" "    if (this.#delivering) return"
 plant "no liveness probe before taking the lock over" src/refreshLock.ts "      if (await this.#holderAlive()) continue" "      if (false) continue"
 # The flight checks that it still holds the lock twice (before and after recording the send); this plant blinds both.
-plant "send even when the lock was taken over" src/refreshFlight.ts "this.#underLock({ base, lineage, stillHeld }, contended, answer)" "this.#underLock({ base, lineage, stillHeld: () => true }, contended, answer)"
+plant "send even when the lock was taken over" src/refreshFlight.ts "this.#underLock({ base, lineage, stillHeld, onSchedule }, contended, answer)" "this.#underLock({ base, lineage, stillHeld: () => true, onSchedule }, contended, answer)"
 plant "expiry from the message, not the JWT" src/sessionHolder.ts "    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)" "    const expiresAt = shared.expiresAt"
 plant "no keepalive on a sent refresh (a closed page cancels it)" src/transport.ts "{ keepalive: true, ...request.init }" "request.init" src/__tests__/transport.test.ts
 plant "send at once after a page left its refresh on the wire" src/refreshRequest.ts "  if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)" "  void afterUnfinishedSend"
