@@ -191,7 +191,7 @@ function resultsMarkdown() {
   if (results.tabs) {
     const t = config.tabs
     lines.push(
-      `${t.tabCounts.join(', ')} tabs of one browser profile, access tokens of ${t.lifetimesS.join(', ')} s, each tab's app calling the API through its SDK once a second. Refresh counts are over ${t.lifetimes} consecutive token lifetimes from the first sign-in (opening the other tabs included); the figure is the median of the ${t.lifetimes} lifetimes, per session. Storms and logouts ran at the ${t.lifetimesS[0]} s lifetime: ${t.stormRounds} storms and up to ${t.logoutRounds} logouts per row, each on a fresh session.`,
+      `${t.tabCounts.join(', ')} tabs of one browser profile, access tokens of ${t.lifetimesS.join(', ')} s, each tab's app calling the API through its SDK once a second. Refresh counts are over ${t.lifetimes} consecutive token lifetimes from the first sign-in (opening the other tabs included); the figure is the median of the ${t.lifetimes} lifetimes, per session. Logouts ran at the ${t.lifetimesS[0]} s lifetime, storms at the ${t.lifetimesS.at(-1)} s one: ${t.stormRounds} storms and up to ${t.logoutRounds} logouts per row, each on a fresh session. A token obtained off schedule (a sign-in, a page load, a forced refresh) is refreshed by tokenlife at a random point of its window (\`spreadRatio\`), the rest on schedule: the rate does not change, but which lifetime holds the extra refresh does, so a median of ${t.lifetimes} lifetimes can read 2 where two of them hold one more.`,
       '',
       tabsTables(results.tabs, config.tabs),
       '',
