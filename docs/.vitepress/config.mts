@@ -21,6 +21,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'How it compares', link: '/comparison' },
       { text: 'Migrating from another SDK', link: '/migrating' },
       { text: 'Builds: development and production', link: '/builds' },
+      { text: 'Testing your app', link: '/testing' },
     ],
   },
   {

@@ -38,7 +38,7 @@ describe('error code tables', () => {
     const codes = await collectDiagnostics()
     const page = renderTroubleshooting(codes)
     for (const { code } of codes) expect(page).toContain(`{#${code.toLowerCase()}}`)
-    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/oauth', '@tokenlife/react', '@tokenlife/server', '@tokenlife/vue']))
+    expect(new Set(codes.map(({ pkg }) => pkg))).toEqual(new Set(['@tokenlife/core', '@tokenlife/oauth', '@tokenlife/react', '@tokenlife/server', '@tokenlife/testing', '@tokenlife/vue']))
     // The server has one build (no development condition): its entries say so; the browser packages' entries name both builds.
     expect(page).toMatch(/### TL621: [^\n]+\n\n<small>Error · `Error` · `@tokenlife\/server` · one build: always raised, always with the full message/)
     expect(page).toMatch(/### TL701: [^\n]+\n\n<small>Error · `Error` · `@tokenlife\/react` · raised by both builds/)

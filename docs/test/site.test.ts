@@ -76,7 +76,7 @@ describe('the documentation site in Chromium', () => {
       expect(pages).toContain(page)
     }
 
-    for (const page of ['/migrating', '/api/oauth/']) expect(pages).toContain(page)
+    for (const page of ['/migrating', '/api/oauth/', '/testing', '/api/testing/', '/api/testing/react', '/api/testing/vue', '/api/testing/e2e']) expect(pages).toContain(page)
   })
 
   it.concurrent.for(pages)('%s opens without a console error, a failed request, a broken image or a dead link', async (path, { expect }) => {
@@ -134,11 +134,11 @@ describe('the documentation site in Chromium', () => {
     expect(ids.sort()).toEqual([...codes].sort())
   })
 
-  it('the navigation links the OpenID Connect pages: the provider settings and the migration guide', async () => {
+  it('the navigation links the OpenID Connect pages (the provider settings, the migration guide) and Testing your app', async () => {
     const page = await browser.newPage()
     await page.goto(`${origin}/getting-started`, { waitUntil: 'load' })
     const links = await page.evaluate(() => [...document.querySelectorAll('.VPSidebar a[href]')].map((anchor) => new URL((anchor as HTMLAnchorElement).href).pathname))
     await page.close()
-    expect(links).toEqual(expect.arrayContaining(['/oauth-servers', '/migrating']))
+    expect(links).toEqual(expect.arrayContaining(['/oauth-servers', '/migrating', '/testing']))
   })
 })

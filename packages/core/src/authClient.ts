@@ -4,17 +4,19 @@ import type { AuthenticatedState, AuthState } from './authState'
 import type { Environment } from './ports'
 import { invalid } from './diagnostics/diagnostic'
 import { isConfigurationError, SessionEndedError, tokenlifeError, type TokenlifeError } from './errors'
+import type { IdleStore } from './idleState'
 import { createOriginPolicy, type OriginPolicy } from './originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
 import { RefreshSchedule } from './refreshSchedule'
-import { dpopSigner, revokeSession, type RevocationRequest } from './revocation'
 import { SessionHolder, type SessionEndCallback } from './sessionHolder'
+import { SessionPolicy } from './sessionPolicy'
 import { restoreSession } from './sessionRestore'
 import { bindToKey, readTokenInput, type TokenInput } from './tokenInput'
 import { isFresh } from './tokens'
-import { sendLogin } from './loginRequest'
+import type { RevocationRequest } from './revocation'
+import { signIn } from './signIn'
 import type { AuthDpop } from './dpop/dpop'
 
 export type { TokenInput } from './tokenInput'
@@ -32,6 +34,7 @@ export class AuthClient {
   readonly #lock: RefreshLock
   readonly #flight: RefreshFlight
   readonly #schedule: RefreshSchedule
+  readonly #policy: SessionPolicy
   #starting: Promise<void> | undefined
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
@@ -51,17 +54,27 @@ export class AuthClient {
     this.#env = environment
     this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
     this.#holder = new SessionHolder(this.#options, {
-      adopted: (session, news) => {
+      adopted: (session, news, source) => {
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
         if (news) void this.#lock.publish(session)
-        this.#schedule.adopted(session.token)
+        this.#schedule.adopted(session.refreshAt)
+        this.#policy.adopted(session, source)
       },
-      ended: () => this.#schedule.cancel(),
+      ended: (reason) => {
+        this.#schedule.cancel()
+        this.#policy.ended(reason)
+      },
+      activity: (at) => this.#policy.heard(at),
       holdsRefreshLock: () => this.#flight.holding,
       sessionElsewhere: () => {
         if (this.#destroyed || this.getState().status === 'authenticated') return
         this.#refreshQuietly('start')
       },
+    })
+    this.#policy = new SessionPolicy(this.#options, {
+      holder: this.#holder,
+      lock: this.#lock,
+      expire: () => void this.#endFor('idle', false),
     })
     this.#schedule = new RefreshSchedule(environment, timing, this.#holder, {
       active: () => !this.#destroyed && this.getState().status !== 'unauthenticated',
@@ -73,18 +86,8 @@ export class AuthClient {
       failed: (error) => {
         if (!this.#destroyed) this.#schedule.failed(error)
       },
-      misconfigured: (error) => {
-        // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
-        // nothing (not even the refresh that was due); an explicit refresh() tries again.
-        this.#schedule.cancel()
-        this.#env.error(error.message)
-        const state = this.#holder.state
-        state.batch(() => {
-          state.dispatch({ type: 'failed', error })
-          state.emit({ type: 'configuration-error', error })
-        })
-      },
-      revoke: (captured) => void this.#revoke(captured),
+      misconfigured: (error) => this.#schedule.misconfigured(error),
+      revoke: (captured) => void this.#policy.revoke(captured),
       assertUsable: () => this.#assertUsable(),
     })
   }
@@ -111,6 +114,17 @@ export class AuthClient {
    * `useSyncExternalStore`).
    */
   subscribe = (listener: (state: AuthState) => void): (() => void) => this.#holder.state.subscribe(listener)
+
+  /**
+   * The idle timeout's state (`idle` option, {@link idleTimeout}): `'off'`, `'active'`, or `'warning'` with the
+   * `deadline` and the seconds left; a store (`getState`, `subscribe`) for a "you will be signed out" dialog.
+   */
+  get idle(): IdleStore {
+    return this.#policy.idle
+  }
+
+  /** The user is still here: the idle deadline moves on, and a warning shown in any tab is cancelled in every tab. */
+  stillHere = (): void => this.#policy.stillHere()
 
   /** Calls `listener` with every {@link AuthEvent} (refreshes, failures, wake-ups, session start and end). */
   onEvent = (listener: (event: AuthEvent) => void): (() => void) => this.#holder.state.onEvent(listener)
@@ -140,12 +154,12 @@ export class AuthClient {
    */
   async login(credentials: unknown): Promise<AuthenticatedState> {
     this.#assertUsable()
-    const { loginUrl, refreshTokenMode, wireFormat } = this.#options
+    const { loginUrl } = this.#options
     if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
-    const request = wireFormat.buildLoginRequest({ url: loginUrl, credentials, refreshTokenMode })
-    const host = { revoke: (captured: RevocationRequest) => void this.#revoke(captured), assertUsable: () => this.#assertUsable(), published: () => this.#lock.published() }
-    return this.#lock.run(() => sendLogin(this.#options, this.#holder, request, host))
+    const revoke = (captured: RevocationRequest) => this.#policy.revoke(captured)
+    const context = { options: { ...this.#options, loginUrl }, holder: this.#holder, lock: this.#lock, revoke }
+    return signIn({ ...context, assertUsable: () => this.#assertUsable() }, credentials)
   }
 
   /**
@@ -170,6 +184,8 @@ export class AuthClient {
    */
   async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
     this.#assertUsable()
+    // Past the idle deadline (the device slept through it), the session ends before the token can leave.
+    this.#policy.expired()
     if (this.getState().status === 'initializing') await abortable(this.start(), options.signal)
     const state = this.getState()
     if (state.status === 'unauthenticated') throw new SessionEndedError(state.reason)
@@ -188,6 +204,7 @@ export class AuthClient {
   refresh(options: { signal?: AbortSignal } = {}): Promise<AuthenticatedState> {
     if (this.#destroyed) return Promise.reject(this.#destroyedError())
     this.#attach()
+    if (this.#policy.expired()) return Promise.reject(new SessionEndedError('idle'))
     // The server asked us to wait (429/503 Retry-After): even an explicit refresh does not ask again before then.
     const { error } = this.getState()
     if (error && this.#schedule.holdingOff) return Promise.reject(error)
@@ -205,26 +222,12 @@ export class AuthClient {
     if (this.#loggingOut && this.getState().status === 'unauthenticated') return this.#loggingOut
     // A client that never started (a sign-out page) must still tell the other tabs.
     if (!this.#destroyed) this.#holder.tabs.open()
-    const hadSession = this.getState().status !== 'unauthenticated'
-    const accessToken = this.getState().accessToken
-    // Read the refresh token before the clear that end() queues behind it.
-    const known = this.#holder.refreshToken
-    const refreshToken =
-      known !== undefined ? Promise.resolve(known) : this.#holder.queueStorage(() => this.#holder.store.readRefreshToken())
-    // DPoP: the session's key signs the revocation; read before the end deletes it.
-    const signer = dpopSigner(this.#holder)
-    const ended = this.#holder.end('logout', 'this-tab')
-    const everywhere = options.everywhere === true
-    // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
-    // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
-    const cookieMode = this.#options.refreshTokenMode === 'cookie'
-    const revoke = ([token, signedBy]: readonly [string | undefined, RevocationRequest['signer']]) =>
-      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere, signer: signedBy }) : undefined
-    const revoked = signer ? Promise.all([refreshToken, signer]).then(revoke) : refreshToken.then((token) => revoke([token, undefined]))
-    const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
-      () => undefined,
-      () => undefined,
-    )
+    return this.#endFor('logout', options.everywhere === true)
+  }
+
+  /** A logout (see {@link endSession}), the user's or for inactivity; one at a time. */
+  #endFor(reason: 'logout' | 'idle', everywhere: boolean, since?: number): Promise<void> {
+    const loggingOut = this.#policy.end(reason, everywhere, since)
     this.#loggingOut = loggingOut
     void loggingOut.then(() => {
       if (this.#loggingOut === loggingOut) this.#loggingOut = undefined
@@ -240,6 +243,7 @@ export class AuthClient {
     if (this.#destroyed) return
     this.#destroyed = true
     this.#schedule.cancel()
+    this.#policy.close()
     this.#detachWake?.()
     this.#detachWake = undefined
     this.#holder.tabs.close()
@@ -251,23 +255,18 @@ export class AuthClient {
 
   async #restore(): Promise<void> {
     this.#attach()
-    await restoreSession({
-      holder: this.#holder,
-      flight: this.#flight,
-      refreshTokenMode: this.#options.refreshTokenMode,
-      isFresh: (token) => this.#isFresh(token),
-      stillStarting: () => !this.#destroyed && this.getState().status === 'initializing',
-    })
+    // Every tab was closed when the session idled out: it ends now, before anything restores it.
+    const idleSince = this.#policy.idleAtStart()
+    if (idleSince !== undefined) return this.#endFor('idle', false, idleSince)
+    const { refreshTokenMode } = this.#options
+    const stillStarting = () => !this.#destroyed && this.getState().status === 'initializing'
+    await restoreSession({ holder: this.#holder, flight: this.#flight, refreshTokenMode, isFresh: (token) => this.#isFresh(token), stillStarting })
   }
 
   /** A refresh whose outcome is in the state and events (and, if transient, a scheduled retry). */
   #refreshQuietly(cause: RefreshCause): void {
-    this.#flight.run(cause).catch(() => {})
-  }
-
-  async #revoke(captured: RevocationRequest): Promise<void> {
-    const error = await revokeSession(this.#options, captured)
-    if (error !== undefined) this.#holder.state.emit({ type: 'revocation-failed', error })
+    // A session past its idle deadline ends; it is never renewed.
+    if (!this.#policy.expired()) this.#flight.run(cause).catch(() => {})
   }
 
   // ——— plumbing ———
@@ -277,7 +276,12 @@ export class AuthClient {
     if (this.#detachWake || this.#destroyed) return
     // DPoP: load its chunk now (setTokens() checks the key synchronously); where it cannot work, it says so once.
     this.dpop?.key().catch(() => {})
-    this.#detachWake = this.#env.onWake((cause) => this.#schedule.wake(cause))
+    // The policy first: a device that wakes past the idle deadline signs out before anything refreshes.
+    this.#detachWake = this.#env.onWake((cause) => {
+      this.#policy.wake()
+      this.#schedule.wake(cause)
+    })
+    this.#policy.attach()
     this.#holder.tabs.open()
   }
 

@@ -97,14 +97,15 @@ export class InvalidResponseError extends TokenlifeError {
 }
 
 /**
- * The session is over: the server refused the refresh token, or the session ended (logout) while a call waited.
+ * The session is over: the server refused the refresh token, or the session ended (logout, or the idle timeout)
+ * while a call waited.
  * The client is `unauthenticated` with {@link SessionEndedError.reason}.
  */
 export class SessionEndedError extends TokenlifeError {
   /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'SessionEndedError' as const
-  /** Why the session ended: `'revoked'`, `'logout'` or `'no_session'`. */
-  readonly reason: 'revoked' | 'logout' | 'no_session'
+  /** Why the session ended: `'revoked'`, `'logout'`, `'idle'` or `'no_session'`. */
+  readonly reason: 'revoked' | 'logout' | 'idle' | 'no_session'
   /** The HTTP status of the refusal, when a server response ended it. */
   readonly status: number | undefined
   /** The OAuth `error` code of the refusal (e.g. `'invalid_grant'`), when there was one. */
@@ -113,10 +114,10 @@ export class SessionEndedError extends TokenlifeError {
   readonly description: string | undefined
 
   constructor(
-    reason: 'revoked' | 'logout' | 'no_session',
+    reason: 'revoked' | 'logout' | 'idle' | 'no_session',
     options: TokenlifeErrorOptions & { status?: number; error?: string; description?: string } = {},
   ) {
-    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : 'TL214'
+    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : reason === 'no_session' ? 'TL214' : 'TL222'
     super(...coded(code, undefined, [options.description ?? options.error], options))
     this.reason = reason
     this.status = options.status

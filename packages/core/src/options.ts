@@ -5,6 +5,7 @@ import { oauthWireFormat, type WireFormat } from './wireFormat'
 import { invalid } from './diagnostics/diagnostic'
 import { checkDevelopmentOptions } from './optionChecks'
 import type { AuthEvent } from './authEvents'
+import type { IdleTimeout } from './idleState'
 import type { Identity } from './tokens'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
@@ -53,6 +54,21 @@ export interface AuthClientOptions {
   timing?: Partial<RefreshTiming>
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
   logoutTimeoutMs?: number
+  /**
+   * How long before the session ends (`sessionEndsAt`, from the server's `refresh_expires_in`) the `session-ending`
+   * event fires, ms; `0` for never. Default `300_000` (5 minutes).
+   */
+  sessionEndWarningMs?: number
+  /**
+   * Ends the session in every tab after a time without activity in any tab, with a warning before: made with
+   * `idleTimeout({ timeoutMs, warnMs })`. Off by default.
+   *
+   * @example
+   * ```ts
+   * createAuthClient({ refreshUrl: '/auth/refresh', idle: idleTimeout({ timeoutMs: 15 * 60_000, warnMs: 60_000 }) })
+   * ```
+   */
+  idle?: IdleTimeout
   /**
    * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
    * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
@@ -112,6 +128,8 @@ export interface NormalizedOptions {
   namespace: string
   timing: RefreshTiming
   logoutTimeoutMs: number
+  sessionEndWarningMs: number
+  idle: IdleTimeout | undefined
   allowedOrigins: readonly string[]
   wireFormat: WireFormat
   environment: Environment
@@ -132,6 +150,8 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   oauthClientId: true,
   timing: true,
   logoutTimeoutMs: true,
+  sessionEndWarningMs: true,
+  idle: true,
   allowedOrigins: true,
   wireFormat: true,
   environment: true,
@@ -170,9 +190,9 @@ function checkTiming(given: unknown): RefreshTiming {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid('TL108', `timing.${key}`, [value])
     timing[key as keyof RefreshTiming] = value as number
   }
-  if (timing.marginRatio >= 1) invalid('TL109', 'timing.marginRatio', [timing.marginRatio, 1, 0.2])
-  // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
-  if (timing.jitterRatio >= 0.5) invalid('TL109', 'timing.jitterRatio', [timing.jitterRatio, 0.5, 0.1])
+  if (timing.marginRatio >= 1) invalid('TL109', 'timing.marginRatio', [timing.marginRatio, 'below 1', 0.2])
+  // Up to the whole interval: a new phase's first refresh then falls anywhere from now to the steady point.
+  if (timing.spreadRatio > 1) invalid('TL109', 'timing.spreadRatio', [timing.spreadRatio, 'at most 1', 0.9])
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
     if (timing[key] === 0) invalid('TL110', `timing.${key}`, [0, defaultRefreshTiming[key]])
   }
@@ -197,6 +217,11 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string
   const mode = options.refreshToken ?? 'cookie'
   if (mode !== 'cookie' && mode !== 'storage') invalid('TL106', 'refreshToken', [mode])
+  const { idle } = options
+  // In both builds: the idle timeout decides when sessions end.
+  if (idle !== undefined && (typeof idle !== 'object' || idle === null || typeof (idle as Partial<IdleTimeout>).track !== 'function')) {
+    invalid('TL153', 'idle', [idle])
+  }
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) invalid('TL115', 'allowedOrigins', [allowedOrigins])
   allowedOrigins.forEach((entry, index) => {
@@ -216,6 +241,8 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     namespace: options.namespace ?? 'default',
     timing: checkTiming(options.timing),
     logoutTimeoutMs: options.logoutTimeoutMs ?? 5_000,
+    sessionEndWarningMs: options.sessionEndWarningMs ?? 300_000,
+    idle,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
     environment,

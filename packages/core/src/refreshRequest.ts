@@ -23,7 +23,7 @@ export async function sendRefresh(
   if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)
   assertUsable()
   // The session this refresh would continue ended while the flight waited: nothing to refresh.
-  const startedAt = holder.session?.startedAt ?? origin.lineage
+  const startedAt = Math.max(holder.session?.startedAt ?? origin.lineage, origin.newest ?? Number.NEGATIVE_INFINITY)
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   let refreshToken: string | undefined
   if (refreshTokenMode === 'storage') {

@@ -1,19 +1,12 @@
 import { diagnosticText } from './diagnostics/diagnostic'
 import { debugSwitchedOn } from './debugLog'
 import type { NormalizedOptions } from './options'
+import type { RevocationRequest } from './revocationRequest'
 import type { SessionHolder } from './sessionHolder'
 import { send } from './transport'
 import type { WireRequest } from './wireFormat'
-import type { Dpop, DpopKey } from './dpop/dpop'
 
-/** What a logout captured before it cleared the session. */
-export interface RevocationRequest {
-  accessToken?: string
-  refreshToken?: string
-  everywhere: boolean
-  /** With DPoP: the key of the session that ended, which signs the request (when it could still be read). */
-  signer?: { dpop: Dpop; key: DpopKey } | undefined
-}
+export type { RevocationRequest } from './revocationRequest'
 
 /**
  * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by

@@ -1,10 +1,12 @@
 import { diagnosticText } from './diagnostics/diagnostic'
+import { runEndCallbacks, type SessionEndCallback } from './endCallbacks'
 import type { AuthEvent, SessionSource } from './authEvents'
 import { createDebugLog } from './debugLog'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
 import type { NormalizedOptions } from './options'
+import { plannedRefreshAt } from './refreshTiming'
 import { estimateClockOffset } from './serverClock'
 import type { EndedMark } from './sessionMark'
 import { isNewerSession } from './sessionOrder'
@@ -12,14 +14,13 @@ import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
-import { describeAccessToken, type AccessTokenInfo } from './tokens'
-import { readSharedToken, withIdentity } from './sharedToken'
+import { tokenOfResponse, type AccessTokenInfo } from './tokens'
+import { readSharedToken } from './sharedToken'
 import type { TokenExchange } from './transport'
 import type { Dpop } from './dpop/dpop'
 import { lazyDpop } from './dpop/lazyDpop'
 
-/** Called when a session ends (logout or revocation), to clear app caches. May be async. */
-export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
+export type { SessionEndCallback } from './endCallbacks'
 
 /** A token about to become the session's, with the stamp that orders it (see {@link isNewerSession}). */
 export interface Candidate {
@@ -28,13 +29,23 @@ export interface Candidate {
   requestedAt: number
   /** The id siblings know it by, when it came from one. */
   id?: string
+  /** The refresh that obtained it came on schedule: it keeps the phase (see `timing.spreadRatio`). */
+  onSchedule?: boolean
+  /**
+   * When it is to be refreshed (device ms), if that was decided before: by the sibling that shared it, or by the page
+   * that persisted it. Every tab, and a reloaded page, keeps the one phase.
+   */
+  refreshAt?: number
 }
 
 /** What the holder tells its owner, so the schedule follows the session. */
 export interface SessionHolderHooks {
   /** A session was adopted; `news` when this tab obtained it (so it is published for the next lock holder). */
-  adopted(session: LocalSession, news: boolean): void
-  ended(): void
+  adopted(session: LocalSession, news: boolean, source: SessionSource): void
+  /** The session ended (or `start()` found none: `'no_session'`). */
+  ended(reason: UnauthenticatedReason): void
+  /** A sibling says somebody was active at `at` (the idle timeout). */
+  activity(at: number): void
   /** Whether this tab holds the refresh lock now (its siblings may ask before taking it over). */
   holdsRefreshLock(): boolean
   /** A sibling has a session this tab cannot be given (the channel carries no tokens) and this tab has none. */
@@ -91,6 +102,7 @@ export class SessionHolder {
       adopt: (shared) => void this.adoptShared(shared),
       learnEnd: (end) => this.learnEnd(end),
       holdsRefreshLock: () => hooks.holdsRefreshLock(),
+      activity: (at) => hooks.activity(at),
     })
   }
 
@@ -169,9 +181,7 @@ export class SessionHolder {
     const offset = estimateClockOffset({ receivedAt, dateHeader, issuedAt: claims?.iat })
     if (offset !== undefined) this.#clockOffsetMs = offset
     // readTokenResponse has checked that an expiry is known; the caller, that the token is bound to `dpopJkt`.
-    const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
-    const bound = dpopJkt === undefined ? info : { ...info, dpopJkt }
-    return this.adopt({ ...stamp, token: withIdentity(bound, token.idToken) }, token.refreshToken, source)
+    return this.adopt({ ...stamp, token: tokenOfResponse(token, claims, receivedAt, this.#clockOffsetMs ?? 0, dpopJkt) }, token.refreshToken, source)
   }
 
   /**
@@ -186,8 +196,8 @@ export class SessionHolder {
     }
     const token = readSharedToken({ ...shared, accessToken: shared.accessToken }, this.#clockOffsetMs, this.dpop !== undefined)
     if (token === undefined) return undefined
-    const { id, startedAt, requestedAt } = shared
-    return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
+    const { id, startedAt, requestedAt, refreshAt } = shared
+    return this.adopt({ token, startedAt, requestedAt, id, refreshAt, onSchedule: true }, shared.refreshToken, 'tab')
   }
 
   /**
@@ -200,7 +210,8 @@ export class SessionHolder {
     // An answer without an ID token (OpenID Connect lets a refresh omit it) keeps the one its session already has.
     const known = this.#session?.startedAt === startedAt ? this.#session.token.identity : undefined
     const token: AccessTokenInfo = candidate.token.identity || !known ? candidate.token : { ...candidate.token, identity: known }
-    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
+    const id = candidate.id ?? this.#env.randomId()
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id, refreshAt: plannedRefreshAt(this.#options.timing, candidate, this.#env) }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
     // With DPoP, never a token that is not bound to a key of the session: it would go out as a bearer token.
     if (this.dpop && token.dpopJkt === undefined) return undefined
@@ -227,7 +238,7 @@ export class SessionHolder {
       const news = source !== 'tab' && (source !== 'restore' || !this.tabs.knowsNewerThan(session))
       if (source === 'tab') this.tabs.adopted(session)
       else if (news) this.tabs.announceSession(session)
-      this.#hooks.adopted(session, news)
+      this.#hooks.adopted(session, news, source)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =
         wasAuthenticated && source === 'refresh'
@@ -257,17 +268,18 @@ export class SessionHolder {
       // The ended session's DPoP key goes with it; a logout deletes every key made until it.
       let forgetKeys: (() => Promise<void> | undefined) | undefined
       if (reason !== 'no_session') {
-        // A logout ends everything started until now; a revocation ends the refused session (a newer login lives on).
-        const at = reason === 'logout' || !this.#session ? this.stamp() : this.#session.startedAt
+        // A logout (or an idle timeout) ends everything started until now; a revocation ends the refused session (a
+        // newer login lives on).
+        const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()
         const jkt = this.#session?.token.dpopJkt
-        forgetKeys = reason === 'logout' ? () => this.dpop?.forgetBefore(at) : jkt === undefined ? undefined : () => this.dpop?.forget(jkt)
+        forgetKeys = reason !== 'revoked' ? () => this.dpop?.forgetBefore(at) : jkt === undefined ? undefined : () => this.dpop?.forget(jkt)
         const end: EndedMark = { reason, at }
         if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
         if (from === 'this-tab') this.tabs.announceEnd(end)
       }
       this.#session = undefined
       this.#refreshToken = undefined
-      this.#hooks.ended()
+      this.#hooks.ended(reason)
       this.state.dispatch({ type: 'ended', reason })
       // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
       // just signed in). Only a logout or a revocation clears everything.
@@ -277,15 +289,7 @@ export class SessionHolder {
       return cleared
     })
     if (!hadSession) return ended
-    const callbacks = [...this.#endCallbacks].map(async (callback) => {
-      try {
-        await callback(reason)
-      } catch (error) {
-        this.state.emit({ type: 'cleanup-failed', error })
-        this.#env.warn(diagnosticText('TL140', undefined, error))
-      }
-    })
-    return Promise.all([ended, ...callbacks]).then(() => undefined)
+    return Promise.all([ended, ...runEndCallbacks(this.#endCallbacks, reason, this.state, this.#env.warn)]).then(() => undefined)
   }
 
   /** Drops listeners and callbacks (on destroy). */

@@ -1,20 +1,14 @@
 import type { SharedSession } from './tabMessages'
-import { decodeClaims, readIdentity, type AccessTokenInfo, type Identity } from './tokens'
+import { decodeClaims, withIdentity, type AccessTokenInfo } from './tokens'
 
 /** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
 const EXP_GRANULARITY_MS = 2_000
-
-/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
-export function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
-  const identity: Identity | undefined = idToken === undefined ? undefined : readIdentity(idToken)
-  return identity ? { ...token, identity } : token
-}
 
 /**
  * The token a sibling shared, as this tab will hold it, or `undefined` when it must not be adopted: a JWT that does
  * not decode; with DPoP (`dpop`), one not bound to the key the sibling names (a JWT by its `cnf.jkt`; an opaque one
  * on the word of the tab that read its answer). Its expiry comes from its own `exp` where it has one, converted with
- * `clockOffsetMs` (this tab's, else the sender's), never from the message alone.
+ * `clockOffsetMs` (this tab's, else the sender's), never from the message alone; the session's end as the sender knew it.
  */
 export function readSharedToken(shared: SharedSession & { accessToken: string }, clockOffsetMs: number | undefined, dpop: boolean): AccessTokenInfo | undefined {
   let claims
@@ -30,6 +24,7 @@ export function readSharedToken(shared: SharedSession & { accessToken: string },
   const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
   const { dpopJkt } = shared
   if (dpop && (dpopJkt === undefined || (claims !== undefined && (claims.cnf as { jkt?: unknown } | undefined)?.jkt !== dpopJkt))) return undefined
-  const read = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+  const read: AccessTokenInfo = { accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }
+  if (shared.sessionEndsAt !== undefined) read.sessionEndsAt = shared.sessionEndsAt
   return withIdentity(dpop ? { ...read, dpopJkt } : read, shared.idToken)
 }

@@ -10,6 +10,8 @@ export interface TokenInput {
   refreshToken?: string
   /** Access-token lifetime in seconds; needed for opaque (non-JWT) tokens. */
   expiresIn?: number
+  /** How long the session can still be refreshed, in seconds (`refresh_expires_in`): sets `sessionEndsAt`. */
+  refreshExpiresIn?: number
   /**
    * The OpenID Connect ID token that came with them, already validated by whoever obtained it: its claims become
    * `state.user`, and it travels with the session (other tabs, later refreshes that return none).
@@ -29,18 +31,21 @@ export interface TokenInput {
  */
 export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: number): AccessTokenInfo {
   if (typeof tokens !== 'object' || tokens === null) invalid('TL131', 'setTokens()', [tokens])
-  const { accessToken, refreshToken, expiresIn, idToken } = tokens
+  const { accessToken, refreshToken, expiresIn, refreshExpiresIn, idToken } = tokens
   if (typeof accessToken !== 'string' || accessToken === '') invalid('TL132', 'setTokens()', [accessToken])
   if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
     invalid('TL133', 'setTokens()', [refreshToken])
   }
-  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
+  if (expiresIn !== undefined && !isPositive(expiresIn)) {
     // 0 would be a token dead on arrival, refreshed again at once.
     invalid('TL134', 'setTokens()', [expiresIn])
   }
   const identity = idToken === undefined ? undefined : typeof idToken === 'string' ? readIdentity(idToken) : undefined
   if (idToken !== undefined && identity === undefined) {
     invalid('TL141', 'setTokens()', [idToken])
+  }
+  if (refreshExpiresIn !== undefined && !isPositive(refreshExpiresIn)) {
+    invalid('TL157', 'setTokens()', [refreshExpiresIn])
   }
   let claims
   try {
@@ -51,9 +56,9 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
   const info =
     describeAccessToken(accessToken, claims, expiresIn, now, clockOffsetMs) ??
     invalid('TL136', 'setTokens()')
-  return identity ? { ...info, identity } : info
+  const timed = refreshExpiresIn === undefined ? info : { ...info, sessionEndsAt: now + refreshExpiresIn * 1000 }
+  return identity ? { ...timed, identity } : timed
 }
-
 
 /**
  * With DPoP, the tokens of `setTokens()` bound to a key this tab holds (`dpopJkt`, else the session's: checked by
@@ -64,3 +69,6 @@ export function bindToKey(dpop: Dpop | undefined, tokens: TokenInput, info: Acce
   if (!dpop) return tokens.dpopJkt === undefined ? info : invalid('TL154', 'setTokens()')
   return (dpop.loaded() ?? invalid('TL152', 'setTokens()', [tokens.dpopJkt])).bindInput(info, tokens.dpopJkt)
 }
+
+const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
+

@@ -131,6 +131,7 @@ describe('messages (development: the table; tests run the source as the developm
     [new SessionEndedError('revoked', { error: 'invalid_grant' }), 'TL212', 'The session has ended (revoked): invalid_grant'],
     [new SessionEndedError('logout'), 'TL213', 'The session has ended (logout)'],
     [new SessionEndedError('no_session'), 'TL214', 'The session has ended (no_session)'],
+    [new SessionEndedError('idle'), 'TL222', 'The session has ended (idle)'],
     [new LoginError(401, { description: 'wrong password' }), 'TL215', 'Login failed with HTTP 401: wrong password'],
     [new ConfigurationError('https://a.test/r', 401, 'invalid_client'), 'TL216', 'tokenlife: https://a.test/r refused the refresh as misconfigured'],
     [new ConfigurationError('https://a.test/r', 400, 'invalid_scope'), 'TL220', 'tokenlife: https://a.test/r refused the refresh as misconfigured'],

@@ -3,6 +3,7 @@ import { dpopCodes } from './dpopCodes'
 import { httpCodes } from './httpCodes'
 import { inputCodes } from './inputCodes'
 import { optionCodes } from './optionCodes'
+import { policyCodes } from './policyCodes'
 import { serverCodes } from './serverCodes'
 import { tabsCodes } from './tabsCodes'
 
@@ -14,6 +15,7 @@ import { tabsCodes } from './tabsCodes'
  */
 export const diagnostics = {
   ...optionCodes,
+  ...policyCodes,
   ...inputCodes,
   ...serverCodes,
   ...tabsCodes,

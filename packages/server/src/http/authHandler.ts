@@ -150,12 +150,21 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     serializeCookie(cookieName, value, { path: base || '/', secure: isSecure(request), maxAge })
   const clearCookie = (request: Request) => cookie(request, '', 0)
 
-  /** The login-style success body; `refresh_token` only for storage-mode clients; the retry window when there is one. */
+  /**
+   * The login-style success body; `refresh_token` only for storage-mode clients; the retry window when there is one.
+   * `refresh_expires_in`: how long the refresh token works (sliding, never past the session's cap), so a client can
+   * warn before the session ends.
+   */
   const tokenResponse = (request: Request, pair: TokenPair, includeRefreshToken: boolean) => {
     const headers = new Headers({ 'Set-Cookie': cookie(request, pair.refreshToken, pair.refreshExpiresIn), ...proofs.nonceHeader() })
     if (issuer.retryWindowSeconds > 0) headers.set(RETRY_WINDOW_HEADER, String(Math.floor(issuer.retryWindowSeconds)))
-    const tokenType = pair.jkt === undefined ? 'Bearer' : 'DPoP'
-    const body = { access_token: pair.accessToken, token_type: tokenType, expires_in: pair.expiresIn, ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}) }
+    const body = {
+      access_token: pair.accessToken,
+      token_type: pair.jkt === undefined ? 'Bearer' : 'DPoP',
+      expires_in: pair.expiresIn,
+      refresh_expires_in: pair.refreshExpiresIn,
+      ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}),
+    }
     return jsonResponse(body, 200, headers)
   }
   const wantsStorageMode = (request: Request, body: Record<string, unknown>) =>

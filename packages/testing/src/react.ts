@@ -1,0 +1,1 @@
+export { TestAuthProvider, type TestAuthProviderProps } from './react/TestAuthProvider'

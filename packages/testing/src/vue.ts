@@ -1,0 +1,1 @@
+export { createTestTokenlife, type TestTokenlifePlugin } from './vue/createTestTokenlife'
