@@ -228,7 +228,7 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     if (typeof entry !== 'string' || entry === '') invalid('TL116', `allowedOrigins[${index}]`, [entry])
   })
   // Whether tokens go out bound or as bearer tokens: checked in both builds.
-  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('TL150', 'dpop', [options.dpop])
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('TL160', 'dpop', [options.dpop])
   const debug = options.debug
   return {
     refreshUrl,

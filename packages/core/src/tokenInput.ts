@@ -66,8 +66,8 @@ export function readTokenInput(tokens: TokenInput, now: number, clockOffsetMs: n
  * tokens would go out as bearer tokens).
  */
 export function bindToKey(dpop: Dpop | undefined, tokens: TokenInput, info: AccessTokenInfo): AccessTokenInfo {
-  if (!dpop) return tokens.dpopJkt === undefined ? info : invalid('TL154', 'setTokens()')
-  return (dpop.loaded() ?? invalid('TL152', 'setTokens()', [tokens.dpopJkt])).bindInput(info, tokens.dpopJkt)
+  if (!dpop) return tokens.dpopJkt === undefined ? info : invalid('TL164', 'setTokens()')
+  return (dpop.loaded() ?? invalid('TL162', 'setTokens()', [tokens.dpopJkt])).bindInput(info, tokens.dpopJkt)
 }
 
 const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0

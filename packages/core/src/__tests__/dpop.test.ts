@@ -9,8 +9,8 @@ import { jwkThumbprint } from './dpopServer'
 const tokenOf = (state: { accessToken?: string }) => JSON.parse(Buffer.from(state.accessToken!.split('.')[1]!, 'base64url').toString())
 
 describe('the option', () => {
-  it('refuses a dpop that is not a boolean, in both builds (TL150)', () => {
-    expect(() => createAuthClient({ refreshUrl: '/r', dpop: 'true' as never })).toThrow(expect.objectContaining({ name: 'TypeError', code: 'TL150' }))
+  it('refuses a dpop that is not a boolean, in both builds (TL160)', () => {
+    expect(() => createAuthClient({ refreshUrl: '/r', dpop: 'true' as never })).toThrow(expect.objectContaining({ name: 'TypeError', code: 'TL160' }))
   })
 
   it('auth.dpop is there only with dpop: true', () => {
@@ -198,17 +198,17 @@ describe('the end of a session', () => {
     const tab = browser.openTab()
     const key = await browser.wait(tab.auth.dpop!.createKey())
     const issued = browser.server.startSession(key.jkt)
-    expect(() => tab.auth.setTokens({ accessToken: issued.access_token })).toThrow(expect.objectContaining({ code: 'TL151' }))
-    expect(() => tab.auth.setTokens({ accessToken: issued.access_token, dpopJkt: 'not-a-key' })).toThrow(expect.objectContaining({ code: 'TL152' }))
+    expect(() => tab.auth.setTokens({ accessToken: issued.access_token })).toThrow(expect.objectContaining({ code: 'TL161' }))
+    expect(() => tab.auth.setTokens({ accessToken: issued.access_token, dpopJkt: 'not-a-key' })).toThrow(expect.objectContaining({ code: 'TL162' }))
     const unbound = mintJwt({ sub: 'ada', iat: 1, exp: 9_999_999_999 })
-    expect(() => tab.auth.setTokens({ accessToken: unbound, dpopJkt: key.jkt })).toThrow(expect.objectContaining({ code: 'TL153' }))
+    expect(() => tab.auth.setTokens({ accessToken: unbound, dpopJkt: key.jkt })).toThrow(expect.objectContaining({ code: 'TL163' }))
     expect(tab.auth.getState().status).not.toBe('authenticated')
     tab.auth.setTokens({ accessToken: issued.access_token, refreshToken: issued.refresh_token, dpopJkt: key.jkt })
     await browser.wait(tab.auth.refresh())
     expect((await browser.keyStore()).session).toBe(key.jkt)
     expect(browser.server.requestsTo('/token')[0]).toMatchObject({ status: 200, proof: { jkt: key.jkt } })
     expect(() => createAuthClient({ refreshUrl: '/r' }).setTokens({ accessToken: issued.access_token, dpopJkt: key.jkt })).toThrow(
-      expect.objectContaining({ code: 'TL154' }),
+      expect.objectContaining({ code: 'TL164' }),
     )
   })
 })

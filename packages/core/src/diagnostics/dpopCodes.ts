@@ -25,9 +25,9 @@ const unbound = (title: string, cause: string, fix: string): DiagnosticEntry => 
   production: 'kept',
 })
 
-/** TL150–TL154, TL250–TL252, TL350–TL352, TL450: sender-constrained tokens (option `dpop`, RFC 9449). */
+/** TL160–TL164, TL250–TL252, TL350–TL352, TL450: sender-constrained tokens (option `dpop`, RFC 9449). */
 export const dpopCodes = {
-  TL150: {
+  TL160: {
     kind: 'error',
     raises: 'TypeError',
     title: 'The option `dpop` is not a boolean',
@@ -37,25 +37,25 @@ export const dpopCodes = {
     fix: 'Pass `dpop: true` (or leave it out).',
     production: 'kept',
   },
-  TL151: boundInput(
+  TL161: boundInput(
     '`setTokens()` with `dpop: true` does not say which key the tokens are bound to',
     () => 'setTokens(): with dpop: true, pass `dpopJkt` (the key the tokens are bound to); this tab has no session whose key they could be bound to',
     'Tokens of a new sign-in handed over without the thumbprint of the key the sign-in used.',
     'Make the key with `auth.dpop.createKey()`, sign the token request with it, and pass `setTokens({ …, dpopJkt: key.jkt })` (`@tokenlife/oauth` does).',
   ),
-  TL152: boundInput(
+  TL162: boundInput(
     '`setTokens()`: `dpopJkt` names a key this tab does not hold',
     (_subject?: string, jkt?: unknown) => `setTokens(): \`dpopJkt\` ${describeValue(jkt)} is not a DPoP key of this client: load it with auth.dpop.key(jkt) or make it with auth.dpop.createKey()`,
     'A thumbprint from elsewhere, or a key deleted since (a logout deletes every key).',
     'Pass the `jkt` of a key from `auth.dpop.createKey()` or `auth.dpop.key(jkt)` in this tab.',
   ),
-  TL153: boundInput(
+  TL163: boundInput(
     '`setTokens()`: the access token is not bound to the key `dpopJkt`',
     (_subject?: string, problem?: unknown) => `setTokens(): ${problem}`,
     'The token request was not signed with that key, or the server ignores DPoP (its access tokens have no `cnf.jkt`).',
     'Sign the token request with the key you pass; turn DPoP on for the client at the server.',
   ),
-  TL154: boundInput(
+  TL164: boundInput(
     '`setTokens()`: `dpopJkt` given to a client without `dpop: true`',
     () => 'setTokens(): `dpopJkt` was given, but this client has no dpop: true: its tokens would go out as bearer tokens',
     'The sign-in used DPoP, the session\'s client does not.',

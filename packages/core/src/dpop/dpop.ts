@@ -133,7 +133,7 @@ export interface DpopKit {
   /** A coded `TokenlifeError` (`tokenlifeError`). */
   fail(code: 'TL350' | 'TL351' | 'TL352' | 'TL450', options?: { transient?: boolean; cause?: unknown }): Error
   /** Throws the `TypeError` of bad input (`invalid`). */
-  invalid(code: 'TL151' | 'TL152' | 'TL153', subject: string, details?: readonly unknown[]): never
+  invalid(code: 'TL161' | 'TL162' | 'TL163', subject: string, details?: readonly unknown[]): never
   /** A JWT's claims, `undefined` for an opaque token (`decodeClaims`). */
   decodeClaims(accessToken: string): TokenClaims | undefined
   /** A `WWW-Authenticate` challenge's params (`parseChallenge`). */
@@ -142,6 +142,6 @@ export interface DpopKit {
 
 /** What the loaded chunk answers synchronously. */
 export interface DpopAgentApi {
-  /** The token of `setTokens()` bound to its key, or a `TypeError` (TL151–TL153). */
+  /** The token of `setTokens()` bound to its key, or a `TypeError` (TL161–TL163). */
   bindInput(info: AccessTokenInfo, dpopJkt: string | undefined): AccessTokenInfo
 }

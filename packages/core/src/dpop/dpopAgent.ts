@@ -105,10 +105,10 @@ export class DpopAgent implements Omit<Dpop, 'loaded'> {
   bindInput(info: AccessTokenInfo, dpopJkt: string | undefined): AccessTokenInfo {
     const current = this.#host.sessionJkt()
     const { invalid } = this.#kit
-    const jkt = dpopJkt ?? current ?? invalid('TL151', 'setTokens()')
-    if (typeof jkt !== 'string' || (jkt !== current && !this.#keys.cached(jkt))) invalid('TL152', 'setTokens()', [jkt])
+    const jkt = dpopJkt ?? current ?? invalid('TL161', 'setTokens()')
+    if (typeof jkt !== 'string' || (jkt !== current && !this.#keys.cached(jkt))) invalid('TL162', 'setTokens()', [jkt])
     const found = bindingProblem(this.#kit.decodeClaims(info.accessToken), 'trusted', jkt)
-    if (found) invalid('TL153', 'setTokens()', [found.problem])
+    if (found) invalid('TL163', 'setTokens()', [found.problem])
     return { ...info, dpopJkt: jkt }
   }
 
