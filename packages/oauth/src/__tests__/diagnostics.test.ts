@@ -59,6 +59,16 @@ describe('error codes of @tokenlife/oauth', () => {
     }
   })
 
+  it('no code is defined in two of the tables (the spread in codes.ts would silently keep the last one)', () => {
+    const dir = join(src, 'diagnostics')
+    const defined = readdirSync(dir)
+      .filter((name) => name.endsWith('Codes.ts'))
+      .flatMap((name) => [...readFileSync(join(dir, name), 'utf8').matchAll(/^\s+(TL\d{3}):/gm)].map((match) => `${match[1]} in ${name}`))
+    const twice = defined.filter((entry, index) => defined.findIndex((other) => other.slice(0, 5) === entry.slice(0, 5)) !== index)
+    expect(twice).toEqual([])
+    expect(defined.map((entry) => entry.slice(0, 5)).sort()).toEqual([...codes].sort())
+  })
+
   it('every code in the table is named by the source where it is raised, and every code the source names is in the table', () => {
     const named = new Set(files.flatMap(({ lines }) => lines.flatMap(({ text }) => text.match(/'TL\d{3}'/g) ?? [])).map((code) => code.slice(1, -1)))
     expect([...named].filter((code) => !codes.includes(code))).toEqual([])
