@@ -157,9 +157,8 @@ export class AuthClient {
     const { loginUrl } = this.#options
     if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
-    const revoke = (captured: RevocationRequest) => this.#policy.revoke(captured)
-    const context = { options: { ...this.#options, loginUrl }, holder: this.#holder, lock: this.#lock, revoke }
-    return signIn({ ...context, assertUsable: () => this.#assertUsable() }, credentials)
+    const context = { options: { ...this.#options, loginUrl }, holder: this.#holder, lock: this.#lock, assertUsable: () => this.#assertUsable() }
+    return signIn({ ...context, revoke: (captured: RevocationRequest) => this.#policy.revoke(captured) }, credentials)
   }
 
   /**

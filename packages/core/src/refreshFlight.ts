@@ -206,8 +206,7 @@ export class RefreshFlight {
       this.#refuseIfEnded(exchange, sent)
       this.#host.assertUsable()
     }
-    const { startedAt, requestedAt } = sent
-    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt, onSchedule }, sent.dpopJkt)
+    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt: sent.startedAt, requestedAt: sent.requestedAt, onSchedule }, sent.dpopJkt)
     await Promise.all([holder.storageSettled(), this.#lock.published()])
     return adopted ?? this.#state()
   }

@@ -88,11 +88,10 @@ export class SessionHolder {
     this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
     // Proofs carry `iat` on the server's clock, as far as this tab knows it.
-    const tokens = () => [this.#session?.token, this.#replaced]
     const host = {
       serverNow: () => this.#env.now() + (this.#clockOffsetMs ?? 0),
       sessionJkt: () => this.#session?.token.dpopJkt,
-      bindingOf: (accessToken: string) => tokens().find((token) => token?.accessToken === accessToken)?.dpopJkt,
+      bindingOf: (accessToken: string) => [this.#session?.token, this.#replaced].find((token) => token?.accessToken === accessToken)?.dpopJkt,
     }
     this.dpop = options.dpop ? lazyDpop(this.#env, options.namespace, host) : undefined
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
