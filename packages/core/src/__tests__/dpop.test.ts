@@ -2,7 +2,7 @@
 // the binding check of every answer, the key's life (a new one per session, deleted when the session ends).
 import { mintJwt } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
-import { createAuthClient, isConfigurationError, isInvalidResponseError, isServerError } from '../index'
+import { createAuthClient, idleTimeout, isConfigurationError, isInvalidResponseError, isServerError } from '../index'
 import { dpopBrowser, signedIn, until } from './dpopSetup'
 import { jwkThumbprint } from './dpopServer'
 
@@ -180,6 +180,20 @@ describe('the end of a session', () => {
     await wait(tab.auth.logout())
     const [revocation] = server.requestsTo('/revoke')
     expect(revocation!.proof).toMatchObject({ jkt, payload: { htm: 'POST', htu: `${server.origin}/revoke` } })
+    expect(await keyStore()).toEqual({ records: [], session: undefined })
+  })
+
+  it('an idle timeout: the revocation is signed with the session’s key, then every key is deleted', async () => {
+    const { server, tab, wait, keyStore } = await signedIn({ idle: idleTimeout({ timeoutMs: 2_000, warnMs: 0 }) })
+    const jkt = (await keyStore()).session
+    expect(jkt).toBeDefined()
+    await wait(until(() => server.requestsTo('/revoke').length > 0))
+    expect(tab.auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'idle' })
+    const revocations = server.requestsTo('/revoke')
+    expect(revocations).toHaveLength(1)
+    expect(revocations[0]!.proof).toMatchObject({ jkt, payload: { htm: 'POST', htu: `${server.origin}/revoke` } })
+    // The keys go once storage is cleared (after the revocation's key was read).
+    for (let tries = 0; tries < 200 && (await keyStore()).records.length > 0; tries++) await wait(new Promise((resolve) => setTimeout(resolve, 5)))
     expect(await keyStore()).toEqual({ records: [], session: undefined })
   })
 
