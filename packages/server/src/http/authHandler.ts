@@ -158,14 +158,9 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   const tokenResponse = (request: Request, pair: TokenPair, includeRefreshToken: boolean) => {
     const headers = new Headers({ 'Set-Cookie': cookie(request, pair.refreshToken, pair.refreshExpiresIn), ...proofs.nonceHeader() })
     if (issuer.retryWindowSeconds > 0) headers.set(RETRY_WINDOW_HEADER, String(Math.floor(issuer.retryWindowSeconds)))
-    const body = {
-      access_token: pair.accessToken,
-      token_type: pair.jkt === undefined ? 'Bearer' : 'DPoP',
-      expires_in: pair.expiresIn,
-      refresh_expires_in: pair.refreshExpiresIn,
-      ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}),
-    }
-    return jsonResponse(body, 200, headers)
+    const tokenType = pair.jkt === undefined ? 'Bearer' : 'DPoP'
+    const body = { access_token: pair.accessToken, token_type: tokenType, expires_in: pair.expiresIn, refresh_expires_in: pair.refreshExpiresIn }
+    return jsonResponse(includeRefreshToken ? { ...body, refresh_token: pair.refreshToken } : body, 200, headers)
   }
   const wantsStorageMode = (request: Request, body: Record<string, unknown>) =>
     request.headers.get('x-refresh-token-mode')?.toLowerCase() === 'storage' || body.refresh_token_mode === 'storage'
