@@ -58,7 +58,7 @@ plant "throw away the rotated refresh token of an answer refused as malformed" s
 plant "skip the wait after a closed page even when the server advertised no retry window" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  if (true) return"
 plant "ignore the server's retry window (a reloaded page waits out requestTimeoutMs)" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  void windowMs" src/__tests__/retryWindow.test.ts
 plant "DPoP: adopt a refresh answer whose token is not bound to the key that signed the request" src/refreshFlight.ts "    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)" "    void this.#checkBinding" src/__tests__/dpop.test.ts
-plant "DPoP: adopt a sibling's token whatever key it is bound to" src/sharedToken.ts "  if (dpop && (dpopJkt === undefined ||" "  if (dpop && (false ||" src/__tests__/dpopTabs.test.ts
+plant "DPoP: adopt a sibling's token whatever key it is bound to" src/sharedToken.ts "(claims !== undefined && (claims.cnf as { jkt?: unknown } | undefined)?.jkt !== dpopJkt)" "false" "src/__tests__/dpopTabs.test.ts src/__tests__/dpop.test.ts"
 
 # The tally, for the reliability page: every plant, how many tests caught it.
 root=$(cd ../.. && pwd)
