@@ -136,6 +136,6 @@ export function summaryTable(results) {
       `| ${sdk.label} | ${s ? `${(s.upFront / 1024).toFixed(1)} KB` : '—'} | ${long && !long.failed ? `${fmt(long.perLifetime)}${long.sessionsLost ? ' †' : ''}` : '—'} | ${mine.length ? `${lost} of ${mine.length * (mine[0].sessions ?? 1)}` : '—'} | ${long?.stormRounds ? fmt(long.stormRequests, 0) : '—'} | ${logout} | ${sleepRow && !sleepRow.failed ? `${sleepRow.firstCallExpired} of ${sleepRow.rounds}` : sdk.id === 'oidc-session' ? 'as above' : '—'} |`,
     )
   }
-  lines.push('', '† the session was lost to reuse during that window. Ideal refresh count: 1 per lifetime (tokenlife refreshes at 80 % of a 32 s token, less jitter).')
+  lines.push('', '† the session was lost to reuse during that window. Ideal refresh count: 1 per lifetime (tokenlife refreshes on schedule at 80 % of a 32 s token).')
   return lines.join('\n')
 }
