@@ -22,9 +22,6 @@ export {
   isCodeExchangeError,
   isReturnToError,
   isDiscoveryError,
-  DpopBindingError,
-  isDpopBindingError,
-  type DpopBindingProblem,
   type CallbackStateProblem,
   type IdTokenCheckName,
 } from './errors'
