@@ -4,12 +4,23 @@
 // client on @tokenlife/test-utils fakes (FakeEnvironment clock, FakeLockManager, FakeChannelHub) against an
 // in-process rotating server with 100 ms answers. Sessions do not interact, so they run one after another and their
 // server logs are merged for the load figures. The same schedules drive a naive per-tab refresher (each tab
-// refreshes on its own timer with the same margin and jitter, and at open and wake) as the baseline.
+// refreshes on its own timer with the same policy, and at open and wake) as the baseline.
+// The policy (tokenlife's default): a refresh on schedule keeps its phase (the next one at the steady point,
+// lifetime − margin later); a token that begins a new phase (the sign-in, a page load's refresh) is refreshed at a
+// random point of the last 90 % of that interval (timing.spreadRatio).
 //  - requests ÷ ideal minimum: the ideal is one perfectly coordinated refresher with the same policy (a refresh when
-//    the session becomes active with a token past its refresh point, then one per lifetime − margin − mean jitter
-//    while a tab is open and the device awake); goal 1.00;
+//    the session becomes active with a token past its refresh point; after a sign-in or an activation by a tab
+//    opening, the next one at the spread window's mean; then one per lifetime − margin while a tab is open and the
+//    device awake); goal 1.00;
+//  - refresh requests per session-hour: tokenlife's, the ideal's, and the ideal's without spreading (every refresh at
+//    the steady point): what spreading costs, also per new phase;
 //  - reuse events (goal 0) and sessions lost to them (the user signs in again);
-//  - peak-to-mean refresh requests per second, in 60 s buckets over the 8 hours (goal <= 1.5).
+//  - peak-to-mean refresh requests per second, in 60 s buckets over the 8 hours (the issue's goal: <= 1.5), over every
+//    request; and the herd alone: per active session (requests in a minute ÷ the sessions with a tab open and the
+//    device awake in it, over the same for the 8 hours), the page-load probe of each sign-in left out. Every session
+//    signs in within the first minute, so that minute holds one probe per session (about six minutes' worth of
+//    refreshes), and 96 % of sessions are active in minute 1 against 55-75 % over the day: no client policy can
+//    bring the first figure to 1.5. The second measures whether the refreshes themselves move in step.
 import { mkdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import process from 'node:process'
@@ -20,8 +31,12 @@ import { fmt, median } from './stats.mjs'
 const LIFETIME_S = 300
 const LATENCY_MS = 100
 const MARGIN_MS = Math.min(Math.max(LIFETIME_S * 1000 * 0.2, 5_000), 300_000, (LIFETIME_S * 1000) / 2) // tokenlife's default rule
-const MAX_JITTER_MS = Math.min(LIFETIME_S * 1000 * 0.1, 60_000)
-const SPACING_MS = LIFETIME_S * 1000 - MARGIN_MS - MAX_JITTER_MS / 2
+/** The steady point: a refresh on schedule comes this long after the token it renews (lifetime − margin). */
+const STEADY_MS = LIFETIME_S * 1000 - MARGIN_MS
+/** timing.spreadRatio: a new phase's first refresh lands in the last 90 % of the steady interval. */
+const SPREAD_RATIO = 0.9
+/** Where that first refresh lands on average (the window's middle): what the ideal coordinator uses. */
+const MEAN_FIRST_MS = STEADY_MS * (1 - SPREAD_RATIO / 2)
 
 function prng(seed) {
   let state = seed >>> 0 || 1
@@ -62,43 +77,80 @@ export function makeSchedule(seed, tabCount, hoursMs) {
   return [...events, ...sleeps].sort((a, b) => a.at - b.at || (a.type === 'sleep' ? 1 : -1))
 }
 
-/** Intervals with at least one tab open and the device awake, and the perfect coordinator's request count. */
-export function idealRequests(events, hoursMs) {
+/**
+ * The perfect coordinator's request count over `events`: one refresher for the whole session, with tokenlife's policy
+ * (`firstMs` after a sign-in or an activation by a tab opening — a new phase —, `STEADY_MS` after a refresh on
+ * schedule or a wake-up's catch-up), refreshing only while a tab is open and the device awake. Also counts the new
+ * phases (sign-in, activations that needed a refresh).
+ */
+export function idealRequests(events, hoursMs, firstMs = MEAN_FIRST_MS) {
   const open = new Set()
-  let activeSince = null
+  let active = false
   let dueAt = -Infinity // the held token's refresh point
   let count = 0
+  let phases = 0
   const runUntil = (t) => {
-    if (activeSince === null) return
-    while (dueAt <= t) {
+    while (active && dueAt <= t) {
       count++
-      dueAt = Math.max(dueAt, activeSince) + SPACING_MS
+      dueAt += STEADY_MS
     }
   }
-  const at = (t) => {
-    if (activeSince === null) return
-    runUntil(t)
+  /** The session becomes active at `t`: a refresh if its token is past its refresh point. */
+  const activate = (t, newPhase) => {
+    active = true
+    if (dueAt > t) return
+    count++
+    if (newPhase) phases++
+    dueAt = t + (newPhase ? firstMs : STEADY_MS)
   }
   for (const event of events) {
-    at(event.at)
-    if (event.type === 'open') open.add(event.tab)
-    if (event.type === 'close') open.delete(event.tab)
-    if (event.type === 'sleep') {
-      activeSince = null
-      // Awake again after the sleep, if tabs are open.
-      if (open.size) {
-        activeSince = event.at + event.ms
-        if (dueAt < activeSince) dueAt = activeSince
-      }
-      continue
+    runUntil(event.at)
+    if (event.type === 'open') {
+      const wasActive = active
+      open.add(event.tab)
+      // A tab that opens does a page load's refresh (a new phase); the first one signs the session in.
+      if (!wasActive) activate(event.at, true)
+    } else if (event.type === 'close') {
+      open.delete(event.tab)
+      if (!open.size) active = false
+    } else {
+      // Asleep, then awake again with the tabs that are open: a wake-up's catch-up keeps the phase.
+      active = false
+      runUntil(event.at)
+      if (open.size) activate(event.at + event.ms, false)
     }
-    if (open.size && activeSince === null) {
-      activeSince = event.at
-      if (dueAt < activeSince) dueAt = activeSince
-    } else if (!open.size) activeSince = null
   }
-  at(hoursMs)
-  return count
+  runUntil(hoursMs)
+  return { count, phases }
+}
+
+/** Minutes (of `hoursMs`) in which the session was active (a tab open, the device awake), as fractions of a minute. */
+export function activeMinutes(events, hoursMs) {
+  const minutes = new Float64Array(Math.ceil(hoursMs / 60_000))
+  const add = (from, to) => {
+    for (let m = Math.floor(from / 60_000); m < Math.min(minutes.length, Math.ceil(to / 60_000)); m++) {
+      minutes[m] += (Math.min(to, (m + 1) * 60_000) - Math.max(from, m * 60_000)) / 60_000
+    }
+  }
+  const open = new Set()
+  let since = null
+  for (const event of events) {
+    if (event.type === 'open') {
+      if (!open.size) since = event.at
+      open.add(event.tab)
+    } else if (event.type === 'close') {
+      open.delete(event.tab)
+      if (!open.size && since !== null) {
+        add(since, event.at)
+        since = null
+      }
+    } else if (since !== null) {
+      add(since, event.at)
+      since = event.at + event.ms
+    }
+  }
+  if (since !== null) add(since, hoursMs)
+  return minutes
 }
 
 /** The baseline: every tab refreshes on its own timer (same margin and jitter), at open and on wake. */
@@ -120,9 +172,9 @@ export function simulateNaive(events, hoursMs, seed) {
     timers.set(tab, item)
     push(item)
   }
-  const send = (tab, at) => {
+  const send = (tab, at, newPhase = false) => {
     log.requests.push(at)
-    push({ at: at + LATENCY_MS, kind: 'response', tab, sent: cookie, family })
+    push({ at: at + LATENCY_MS, kind: 'response', tab, sent: cookie, family, newPhase })
   }
   const open = new Set()
   let pending = [...events]
@@ -154,7 +206,8 @@ export function simulateNaive(events, hoursMs, seed) {
           used.add(key)
           if (nextItem.family === family) cookie = nextItem.sent + 1
         }
-        if (open.has(nextItem.tab)) schedule(nextItem.tab, now + LIFETIME_S * 1000 - MARGIN_MS - random() * MAX_JITTER_MS)
+        // The same policy: after a refresh at open or wake (a new phase) at a random point of the window, else steady.
+        if (open.has(nextItem.tab)) schedule(nextItem.tab, now + (nextItem.newPhase ? STEADY_MS * (1 - SPREAD_RATIO * random()) : STEADY_MS))
       }
       continue
     }
@@ -162,7 +215,7 @@ export function simulateNaive(events, hoursMs, seed) {
     now = nextEvent.at
     if (nextEvent.type === 'open') {
       open.add(nextEvent.tab)
-      send(nextEvent.tab, now)
+      send(nextEvent.tab, now, true)
     } else if (nextEvent.type === 'close') {
       open.delete(nextEvent.tab)
       timers.delete(nextEvent.tab)
@@ -201,6 +254,25 @@ function peakToMean(requests, hoursMs) {
 }
 
 /**
+ * The herd alone: requests per active session, in 60 s buckets, peak over mean. `active[m]`: the sessions active in
+ * minute `m` (fractions); minutes with less than a tenth of the sessions active are left out (too few to mean much).
+ */
+function herdPeakToMean(requests, active, sessions) {
+  const buckets = new Float64Array(active.length)
+  for (const at of requests) if (at >= 0 && at < active.length * 60_000) buckets[Math.floor(at / 60_000)]++
+  let requestsIn = 0
+  let activeIn = 0
+  let peak = 0
+  for (let m = 0; m < active.length; m++) {
+    if (active[m] < sessions / 10) continue
+    requestsIn += buckets[m]
+    activeIn += active[m]
+    peak = Math.max(peak, buckets[m] / active[m])
+  }
+  return requestsIn ? peak / (requestsIn / activeIn) : 0
+}
+
+/**
  * @param {{ sessionCounts?: number[], tabCounts?: number[], hours?: number, repeats?: number, budgetS?: number, onRow?: (row: object) => void }} [options]
  *   `budgetS`: a (sessions × tabs) cell of tokenlife that would take longer is run on fewer sessions, and says so.
  */
@@ -217,8 +289,12 @@ export async function runFleet({ sessionCounts = [1_000, 10_000], tabCounts = [1
         const runs = []
         for (let repeat = 0; repeat < repeats; repeat++) {
           const all = []
+          const herd = []
+          const active = new Float64Array(Math.ceil(hoursMs / 60_000))
           let requests = 0
           let ideal = 0
+          let idealSteady = 0
+          let phases = 0
           let reuse = 0
           let lost = 0
           const started = performance.now()
@@ -226,10 +302,19 @@ export async function runFleet({ sessionCounts = [1_000, 10_000], tabCounts = [1
           for (let i = 0; i < ran; i++) {
             const seed = (repeat + 1) * 1_000_003 + i * 7919 + tabs
             const events = makeSchedule(seed, tabs, hoursMs)
-            ideal += idealRequests(events, hoursMs)
+            const coordinated = idealRequests(events, hoursMs)
+            ideal += coordinated.count
+            phases += coordinated.phases
+            idealSteady += idealRequests(events, hoursMs, STEADY_MS).count
+            activeMinutes(events, hoursMs).forEach((minutes, m) => (active[m] += minutes))
             const log = strategy === 'tokenlife' ? await simulate({ events, hoursMs, lifetimeS: LIFETIME_S, latencyMs: LATENCY_MS, seed }) : simulateNaive(events, hoursMs, seed)
             requests += log.requests.length
-            for (const at of log.requests) all.push(at)
+            // The page-load probe of the sign-in (tokenlife: before the login; the baseline: its first request).
+            const signedInAt = log.signedInAt ?? log.requests[0] ?? 0
+            for (const at of log.requests) {
+              all.push(at)
+              if (at > signedInAt) herd.push(at)
+            }
             reuse += log.reuse
             lost += log.lost
             done++
@@ -243,43 +328,52 @@ export async function runFleet({ sessionCounts = [1_000, 10_000], tabCounts = [1
               }
             }
           }
-          runs.push({ requestsPerIdeal: requests / ideal, reuse, lost, peakToMean: peakToMean(all, hoursMs), requests, ideal, seconds: (performance.now() - started) / 1000 })
+          const sessionHours = ran * hours
+          runs.push({
+            requestsPerIdeal: requests / ideal,
+            reuse,
+            lost,
+            peakToMean: peakToMean(all, hoursMs),
+            herdPeakToMean: herdPeakToMean(herd, active, ran),
+            requests,
+            ideal,
+            perSessionHour: requests / sessionHours,
+            idealPerSessionHour: ideal / sessionHours,
+            steadyPerSessionHour: idealSteady / sessionHours,
+            spreadCostPerPhase: (ideal - idealSteady) / phases,
+            seconds: (performance.now() - started) / 1000,
+          })
         }
-        const row = {
-          strategy,
-          sessions,
-          ran,
-          tabs,
-          requestsPerIdeal: median(runs.map((run) => run.requestsPerIdeal)),
-          reuseEvents: median(runs.map((run) => run.reuse)),
-          sessionsLost: median(runs.map((run) => run.lost)),
-          peakToMean: median(runs.map((run) => run.peakToMean)),
-          requests: median(runs.map((run) => run.requests)),
-          ideal: median(runs.map((run) => run.ideal)),
-          seconds: median(runs.map((run) => run.seconds)),
-          repeats,
-          note,
-        }
+        const medianOf = (key) => median(runs.map((run) => run[key]))
+        const row = { strategy, sessions, ran, tabs, repeats, note }
+        for (const key of Object.keys(runs[0])) row[key] = medianOf(key)
+        row.reuseEvents = row.reuse
+        row.sessionsLost = row.lost
         rows.push(row)
         onRow?.(row)
       }
     }
-  return { rows, hours, lifetimeS: LIFETIME_S, spacingMs: SPACING_MS, latencyMs: LATENCY_MS }
+  return { rows, hours, lifetimeS: LIFETIME_S, steadyMs: STEADY_MS, meanFirstMs: MEAN_FIRST_MS, spreadRatio: SPREAD_RATIO, latencyMs: LATENCY_MS }
 }
 
 export function fleetTable(result) {
   const lines = [
-    '| strategy | sessions × tabs | requests ÷ ideal | reuse events | sessions lost | peak-to-mean refreshes/s (60 s buckets) | simulated in |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| strategy | sessions × tabs | requests ÷ ideal | refreshes per session-hour (ideal · ideal without spreading) | reuse events | sessions lost | peak-to-mean refreshes/s, every request | peak-to-mean per active session, refreshes after sign-in | simulated in |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|',
   ]
   for (const row of result.rows)
     lines.push(
-      `| ${row.strategy} | ${row.ran.toLocaleString('en-US')}${row.ran < row.sessions ? ` (of ${row.sessions.toLocaleString('en-US')})` : ''} × ${row.tabs} | **${fmt(row.requestsPerIdeal)}** | ${fmt(row.reuseEvents, 0)} | ${fmt(row.sessionsLost, 0)} | ${fmt(row.peakToMean)} | ${fmt(row.seconds, 0)} s |`,
+      `| ${row.strategy} | ${row.ran.toLocaleString('en-US')}${row.ran < row.sessions ? ` (of ${row.sessions.toLocaleString('en-US')})` : ''} × ${row.tabs} | **${fmt(row.requestsPerIdeal)}** | ${fmt(row.perSessionHour, 1)} (${fmt(row.idealPerSessionHour, 1)} · ${fmt(row.steadyPerSessionHour, 1)}) | ${fmt(row.reuseEvents, 0)} | ${fmt(row.sessionsLost, 0)} | ${fmt(row.peakToMean)} | **${fmt(row.herdPeakToMean)}** | ${fmt(row.seconds, 0)} s |`,
     )
   const notes = result.rows.filter((row) => row.note && row.strategy === 'tokenlife').map((row) => `- ${row.sessions.toLocaleString('en-US')} × ${row.tabs} (both strategies): ${row.note}.`)
+  const cost = result.rows
+    .filter((row) => row.strategy === 'tokenlife')
+    .map((row) => `${row.ran.toLocaleString('en-US')} × ${row.tabs}: +${fmt((row.idealPerSessionHour / row.steadyPerSessionHour - 1) * 100, 1)} % (${fmt(row.spreadCostPerPhase)} refresh per new phase)`)
   lines.push(
     '',
-    `${result.hours} h per session, ${result.lifetimeS / 60}-minute access tokens, ${result.latencyMs} ms server answers, every session signing in within the first minute. Tabs (up to the column's count) open for 45 min and close for 15 min on average, the device sleeps every 90 min on average for 5–60 min. Ideal = a perfect coordinator with tokenlife's policy (one refresh per ${fmt(result.spacingMs / 1000, 0)} s of activity, and one when the session becomes active past its refresh point). Median over ${result.rows[0]?.repeats ?? 1} run(s) with different random schedules; tokenlife and the baseline see the same schedules.`,
+    `${result.hours} h per session, ${result.lifetimeS / 60}-minute access tokens, ${result.latencyMs} ms server answers, every session signing in within the first minute. Tabs (up to the column's count) open for 45 min and close for 15 min on average, the device sleeps every 90 min on average for 5–60 min. The policy: a refresh on schedule every ${fmt(result.steadyMs / 1000, 0)} s (lifetime − margin); a new phase (the sign-in, a tab opening with none open) refreshed first at a random point of the last ${result.spreadRatio * 100} % of that interval. Ideal = a perfect coordinator with that policy (its first refresh of a new phase at the window's mean, ${fmt(result.meanFirstMs / 1000, 0)} s, and one when the session becomes active past its refresh point); "without spreading" = the same with every first refresh at the steady point. What spreading costs: ${cost.join('; ')}. Median over ${result.rows[0]?.repeats ?? 1} run(s) with different random schedules; tokenlife and the baseline see the same schedules.`,
+    '',
+    "Peak-to-mean over every request counts each session's page-load probe in the sign-in minute (one per session: about six minutes' worth of refreshes in one) and the day's activity (96 % of sessions active in minute 1, 55-75 % on average): no client policy brings it to 1.5. Per active session, with the probes left out, it shows whether the refreshes themselves move in step; a perfectly uniform spread gives about 1.1-1.25 at these sizes (the largest of 480 Poisson counts).",
     ...(notes.length ? ['', ...notes] : []),
   )
   return lines.join('\n')

@@ -68,14 +68,20 @@ export function sessionServer(env, { lifetimeS, latencyMs, log, bounded = false 
 
 /**
  * Plays one session's schedule (from fleet.mjs) and returns the server's log.
- * @param {{ events: { at: number, type: 'open' | 'close' | 'sleep', tab: number, ms?: number }[], hoursMs: number, lifetimeS: number, latencyMs: number, seed: number }} plan
+ * @param {{ events: { at: number, type: 'open' | 'close' | 'sleep', tab: number, ms?: number }[], hoursMs: number, lifetimeS: number, latencyMs: number, seed: number, timing?: object }} plan
  */
 export async function simulateSession(plan) {
   const env = new FakeEnvironment(Date.UTC(2026, 0, 1))
-  let seed = plan.seed
+  // The browser's Math.random: a stream of its own (mulberry32), independent of the schedule's generator. The same
+  // LCG on the same seed as makeSchedule gave draws in lockstep with the session's sign-in time (consecutive LCG
+  // outputs lie on a few lines), which bunched every session's random refresh point together.
+  let state = (plan.seed ^ 0x5bd1e995) >>> 0
   env.random = () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0
-    return seed / 2 ** 32
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
   const start = env.now()
   const log = { requests: [], reuse: 0, lost: 0, logins: 0, signedOutTabs: 0 }
@@ -88,7 +94,7 @@ export async function simulateSession(plan) {
     const tabEnv = env.fork()
     tabEnv.random = env.random
     const link = hub.connect()
-    const client = fleetTab({ ...tabEnv, fetch, locks, openChannel: link.openChannel }, origin)
+    const client = fleetTab({ ...tabEnv, fetch, locks, openChannel: link.openChannel }, origin, plan.timing)
     tabs.set(slot, { client, link, env: tabEnv })
     const started = client.start()
     if (!signedIn) {
@@ -100,6 +106,8 @@ export async function simulateSession(plan) {
         await login
       }
       signedIn = true
+      // Requests before this were the page load's probe for a session (the arrival itself, not a refresh of one).
+      log.signedInAt = env.now() - start
     }
   }
   if (plan.trace) log.trace = []

@@ -11,6 +11,7 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
 import { runFleet, fleetTable } from './fleet.mjs'
+import { idleTable, runIdleReach } from './idle.mjs'
 import { runLeaks, leaksTable } from './leaks.mjs'
 import { overheadTable, runOverhead } from './overhead.mjs'
 import { browserSdks } from './sdks.mjs'
@@ -29,6 +30,7 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url))
 const config = smoke
   ? {
       tabs: { tabCounts: [2], lifetimesS: [3], lifetimes: 1, stormRounds: 1, logoutRounds: 1, logoutTimeoutMs: 3_000, signInWaitMs: 3_000, concurrency: 6 },
+      idle: { tabs: 3, rounds: 1 },
       sleep: { lifetimeS: 3, rounds: 1, concurrency: 5 },
       fleet: { sessionCounts: [20], tabCounts: [1, 3], hours: 0.5, repeats: 1 },
       overhead: { requests: 200, repeats: 1, budgetMs: 3_000, tokenCalls: 10_000 },
@@ -36,6 +38,7 @@ const config = smoke
     }
   : {
       tabs: { tabCounts: [1, 3, 5], lifetimesS: [8, 16, 32], lifetimes: 3, stormRounds: 3, logoutRounds: 5, logoutTimeoutMs: 15_000, concurrency: 6 },
+      idle: { tabs: 3, rounds: 20 },
       sleep: { lifetimeS: 8, rounds: 3, concurrency: 3 },
       fleet: { sessionCounts: [1_000, 10_000], tabCounts: [1, 3, 10], hours: 8, repeats: 1, budgetS: 120 },
       overhead: { requests: 5_000, repeats: 5, budgetMs: 15_000, tokenCalls: 200_000 },
@@ -65,6 +68,8 @@ for (const part of parts) {
   if (part === 'overhead') results.overhead = await runOverhead(config.overhead)
   if (part === 'tabs') results.tabsConfig = config.tabs
   if (part === 'tabs') results.tabs = await withBrowser((browser) => runTabs(browser, { ...config.tabs, onRow: (row) => log(`  tabs ${row.sdk} ×${row.tabs} ${row.lifetimeS} s${row.failed ? ` FAILED: ${row.failed}` : ''}`) }))
+  // The idle timeout's reach, after the tabs part (alone: its figures are milliseconds).
+  if (part === 'tabs') results.idle = await withBrowser((browser) => runIdleReach(browser, config.idle))
   if (part === 'sleep') results.sleep = await withBrowser((browser) => runSleep(browser, { ...config.sleep, pool, onRow: (row) => log(`  sleep ${row.sdk}${row.failed ? ` FAILED: ${row.failed}` : ''}`) }))
   if (part === 'fleet') results.fleet = await runFleet({ ...config.fleet, onRow: (row) => log(`  fleet ${row.strategy} ${row.sessions}×${row.tabs}`) })
   if (part === 'leaks') results.leaks = await runLeaks(config.leaks)
@@ -128,6 +133,11 @@ function checkWellFormed(all) {
     if (row.tabs > 1 && 'logoutRounds' in row) number(`${where} logoutMedianMs`, row.logoutMedianMs, { nullable: true })
   }
   if (all.tabs && all.tabs.length !== browserSdks.length * config.tabs.tabCounts.length * config.tabs.lifetimesS.length) problems.push('tabs: missing rows')
+  if (all.idle) {
+    if (all.idle.errors.length) problems.push(`idle: ${all.idle.errors[0]}`)
+    number('idle medianMs', all.idle.medianMs)
+    number('idle medianRevocations', all.idle.medianRevocations)
+  }
   for (const row of all.sleep ?? []) {
     if (row.failed) problems.push(`sleep ${row.sdk}: failed: ${row.failed}`)
     number(`sleep ${row.sdk} firstCallExpired`, row.firstCallExpired)
@@ -181,7 +191,7 @@ function resultsMarkdown() {
   if (results.tabs) {
     const t = config.tabs
     lines.push(
-      `${t.tabCounts.join(', ')} tabs of one browser profile, access tokens of ${t.lifetimesS.join(', ')} s, each tab's app calling the API through its SDK once a second. Refresh counts are over ${t.lifetimes} consecutive token lifetimes from the first sign-in (opening the other tabs included); the figure is the median of the ${t.lifetimes} lifetimes, per session. Storms and logouts ran at the ${t.lifetimesS[0]} s lifetime: ${t.stormRounds} storms and up to ${t.logoutRounds} logouts per row, each on a fresh session.`,
+      `${t.tabCounts.join(', ')} tabs of one browser profile, access tokens of ${t.lifetimesS.join(', ')} s, each tab's app calling the API through its SDK once a second. Refresh counts are over ${t.lifetimes} consecutive token lifetimes from the first sign-in (opening the other tabs included); the figure is the median of the ${t.lifetimes} lifetimes, per session. Logouts ran at the ${t.lifetimesS[0]} s lifetime, storms at the ${t.lifetimesS.at(-1)} s one: ${t.stormRounds} storms and up to ${t.logoutRounds} logouts per row, each on a fresh session. A token obtained off schedule (a sign-in, a page load, a forced refresh) is refreshed by tokenlife at a random point of its window (\`spreadRatio\`), the rest on schedule: the rate does not change, but which lifetime holds the extra refresh does, so a median of ${t.lifetimes} lifetimes can read 2 where two of them hold one more.`,
       '',
       tabsTables(results.tabs, config.tabs),
       '',
@@ -192,6 +202,10 @@ function resultsMarkdown() {
       '### Logout in tab 1 → the last other tab signed out',
       '',
       logoutTable(results.tabs, config.tabs),
+      '',
+      '### Idle timeout: the deadline → the last tab signed out',
+      '',
+      results.idle ? idleTable(results.idle) : 'Not run.',
       '',
     )
   } else lines.push('Not run.', '')

@@ -1,7 +1,7 @@
 // Everything the benchmark knows about tokenlife's public API lives in this one file, so an API change is one edit:
 // the browser driver for the tab and sleep parts, the app code whose bundle size is measured, and the clients of
 // the request-overhead part. Plain ESM with no Node imports: it is bundled for the browser and imported by Node.
-import { createAuthClient, createAuthFetch, isSessionEndedError } from '@tokenlife/core'
+import { createAuthClient, createAuthFetch, idleTimeout, isSessionEndedError } from '@tokenlife/core'
 import { createAuthHttp } from '@tokenlife/core/ky'
 
 /** What a cookie-mode app imports, for the size part (esbuild entry sources, resolved from bench/). */
@@ -55,8 +55,11 @@ export function tokenlifeDriver() {
   let auth
   let authFetch
   return {
-    async init({ mark }) {
-      auth = createAuthClient({ refreshUrl: '/tl/refresh', loginUrl: '/tl/login', logoutUrl: '/tl/logout', allowedOrigins: [location.origin] })
+    async init({ mark, params }) {
+      // `?idle=<ms>`: the idle timeout (the idle part of the tabs bench), warning for the last 40 % of it.
+      const idleMs = Number(params.get('idle'))
+      const idle = idleMs > 0 ? { idle: idleTimeout({ timeoutMs: idleMs, warnMs: idleMs * 0.4 }) } : {}
+      auth = createAuthClient({ refreshUrl: '/tl/refresh', loginUrl: '/tl/login', logoutUrl: '/tl/logout', allowedOrigins: [location.origin], ...idle })
       authFetch = createAuthFetch(auth)
       auth.subscribe((state) => {
         if (state.status === 'authenticated') mark(true)
@@ -81,6 +84,8 @@ export function tokenlifeDriver() {
     },
     forceRefresh: () => auth.refresh(),
     logout: () => auth.logout(),
+    /** The idle timeout's state (`status`, and while warning `deadline`). */
+    idleState: () => auth.idle.getState(),
   }
 }
 
@@ -96,9 +101,9 @@ export function overheadClients({ refreshUrl, origin, accessToken }) {
   }
 }
 
-/** For the fleet part (Node, virtual time): one tab's client on a fake environment, in cookie mode. */
-export function fleetTab(environment, origin) {
-  const auth = createAuthClient({ refreshUrl: `${origin}/auth/refresh`, loginUrl: `${origin}/auth/login`, logoutUrl: `${origin}/auth/logout`, environment })
+/** For the fleet part (Node, virtual time): one tab's client on a fake environment, in cookie mode (`timing` to compare). */
+export function fleetTab(environment, origin, timing) {
+  const auth = createAuthClient({ refreshUrl: `${origin}/auth/refresh`, loginUrl: `${origin}/auth/login`, logoutUrl: `${origin}/auth/logout`, environment, ...(timing ? { timing } : {}) })
   return {
     start: () => auth.start(),
     login: () => auth.login({ username: 'demo', password: 'demo' }),

@@ -50,6 +50,8 @@ export function runPage(driver) {
       })()
     },
     stopActivity: () => void activity++,
+    /** The SDK's idle-timeout state, where it has one (tokenlife). */
+    idle: () => driver.idleState?.() ?? null,
   }
   window.bench = bench
   bench.ready = Promise.resolve()

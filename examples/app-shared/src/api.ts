@@ -40,6 +40,7 @@ export async function fetchData(auth: AuthClient): Promise<ApiResult> {
 interface TokenBody {
   access_token?: string
   expires_in?: number
+  refresh_expires_in?: number
   error?: string
   error_description?: string
 }
@@ -58,5 +59,6 @@ export async function changePassword(auth: AuthClient, currentPassword: string, 
   if (!response.ok || typeof body.access_token !== 'string') {
     throw new Error(body.error_description ?? `The server answered HTTP ${response.status}`)
   }
-  auth.setTokens({ accessToken: body.access_token, expiresIn: body.expires_in })
+  const { access_token: accessToken, expires_in: expiresIn, refresh_expires_in: refreshExpiresIn } = body
+  auth.setTokens({ accessToken, expiresIn, ...(typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0 ? { refreshExpiresIn } : {}) })
 }

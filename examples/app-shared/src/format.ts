@@ -31,6 +31,13 @@ export const reasonText: Record<UnauthenticatedReason, { title: string; text: st
       'used twice. Sign in again to continue.',
     tone: 'bad',
   },
+  idle: {
+    title: 'Signed out after a while without activity',
+    text:
+      'Nobody used any tab of this app for the idle timeout, so every tab signed out together and the session was ' +
+      'revoked. Sign in again to continue.',
+    tone: 'warn',
+  },
 }
 
 const sourceText: Record<string, string> = {
@@ -45,6 +52,7 @@ const endedText: Record<UnauthenticatedReason, string> = {
   no_session: 'nothing to restore',
   logout: 'logged out, in this tab or another',
   revoked: 'the server refused the refresh token',
+  idle: 'no activity in any tab for the idle timeout',
 }
 
 const causeText: Record<string, string> = {
@@ -68,7 +76,7 @@ export function describeEvent(event: AuthEvent): { title: string; detail: string
       return {
         title: 'Session ended',
         detail: `${event.reason} · ${endedText[event.reason]}`,
-        tone: event.reason === 'revoked' ? 'bad' : event.reason === 'logout' ? 'warn' : 'info',
+        tone: event.reason === 'revoked' ? 'bad' : event.reason === 'logout' || event.reason === 'idle' ? 'warn' : 'info',
       }
     case 'refresh-started':
       return { title: 'Refresh started', detail: causeText[event.cause] ?? event.cause, tone: 'info' }
@@ -86,6 +94,10 @@ export function describeEvent(event: AuthEvent): { title: string; detail: string
       return { title: 'Server logout failed', detail: errorText(event.error), tone: 'warn' }
     case 'cleanup-failed':
       return { title: 'Cleanup failed', detail: errorText(event.error), tone: 'warn' }
+    case 'idle-warning':
+      return { title: 'Idle warning', detail: `every tab signs out at ${clock(event.deadline)} unless you do something`, tone: 'warn' }
+    case 'session-ending':
+      return { title: 'Session ending', detail: `the server ends it at ${clock(event.sessionEndsAt)}; sign in again to continue after`, tone: 'warn' }
   }
 }
 

@@ -2,7 +2,7 @@
 // origin next to a real oidc-provider, with an API that accepts the provider's JWT access tokens; driven in Chromium.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { API, apiVerifier, CLIENT_ID, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
+import { API, apiVerifier, CLIENT_ID, dpopApi, startProvider, type RunningProvider } from '@tokenlife/example-oidc-provider'
 import { launchChromium } from '@tokenlife/test-utils/chromium'
 import type * as Tokenlife from '@tokenlife/core'
 import type * as OAuth from '@tokenlife/oauth'
@@ -21,7 +21,7 @@ export interface PageApp {
 }
 
 /** The page: the bundle, then the app, which handles the callback itself unless the tab asked to do it by hand. */
-const pageHtml = (issuer: string) => `<!doctype html><meta charset="utf-8"><title>app</title>
+const pageHtml = (issuer: string, dpop: boolean) => `<!doctype html><meta charset="utf-8"><title>app</title>
 <script src="/app.js"></script>
 <script>
   const { createOAuthClient, createAuthFetch } = window.tokenlife
@@ -31,6 +31,7 @@ const pageHtml = (issuer: string) => `<!doctype html><meta charset="utf-8"><titl
     redirectUri: '/callback',
     postLogoutRedirectUri: location.origin + '/',
     authorizationParams: { resource: ${JSON.stringify(API)}, scope: 'profile email offline_access api:read' },
+    dpop: ${dpop},
   })
   const auth = oauth.auth
   const events = []
@@ -52,21 +53,35 @@ export interface OAuthStack {
   op: RunningProvider
   appOrigin: string
   browser: Browser
-  /** A new browser profile (its own storage), closed after the test; requests leave only for 127.0.0.1. */
-  newContext(): Promise<BrowserContext>
+  /**
+   * A new browser profile (its own storage), closed after the test (`'file'`: after the file's last test, for tests
+   * that share one session); requests leave only for 127.0.0.1.
+   */
+  newContext(lifetime?: 'test' | 'file'): Promise<BrowserContext>
+  /** With `dpop`: the API, which takes DPoP-bound tokens only and issues its own nonces (see `dpopApi`). */
+  api: ReturnType<typeof dpopApi>
 }
 
 /** Starts the app's site, the provider and Chromium for a test file. */
-export function useOAuthStack(options: { accessTokenTtl?: number } = {}): OAuthStack {
+export function useOAuthStack(options: { accessTokenTtl?: number; dpop?: { nonces?: boolean } } = {}): OAuthStack {
   const stack = {} as OAuthStack
   let site: Server
   const contexts: BrowserContext[] = []
+  const fileContexts: BrowserContext[] = []
   beforeAll(async () => {
     const script = await pageBundle("export * from '@tokenlife/core'; export * from '@tokenlife/oauth'")
     let verify: ReturnType<typeof apiVerifier> | undefined
     site = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app').pathname
       if (path === '/app.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
+      if (path === '/api/me' && options.dpop) {
+        // The API: DPoP-bound JWT access tokens of the provider, with their proofs, nothing else.
+        stack.api ??= dpopApi(stack.op.issuer)
+        const headers = new Headers(Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])))
+        return void stack.api.check(new Request(`${stack.appOrigin}${request.url}`, { method: request.method, headers })).then(({ status, sub, headers: answer }) =>
+          response.writeHead(status, { 'content-type': 'application/json', ...answer }).end(JSON.stringify(sub ? { sub } : { error: 'refused' })),
+        )
+      }
       if (path === '/api/me') {
         // The API: accepts the provider's JWT access tokens for it, nothing else.
         verify ??= apiVerifier(stack.op.issuer)
@@ -74,17 +89,17 @@ export function useOAuthStack(options: { accessTokenTtl?: number } = {}): OAuthS
           sub ? response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub })) : response.writeHead(401).end(),
         )
       }
-      response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(stack.op.issuer))
+      response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(stack.op.issuer, options.dpop !== undefined))
     })
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
     stack.appOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
-    stack.op = await startProvider({ appOrigins: [stack.appOrigin], ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}) })
+    stack.op = await startProvider({ appOrigins: [stack.appOrigin], ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}), ...(options.dpop ? { dpop: options.dpop } : {}) })
     stack.browser = await launchChromium()
-    stack.newContext = async () => {
+    stack.newContext = async (lifetime = 'test') => {
       const context = await stack.browser.newContext()
       // A closed network: nothing but this machine (the provider's pages import a web font).
       await context.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort())
-      contexts.push(context)
+      ;(lifetime === 'file' ? fileContexts : contexts).push(context)
       return context
     }
   }, 60_000)
@@ -93,6 +108,7 @@ export function useOAuthStack(options: { accessTokenTtl?: number } = {}): OAuthS
     stack.op.rewriteTokenAnswers(undefined)
   })
   afterAll(async () => {
+    for (const context of fileContexts.splice(0)) await context.close()
     await stack.browser?.close()
     await stack.op?.close()
     site?.closeAllConnections()

@@ -197,7 +197,7 @@ describe('oidc-provider, public PKCE client, default wire format', () => {
     expect(auth.getState()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
     await pause(LONGER_THAN_TWO_RETRIES_MS)
     expect(refreshes()).toHaveLength(1)
-    expect(op.log.refreshErrors.slice(errorsBefore)).toEqual([{ error: 'invalid_grant', description: expect.any(String) }])
+    expect(op.log.refreshErrors.slice(errorsBefore)).toEqual([{ error: 'invalid_grant', description: expect.any(String), detail: expect.any(String) }])
     expect(errors).toEqual([])
     expect(await storage.get('tokenlife:default:refresh_token')).toBeUndefined()
     await expect(auth.getAccessToken()).rejects.toMatchObject({ name: 'SessionEndedError', reason: 'revoked' })

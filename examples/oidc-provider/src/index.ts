@@ -11,4 +11,4 @@ export {
   type CodeTokens,
 } from './provider'
 export { authorizeOverHttp, signInOverHttp } from './codeFlow'
-export { apiVerifier } from './api'
+export { apiVerifier, dpopApi, type DpopApiCall } from './api'

@@ -5,6 +5,7 @@
 // userinfo audience, JWT for an API named by a resource indicator), RP-initiated logout, and a login form
 // (oidc-provider's development interactions: any login name, any password). Tests also get the signing key and hooks
 // that rewrite token answers or take the JWKS down, to play an attacker or an outage.
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
@@ -25,14 +26,19 @@ export type { CodeTokens } from './codeFlow'
 /** What the provider saw (counted in its own events and by a middleware in front of it). */
 export interface ProviderLog {
   refreshSuccesses: number
-  refreshErrors: { error: string; description: string | undefined }[]
+  /** Refused refreshes: `detail` is what oidc-provider tells no client (`refresh token already used`, `failed jkt verification`). */
+  refreshErrors: { error: string; description: string | undefined; detail?: string }[]
   /** Authorization-code exchanges answered with tokens, and refused. */
   codeSuccesses: number
-  codeErrors: { error: string; description: string | undefined }[]
+  codeErrors: { error: string; description: string | undefined; detail?: string }[]
   /** Requests per path (`/.well-known/openid-configuration`, `/jwks`, `/token`, `/session/end`, …). */
   requests: Record<string, number>
   /** RP-initiated logouts that ended the user's session at the provider. */
   endSessions: number
+  /** Token requests answered `use_dpop_nonce` (not in `refreshErrors` / `codeErrors`), by grant type. */
+  nonceChallenges: { grantType: string; description: string | undefined }[]
+  /** Token requests (code and refresh) by the DPoP key thumbprint their proof named, when one did. */
+  dpopKeys: string[]
 }
 
 /** Rewrites a token endpoint's JSON answer (a test's attacker or broken provider). */
@@ -48,6 +54,12 @@ export interface StartProviderOptions {
   idTokenTtl?: number
   /** Port to listen on (127.0.0.1). Default 0: a free port. */
   port?: number
+  /**
+   * DPoP (RFC 9449) required for the client (`dpop_bound_access_tokens`): every code exchange and refresh must carry a
+   * proof, and the tokens are bound to its key (`cnf.jkt`). With `nonces`, every proof must carry the provider's
+   * nonce (`features.dPoP.requireNonce`). Default: off (DPoP accepted, not required).
+   */
+  dpop?: { nonces?: boolean }
 }
 
 /** A running provider. */
@@ -65,6 +77,11 @@ export interface RunningProvider {
   jwksDown: boolean
   /** Signs a user in through the authorization-code flow with PKCE over HTTP (no page) and returns the tokens. */
   signIn(user: string, options?: { resource?: string }): Promise<CodeTokens>
+  /**
+   * From now on refresh answers wait (the provider has rotated already) until the returned function is called: a test
+   * can make sure every tab has called in before the first answer arrives, however slowly the machine runs.
+   */
+  holdRefreshes(): () => void
   /** Revokes the grant a refresh token belongs to, as an administrator (or a password change) would. */
   revokeGrantOf(refreshToken: string): Promise<void>
   /** Whether the provider still knows `refreshToken` as an active, unconsumed token. */
@@ -76,11 +93,11 @@ export interface RunningProvider {
  * Starts the provider on 127.0.0.1. Pages on `appOrigins` sign in with the authorization-code flow and PKCE at its
  * login form, refresh with rotation, revoke, and log out at its end-session endpoint.
  */
-export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_TOKEN_TTL, idTokenTtl = 300, port = 0 }: StartProviderOptions = {}): Promise<RunningProvider> {
+export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_TOKEN_TTL, idTokenTtl = 300, port = 0, dpop }: StartProviderOptions = {}): Promise<RunningProvider> {
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const log: ProviderLog = { refreshSuccesses: 0, refreshErrors: [], codeSuccesses: 0, codeErrors: [], requests: {}, endSessions: 0 }
+  const log: ProviderLog = { refreshSuccesses: 0, refreshErrors: [], codeSuccesses: 0, codeErrors: [], requests: {}, endSessions: 0, nonceChallenges: [], dpopKeys: [] }
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const kid = `tokenlife-${Math.random().toString(36).slice(2, 10)}`
@@ -96,6 +113,8 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
         response_types: ['code'],
         redirect_uris: [NODE_REDIRECT_URI, ...appOrigins.map((origin) => `${origin}/callback`)],
         post_logout_redirect_uris: appOrigins.map((origin) => `${origin}/`),
+        // Sender-constrained tokens required: every token request must prove the key (RFC 9449 §5).
+        ...(dpop ? { dpop_bound_access_tokens: true } : {}),
       },
     ],
     jwks: { keys: [privateJwk] },
@@ -141,6 +160,8 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
         allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
       },
       introspection: { enabled: true },
+      // DPoP is on in oidc-provider 9 by default; its nonces need a secret (shared by every instance).
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => dpop?.nonces === true },
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -156,6 +177,7 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
   })
 
   let rewrite: TokenAnswerRewrite | undefined
+  let refreshGate: Promise<void> | undefined
   const running: RunningProvider = {
     issuer,
     provider,
@@ -169,6 +191,16 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
     },
     rewriteTokenAnswers: (next) => {
       rewrite = next
+    },
+    holdRefreshes: () => {
+      let release = () => {}
+      refreshGate = new Promise<void>((resolve) => {
+        release = () => {
+          refreshGate = undefined
+          resolve()
+        }
+      })
+      return release
     },
     jwksDown: false,
     signIn: (user, options) => signInOverHttp(issuer, { clientId: CLIENT_ID, redirectUri: NODE_REDIRECT_URI, user, ...options }),
@@ -198,6 +230,7 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
       return
     }
     await next()
+    if (ctx.path === '/token' && refreshGate && ctx.oidc?.params?.grant_type === 'refresh_token') await refreshGate
     if (ctx.path === '/token' && rewrite && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null) {
       ctx.body = await rewrite(ctx.body as Record<string, unknown>, String(ctx.oidc?.params?.grant_type ?? ''))
     }
@@ -206,8 +239,17 @@ export async function startProvider({ appOrigins = [], accessTokenTtl = ACCESS_T
     if (ctx.oidc.params?.grant_type === 'refresh_token') log.refreshSuccesses++
     if (ctx.oidc.params?.grant_type === 'authorization_code') log.codeSuccesses++
   })
+  provider.on('grant.success', (ctx) => {
+    const jkt = (ctx.oidc as { entities?: { AccessToken?: { 'x5t#S256'?: string; jkt?: string } } }).entities?.AccessToken?.jkt
+    if (jkt) log.dpopKeys.push(jkt)
+  })
   provider.on('grant.error', (ctx, error) => {
-    const entry = { error: error.error ?? error.message, description: error.error_description }
+    const detail = (error as { error_detail?: unknown }).error_detail
+    const entry = { error: error.error ?? error.message, description: error.error_description, ...(typeof detail === 'string' ? { detail } : {}) }
+    if (entry.error === 'use_dpop_nonce') {
+      log.nonceChallenges.push({ grantType: String(ctx.oidc.params?.grant_type ?? ''), description: entry.description })
+      return
+    }
     if (ctx.oidc.params?.grant_type === 'refresh_token') log.refreshErrors.push(entry)
     if (ctx.oidc.params?.grant_type === 'authorization_code') log.codeErrors.push(entry)
   })

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { AccessTokenClaims, AuthHandler, ServerStats, Verifier } from '@tokenlife/server'
-import { bearerToken, errorResponse, HttpError } from '@tokenlife/server'
+import { errorResponse, HttpError } from '@tokenlife/server'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -119,16 +119,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // ---- the demo API, behind the verifier -------------------------------------------------------------------------
   app.use('/api/*', async (c, next) => {
     stats.apiRequests += 1
-    const result = await verifier.verify(bearerToken(c.req.raw))
+    // A bearer token, or a DPoP-bound one with its proof (RFC 9449 §7): the verifier says which headers answer.
+    const result = await verifier.verifyRequest(c.req.raw)
     if (!result.ok) {
       stats.apiUnauthorized += 1
       if (result.status === 503) throw new HttpError(503, 'temporarily_unavailable', result.description, { 'Retry-After': '1' })
-      throw new HttpError(401, 'invalid_token', result.description, {
-        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${result.description}"`,
-      })
+      throw new HttpError(401, 'invalid_token', result.description, result.headers)
     }
     c.set('claims', result.claims)
     await next()
+    for (const [name, value] of Object.entries(result.headers ?? {})) c.header(name, value)
   })
 
   app.get('/api/me', (c) => {

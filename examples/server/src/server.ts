@@ -11,9 +11,11 @@ import {
   createStats,
   createUser,
   DEFAULT_SCRYPT_PARAMS,
+  DpopNonces,
   Issuer,
   MemoryStore,
   randomSecret,
+  requestOrigin,
   Verifier,
 } from '@tokenlife/server'
 import { RedisStore } from '@tokenlife/server/redis'
@@ -71,6 +73,13 @@ export interface StartServerOptions {
   passwordHashCost?: number
   /** Called for every auth event, after the counters. */
   onEvent?: (event: AuthEvent) => void
+  /**
+   * DPoP (RFC 9449). Proofs are always honoured: a login with one gets bound tokens. `required`: logins, refreshes
+   * and `/api/*` calls without a proof are refused. `nonceSecret` (32+ bytes, the same on every instance): the token
+   * endpoints and the API issue nonces (`use_dpop_nonce`). Default: `TOKENLIFE_DPOP=required` and
+   * `TOKENLIFE_DPOP_NONCE_SECRET`, else neither.
+   */
+  dpop?: { required?: boolean; nonceSecret?: string }
 }
 
 export interface RunningServer {
@@ -149,7 +158,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     scrypt,
     now,
   })
-  const verifier = new Verifier({ store, keys, issuer: ISSUER, audience: AUDIENCE, maxStalenessMs: options.maxStalenessMs, now })
+  const dpopSettings = options.dpop ?? { required: process.env.TOKENLIFE_DPOP === 'required', nonceSecret: process.env.TOKENLIFE_DPOP_NONCE_SECRET || undefined }
+  const nonces = dpopSettings.nonceSecret ? new DpopNonces({ secret: dpopSettings.nonceSecret, now }) : undefined
+  const dpop = { required: dpopSettings.required === true, nonces }
+  // Behind a trusted proxy, a proof names the URL the browser called (X-Forwarded-Proto/-Host), not the one we see.
+  const publicUrl = (request: Request) => `${requestOrigin(request, { trustProxy: options.trustProxy === true }) ?? new URL(request.url).origin}${new URL(request.url).pathname}`
+  const verifier = new Verifier({ store, keys, issuer: ISSUER, audience: AUDIENCE, maxStalenessMs: options.maxStalenessMs, now, dpop: { ...dpop, publicUrl } })
   const counters = createStats(now)
   const stats: AppStats = Object.assign(counters.stats, { apiRequests: 0, apiUnauthorized: 0 })
   const auth = createAuthHandler({
@@ -159,6 +173,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     trustProxy: options.trustProxy,
     allowedOrigins: options.allowedOrigins,
     loginRateLimit: options.loginRateLimit,
+    dpop,
     onEvent: (event) => {
       counters.onEvent(event)
       options.onEvent?.(event)

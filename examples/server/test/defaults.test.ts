@@ -40,15 +40,18 @@ describe('secure defaults', () => {
     const server = await start({ refreshTokenTtlSeconds: 100, sessionMaxAgeSeconds: 250 })
     let { refresh } = await signIn(server)
     const maxAges: string[] = []
+    const refreshExpiresIn: unknown[] = []
     for (let i = 0; i < 2; i += 1) {
       server.clock.now += 90_000
       const reply = await refreshWithCookie(server, refresh)
       expect(reply.status).toBe(200)
       maxAges.push(/Max-Age=(\d+)/.exec(reply.setCookie ?? '')?.[1] ?? '')
+      refreshExpiresIn.push(reply.body.refresh_expires_in)
       refresh = reply.cookie as string
     }
-    // t=90 s: the full 100 s; t=180 s: only the 70 s left of the session.
+    // t=90 s: the full 100 s; t=180 s: only the 70 s left of the session. The body says the same to the client.
     expect(maxAges).toEqual(['100', '70'])
+    expect(refreshExpiresIn).toEqual([100, 70])
     server.clock.now += 70_000 // t=250 s: the refresh token itself would live until 280 s
     const ended = await refreshWithCookie(server, refresh)
     expect(ended.status).toBe(400)

@@ -7,7 +7,7 @@ describe('POST /auth/login', () => {
     const reply = await login(server)
 
     expect(reply.status).toBe(200)
-    expect(Object.keys(reply.body).sort()).toEqual(['access_token', 'expires_in', 'token_type'])
+    expect(Object.keys(reply.body).sort()).toEqual(['access_token', 'expires_in', 'refresh_expires_in', 'token_type'])
     expect(reply.body.token_type).toBe('Bearer')
     expect(reply.body.expires_in).toBe(30)
     expect(reply.headers.get('cache-control')).toBe('no-store')

@@ -10,7 +10,7 @@ describe('POST /auth/refresh', () => {
 
     const reply = await refreshWithCookie(server, first.refresh)
     expect(reply.status).toBe(200)
-    expect(Object.keys(reply.body).sort()).toEqual(['access_token', 'expires_in', 'token_type'])
+    expect(Object.keys(reply.body).sort()).toEqual(['access_token', 'expires_in', 'refresh_expires_in', 'token_type'])
     expect(reply.body).toMatchObject({ token_type: 'Bearer', expires_in: 30 })
     expect(reply.headers.get('cache-control')).toBe('no-store')
     expect(reply.cookie).toMatch(/^[A-Za-z0-9_-]{43}$/)

@@ -33,7 +33,8 @@ describe.each(Object.entries(builds))('the %s build', (name, core) => {
     ['a relative allowedOrigins entry', { allowedOrigins: ['/api/'] }, 'TL119'],
     ['an allowedOrigins entry without a scheme', { allowedOrigins: ['localhost:8080'] }, 'TL120'],
     ['allowedOrigins that is not an array', { allowedOrigins: 'https://api.test' }, 'TL115'],
-    ['a jitter that would refresh in a loop', { timing: { jitterRatio: 10 } }, 'TL109'],
+    ['a spread ratio over 1', { timing: { spreadRatio: 10 } }, 'TL109'],
+    ['an idle option not made by idleTimeout()', { idle: { timeoutMs: 60_000 } }, 'TL153'],
     ['a retry without pause', { timing: { retryBaseMs: 0 } }, 'TL110'],
     ['an endpoint that is not a URL', { refreshUrl: 'https://exa mple.com/r' }, 'TL105'],
   ])('refuses %s (a check that protects a user): a TypeError with the code and its link', (_what, options, code) => {
@@ -79,7 +80,7 @@ describe.each(Object.entries(builds))('the %s build', (name, core) => {
 
   if (name === 'production') {
     it('writes only the code, the subject and the link: none of the development text', () => {
-      expect(thrown(() => create({ timing: { jitterRatio: 10 } }))?.message).toBe(`tokenlife: TL109 timing.jitterRatio: ${link('TL109')}`)
+      expect(thrown(() => create({ timing: { spreadRatio: 10 } }))?.message).toBe(`tokenlife: TL109 timing.spreadRatio: ${link('TL109')}`)
       expect(new core.NetworkError('https://a.test/r').message).toBe(`TL201 https://a.test/r: ${link('TL201')}`)
     })
 
@@ -89,8 +90,8 @@ describe.each(Object.entries(builds))('the %s build', (name, core) => {
     })
   } else {
     it('writes the full message from the table, then the code and its link', () => {
-      expect(thrown(() => create({ timing: { jitterRatio: 10 } }))?.message).toBe(
-        `tokenlife: option \`timing.jitterRatio\` must be below 0.5, got 10; e.g. 0.1 (TL109: ${link('TL109')})`,
+      expect(thrown(() => create({ timing: { spreadRatio: 10 } }))?.message).toBe(
+        `tokenlife: option \`timing.spreadRatio\` must be at most 1, got 10; e.g. 0.9 (TL109: ${link('TL109')})`,
       )
     })
 
@@ -111,19 +112,19 @@ describe('export conditions', () => {
       encoding: 'utf8',
     }).trim()
   const probe = `import { createAuthClient } from '@tokenlife/core'
-try { createAuthClient({ refreshUrl: '/r', timing: { jitterRatio: 10 } }) } catch (error) { console.log(error.message) }`
+try { createAuthClient({ refreshUrl: '/r', timing: { spreadRatio: 10 } }) } catch (error) { console.log(error.message) }`
   const requireProbe = `import { createRequire } from 'node:module'
 const { createAuthClient } = createRequire(process.cwd() + '/')('@tokenlife/core')
-try { createAuthClient({ refreshUrl: '/r', timing: { jitterRatio: 10 } }) } catch (error) { console.log(error.message) }`
+try { createAuthClient({ refreshUrl: '/r', timing: { spreadRatio: 10 } }) } catch (error) { console.log(error.message) }`
 
   it('Node without a condition gets the production build (import and require)', () => {
-    expect(node([], probe)).toBe(`tokenlife: TL109 timing.jitterRatio: ${link('TL109')}`)
-    expect(node([], requireProbe)).toBe(`tokenlife: TL109 timing.jitterRatio: ${link('TL109')}`)
+    expect(node([], probe)).toBe(`tokenlife: TL109 timing.spreadRatio: ${link('TL109')}`)
+    expect(node([], requireProbe)).toBe(`tokenlife: TL109 timing.spreadRatio: ${link('TL109')}`)
   })
 
   it('--conditions=development gets the development build (import and require)', () => {
-    expect(node(['development'], probe)).toMatch(/^tokenlife: option `timing.jitterRatio` must be below 0.5/)
-    expect(node(['development'], requireProbe)).toMatch(/^tokenlife: option `timing.jitterRatio` must be below 0.5/)
+    expect(node(['development'], probe)).toMatch(/^tokenlife: option `timing.spreadRatio` must be at most 1/)
+    expect(node(['development'], requireProbe)).toMatch(/^tokenlife: option `timing.spreadRatio` must be at most 1/)
   })
 
   it('--conditions=production gets the production build', () => {

@@ -4,17 +4,20 @@ import type { AuthenticatedState, AuthState } from './authState'
 import type { Environment } from './ports'
 import { invalid } from './diagnostics/diagnostic'
 import { isConfigurationError, SessionEndedError, tokenlifeError, type TokenlifeError } from './errors'
+import type { IdleStore } from './idleState'
 import { createOriginPolicy, type OriginPolicy } from './originPolicy'
 import { normalizeOptions, type AuthClientOptions, type NormalizedOptions } from './options'
 import { RefreshFlight } from './refreshFlight'
 import { RefreshLock } from './refreshLock'
 import { RefreshSchedule } from './refreshSchedule'
-import { revokeSession, type RevocationRequest } from './revocation'
 import { SessionHolder, type SessionEndCallback } from './sessionHolder'
+import { SessionPolicy } from './sessionPolicy'
 import { restoreSession } from './sessionRestore'
-import { readTokenInput, type TokenInput } from './tokenInput'
+import { bindToKey, readTokenInput, type TokenInput } from './tokenInput'
 import { isFresh } from './tokens'
-import { readTokenResponse, send } from './transport'
+import type { RevocationRequest } from './revocation'
+import { signIn } from './signIn'
+import type { AuthDpop } from './dpop/dpop'
 
 export type { TokenInput } from './tokenInput'
 
@@ -31,11 +34,17 @@ export class AuthClient {
   readonly #lock: RefreshLock
   readonly #flight: RefreshFlight
   readonly #schedule: RefreshSchedule
+  readonly #policy: SessionPolicy
   #starting: Promise<void> | undefined
   #loggingOut: Promise<void> | undefined
   #detachWake: (() => void) | undefined
   #destroyed = false
   readonly #originPolicy: OriginPolicy
+  /**
+   * With `dpop: true`, the session's DPoP keys and proofs (see {@link AuthDpop}): for a sign-in that binds its
+   * first tokens (`@tokenlife/oauth`), for the HTTP helpers, and for requests an app signs itself; else `undefined`.
+   */
+  readonly dpop: AuthDpop | undefined
 
   constructor(options: AuthClientOptions) {
     this.#options = normalizeOptions(options)
@@ -45,39 +54,40 @@ export class AuthClient {
     this.#env = environment
     this.#lock = new RefreshLock(environment, namespace, timing.lockTimeoutMs)
     this.#holder = new SessionHolder(this.#options, {
-      adopted: (session, news) => {
+      adopted: (session, news, source) => {
         // Tokens this tab obtained are published where the next lock holder is sure to see them.
         if (news) void this.#lock.publish(session)
-        this.#schedule.adopted(session.token)
+        this.#schedule.adopted(session.refreshAt)
+        this.#policy.adopted(session, source)
       },
-      ended: () => this.#schedule.cancel(),
+      ended: (reason) => {
+        this.#schedule.cancel()
+        this.#policy.ended(reason)
+      },
+      activity: (at) => this.#policy.heard(at),
       holdsRefreshLock: () => this.#flight.holding,
       sessionElsewhere: () => {
         if (this.#destroyed || this.getState().status === 'authenticated') return
         this.#refreshQuietly('start')
       },
     })
+    this.#policy = new SessionPolicy(this.#options, {
+      holder: this.#holder,
+      lock: this.#lock,
+      expire: () => void this.#endFor('idle', false),
+    })
     this.#schedule = new RefreshSchedule(environment, timing, this.#holder, {
       active: () => !this.#destroyed && this.getState().status !== 'unauthenticated',
       refresh: (cause) => this.#refreshQuietly(cause),
     })
+    this.dpop = this.#holder.dpop
     this.#lock.probeHolderWith(() => this.#holder.tabs.holderAlive())
     this.#flight = new RefreshFlight(this.#options, this.#holder, this.#lock, {
       failed: (error) => {
         if (!this.#destroyed) this.#schedule.failed(error)
       },
-      misconfigured: (error) => {
-        // No retry would help: keep the session (it is fine once the setup is fixed), say so once, schedule
-        // nothing (not even the refresh that was due); an explicit refresh() tries again.
-        this.#schedule.cancel()
-        this.#env.error(error.message)
-        const state = this.#holder.state
-        state.batch(() => {
-          state.dispatch({ type: 'failed', error })
-          state.emit({ type: 'configuration-error', error })
-        })
-      },
-      revoke: (captured) => void this.#revoke(captured),
+      misconfigured: (error) => this.#schedule.misconfigured(error),
+      revoke: (captured) => void this.#policy.revoke(captured),
       assertUsable: () => this.#assertUsable(),
     })
   }
@@ -104,6 +114,17 @@ export class AuthClient {
    * `useSyncExternalStore`).
    */
   subscribe = (listener: (state: AuthState) => void): (() => void) => this.#holder.state.subscribe(listener)
+
+  /**
+   * The idle timeout's state (`idle` option, {@link idleTimeout}): `'off'`, `'active'`, or `'warning'` with the
+   * `deadline` and the seconds left; a store (`getState`, `subscribe`) for a "you will be signed out" dialog.
+   */
+  get idle(): IdleStore {
+    return this.#policy.idle
+  }
+
+  /** The user is still here: the idle deadline moves on, and a warning shown in any tab is cancelled in every tab. */
+  stillHere = (): void => this.#policy.stillHere()
 
   /** Calls `listener` with every {@link AuthEvent} (refreshes, failures, wake-ups, session start and end). */
   onEvent = (listener: (event: AuthEvent) => void): (() => void) => this.#holder.state.onEvent(listener)
@@ -133,26 +154,11 @@ export class AuthClient {
    */
   async login(credentials: unknown): Promise<AuthenticatedState> {
     this.#assertUsable()
-    const { loginUrl, refreshTokenMode, wireFormat, timing } = this.#options
+    const { loginUrl } = this.#options
     if (loginUrl === undefined) invalid('TL137', 'login()')
     this.#attach()
-    const request = wireFormat.buildLoginRequest({ url: loginUrl, credentials, refreshTokenMode })
-    return this.#lock.run(async () => {
-      const requestedAt = this.#holder.stamp()
-      const response = await send(this.#env, request, { timeoutMs: timing.requestTimeoutMs })
-      const exchange = await readTokenResponse(this.#env, wireFormat, loginUrl, response, 'login')
-      this.#holder.tabs.heardServer(this.#options.refreshUrl, response)
-      this.#assertUsable()
-      const adopted = this.#holder.acceptExchange(exchange, 'login', { startedAt: requestedAt, requestedAt })
-      if (!adopted) {
-        // The user logged out while this login was on the wire: the new session must not sign them back in.
-        const { accessToken, refreshToken } = exchange.token
-        void this.#revoke({ accessToken, refreshToken, everywhere: false })
-        throw new SessionEndedError('logout')
-      }
-      await Promise.all([this.#holder.storageSettled(), this.#lock.published()])
-      return adopted
-    })
+    const context = { options: { ...this.#options, loginUrl }, holder: this.#holder, lock: this.#lock, assertUsable: () => this.#assertUsable() }
+    return signIn({ ...context, revoke: (captured: RevocationRequest) => this.#policy.revoke(captured) }, credentials)
   }
 
   /**
@@ -162,7 +168,7 @@ export class AuthClient {
    */
   setTokens(tokens: TokenInput): AuthenticatedState {
     this.#assertUsable()
-    const info = readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0)
+    const info = bindToKey(this.#holder.dpop, tokens, readTokenInput(tokens, this.#env.now(), this.#holder.clockOffsetMs ?? 0))
     this.#attach()
     const requestedAt = this.#holder.stamp()
     const adopted = this.#holder.adopt({ token: info, startedAt: requestedAt, requestedAt }, tokens.refreshToken, 'setTokens')
@@ -177,6 +183,8 @@ export class AuthClient {
    */
   async getAccessToken(options: { signal?: AbortSignal } = {}): Promise<string> {
     this.#assertUsable()
+    // Past the idle deadline (the device slept through it), the session ends before the token can leave.
+    this.#policy.expired()
     if (this.getState().status === 'initializing') await abortable(this.start(), options.signal)
     const state = this.getState()
     if (state.status === 'unauthenticated') throw new SessionEndedError(state.reason)
@@ -195,6 +203,7 @@ export class AuthClient {
   refresh(options: { signal?: AbortSignal } = {}): Promise<AuthenticatedState> {
     if (this.#destroyed) return Promise.reject(this.#destroyedError())
     this.#attach()
+    if (this.#policy.expired()) return Promise.reject(new SessionEndedError('idle'))
     // The server asked us to wait (429/503 Retry-After): even an explicit refresh does not ask again before then.
     const { error } = this.getState()
     if (error && this.#schedule.holdingOff) return Promise.reject(error)
@@ -212,24 +221,12 @@ export class AuthClient {
     if (this.#loggingOut && this.getState().status === 'unauthenticated') return this.#loggingOut
     // A client that never started (a sign-out page) must still tell the other tabs.
     if (!this.#destroyed) this.#holder.tabs.open()
-    const hadSession = this.getState().status !== 'unauthenticated'
-    const accessToken = this.getState().accessToken
-    // Read the refresh token before the clear that end() queues behind it.
-    const known = this.#holder.refreshToken
-    const refreshToken =
-      known !== undefined ? Promise.resolve(known) : this.#holder.queueStorage(() => this.#holder.store.readRefreshToken())
-    const ended = this.#holder.end('logout', 'this-tab')
-    const everywhere = options.everywhere === true
-    // The server may hold a session this tab has not heard of yet (a sibling's login): in cookie mode behind the
-    // browser's cookie, in storage mode behind a refresh token in storage. A logout ends it too, so it is revoked.
-    const cookieMode = this.#options.refreshTokenMode === 'cookie'
-    const revoked = refreshToken.then((token) =>
-      hadSession || cookieMode || token !== undefined ? this.#revoke({ accessToken, refreshToken: token, everywhere }) : undefined,
-    )
-    const loggingOut: Promise<void> = Promise.all([ended, revoked]).then(
-      () => undefined,
-      () => undefined,
-    )
+    return this.#endFor('logout', options.everywhere === true)
+  }
+
+  /** A logout (see {@link endSession}), the user's or for inactivity; one at a time. */
+  #endFor(reason: 'logout' | 'idle', everywhere: boolean, since?: number): Promise<void> {
+    const loggingOut = this.#policy.end(reason, everywhere, since)
     this.#loggingOut = loggingOut
     void loggingOut.then(() => {
       if (this.#loggingOut === loggingOut) this.#loggingOut = undefined
@@ -245,6 +242,7 @@ export class AuthClient {
     if (this.#destroyed) return
     this.#destroyed = true
     this.#schedule.cancel()
+    this.#policy.close()
     this.#detachWake?.()
     this.#detachWake = undefined
     this.#holder.tabs.close()
@@ -256,23 +254,18 @@ export class AuthClient {
 
   async #restore(): Promise<void> {
     this.#attach()
-    await restoreSession({
-      holder: this.#holder,
-      flight: this.#flight,
-      refreshTokenMode: this.#options.refreshTokenMode,
-      isFresh: (token) => this.#isFresh(token),
-      stillStarting: () => !this.#destroyed && this.getState().status === 'initializing',
-    })
+    // Every tab was closed when the session idled out: it ends now, before anything restores it.
+    const idleSince = this.#policy.idleAtStart()
+    if (idleSince !== undefined) return this.#endFor('idle', false, idleSince)
+    const { refreshTokenMode } = this.#options
+    const stillStarting = () => !this.#destroyed && this.getState().status === 'initializing'
+    await restoreSession({ holder: this.#holder, flight: this.#flight, refreshTokenMode, isFresh: (token) => this.#isFresh(token), stillStarting })
   }
 
   /** A refresh whose outcome is in the state and events (and, if transient, a scheduled retry). */
   #refreshQuietly(cause: RefreshCause): void {
-    this.#flight.run(cause).catch(() => {})
-  }
-
-  async #revoke(captured: RevocationRequest): Promise<void> {
-    const error = await revokeSession(this.#options, captured)
-    if (error !== undefined) this.#holder.state.emit({ type: 'revocation-failed', error })
+    // A session past its idle deadline ends; it is never renewed.
+    if (!this.#policy.expired()) this.#flight.run(cause).catch(() => {})
   }
 
   // ——— plumbing ———
@@ -280,7 +273,14 @@ export class AuthClient {
   /** Starts listening for wake-ups (visibility, focus, pageshow, online) and to the other tabs; once. */
   #attach(): void {
     if (this.#detachWake || this.#destroyed) return
-    this.#detachWake = this.#env.onWake((cause) => this.#schedule.wake(cause))
+    // DPoP: load its chunk now (setTokens() checks the key synchronously); where it cannot work, it says so once.
+    this.dpop?.key().catch(() => {})
+    // The policy first: a device that wakes past the idle deadline signs out before anything refreshes.
+    this.#detachWake = this.#env.onWake((cause) => {
+      this.#policy.wake()
+      this.#schedule.wake(cause)
+    })
+    this.#policy.attach()
     this.#holder.tabs.open()
   }
 

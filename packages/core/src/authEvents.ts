@@ -59,6 +59,28 @@ export type AuthEvent =
       cause: WakeCause
     }
   | {
+      /**
+       * The session ends in `remainingMs` (at `sessionEndsAt`, as the server said with `refresh_expires_in`): after
+       * that the server refuses to refresh it. Fires `sessionEndWarningMs` before the end, once per end.
+       */
+      type: 'session-ending'
+      /** When the session ends, device epoch ms (the state's `sessionEndsAt`). */
+      sessionEndsAt: number
+      /** How long until then, in ms. */
+      remainingMs: number
+    }
+  | {
+      /**
+       * Nobody has used any tab for a while: every tab signs out at `deadline`, in `remainingMs`, unless somebody
+       * does something or calls `auth.stillHere()`. Fires once per warning, in every tab (`idleTimeout()`).
+       */
+      type: 'idle-warning'
+      /** When every tab signs out, device epoch ms. */
+      deadline: number
+      /** How long until then, in ms. */
+      remainingMs: number
+    }
+  | {
       /** The logout's revocation request failed; the local logout happened anyway. */
       type: 'revocation-failed'
       /** What went wrong (a network error, a timeout, or `Error('HTTP 400 invalid_client: …')`, code TL221). */

@@ -11,11 +11,17 @@ export type AuthAction =
 export function authReducer(state: AuthState, action: AuthAction): AuthState {
   switch (action.type) {
     case 'tokens': {
-      const { accessToken, claims, expiresAt, identity } = action.token
-      if (state.status === 'authenticated' && state.accessToken === accessToken && state.idToken === identity?.idToken && !state.error) {
+      const { accessToken, claims, expiresAt, sessionEndsAt, identity } = action.token
+      if (
+        state.status === 'authenticated' &&
+        state.accessToken === accessToken &&
+        state.sessionEndsAt === sessionEndsAt &&
+        state.idToken === identity?.idToken &&
+        !state.error
+      ) {
         return state
       }
-      return { status: 'authenticated', accessToken, claims, expiresAt, ...identity }
+      return { status: 'authenticated', accessToken, claims, expiresAt, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }), ...identity }
     }
     case 'ended':
       if (state.status === 'unauthenticated' && state.reason === action.reason) return state

@@ -6,11 +6,16 @@
  * - `'logout'`: this tab or another tab called {@link AuthClient.logout}.
  * - `'revoked'`: the server refused the refresh token (`invalid_grant`, or a 401 without a body): it was
  *   revoked, reused, or the user's token version changed.
+ * - `'idle'`: nobody used any tab for the idle timeout (`idleTimeout()`): the session was logged out.
  */
 export type UnauthenticatedReason = 'no_session' | SessionEndReason
 
-/** How a session that existed ended: a logout (here or in another tab) or the server's refusal. */
-export type SessionEndReason = 'logout' | 'revoked'
+/** How a session that existed ended: a logout (here or in another tab), the server's refusal, or inactivity. */
+export type SessionEndReason = 'logout' | 'revoked' | 'idle'
+
+/** Whether `value` is a {@link SessionEndReason} (for what tabs read from each other). */
+export const isSessionEndReason = (value: unknown): value is SessionEndReason =>
+  value === 'logout' || value === 'revoked' || value === 'idle'
 
 /** Claims decoded from a JWT access token (an empty object for opaque tokens). */
 export type TokenClaims = Record<string, unknown> & {
@@ -63,6 +68,8 @@ export interface InitializingState {
   readonly claims?: undefined
   /** No expiry yet. */
   readonly expiresAt?: undefined
+  /** No session end yet. */
+  readonly sessionEndsAt?: undefined
   /** Not signed out either. */
   readonly reason?: undefined
   /** No user yet. */
@@ -81,6 +88,12 @@ export interface AuthenticatedState {
   readonly claims: TokenClaims
   /** When the access token expires, in this device's epoch milliseconds, corrected for server clock skew. */
   readonly expiresAt: number
+  /**
+   * When the session ends, in this device's epoch milliseconds, if the server said (`refresh_expires_in` in the
+   * token response): from then on it refuses the refresh token, and the user must sign in again. A
+   * `session-ending` event fires `sessionEndWarningMs` before it.
+   */
+  readonly sessionEndsAt?: number
   /** The last transient refresh failure, if any; cleared by the next successful refresh. */
   readonly error?: Error
   /** Signed in: no reason to be signed out. */
@@ -107,6 +120,8 @@ export interface UnauthenticatedState {
   readonly claims?: undefined
   /** No expiry. */
   readonly expiresAt?: undefined
+  /** No session end. */
+  readonly sessionEndsAt?: undefined
   /** No pending failure: the session is over. */
   readonly error?: undefined
   /** No user. */
@@ -125,9 +140,9 @@ export type AuthState = InitializingState | AuthenticatedState | Unauthenticated
 export type AuthStatus = AuthState['status']
 
 /**
- * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`, `user`, `idToken`). Every state declares all of them, those it does not hold as `undefined`, so a binding can expose each
- * one without checking the status first.
+ * The name of every field an {@link AuthState} has (`status`, `accessToken`, `claims`, `expiresAt`, `sessionEndsAt`,
+ * `reason`, `error`, `user`, `idToken`). Every state declares all of them, those it does not hold as `undefined`, so a
+ * binding can expose each one without checking the status first.
  *
  * @example
  * ```ts

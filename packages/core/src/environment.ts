@@ -12,6 +12,9 @@ export type { ChannelPort, Environment, LockManagerPort, SendingRecordsPort, Sha
  */
 const hasTabs = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined'
 
+/** What counts as the user doing something in a page (besides bringing it to the front). */
+const activityEvents = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'] as const
+
 /**
  * Web Locks that only lock where there are tabs; elsewhere every task runs at once (one client is alone) and no
  * lock is listed. `query` is passed through: the refresh lock publishes the newest session in lock names.
@@ -90,6 +93,21 @@ export function createBrowserEnvironment(): Environment {
         window.removeEventListener('pageshow', onPageShow)
         window.removeEventListener('focus', onFocus)
         window.removeEventListener('online', onOnline)
+      }
+    },
+    onActivity: (listener) => {
+      if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {}
+      // Capturing, so a handler that stops propagation cannot hide activity; passive, so scrolling never waits.
+      const options = { capture: true, passive: true }
+      const onEvent = () => listener()
+      const onVisibility = () => {
+        if (document.visibilityState === 'visible') listener()
+      }
+      for (const type of activityEvents) window.addEventListener(type, onEvent, options)
+      document.addEventListener('visibilitychange', onVisibility)
+      return () => {
+        for (const type of activityEvents) window.removeEventListener(type, onEvent, options)
+        document.removeEventListener('visibilitychange', onVisibility)
       }
     },
     get locks() {

@@ -97,14 +97,15 @@ export class InvalidResponseError extends TokenlifeError {
 }
 
 /**
- * The session is over: the server refused the refresh token, or the session ended (logout) while a call waited.
+ * The session is over: the server refused the refresh token, or the session ended (logout, or the idle timeout)
+ * while a call waited.
  * The client is `unauthenticated` with {@link SessionEndedError.reason}.
  */
 export class SessionEndedError extends TokenlifeError {
   /** The error's class name, compared by the `isXError` guards (works across realms). */
   override readonly name = 'SessionEndedError' as const
-  /** Why the session ended: `'revoked'`, `'logout'` or `'no_session'`. */
-  readonly reason: 'revoked' | 'logout' | 'no_session'
+  /** Why the session ended: `'revoked'`, `'logout'`, `'idle'` or `'no_session'`. */
+  readonly reason: 'revoked' | 'logout' | 'idle' | 'no_session'
   /** The HTTP status of the refusal, when a server response ended it. */
   readonly status: number | undefined
   /** The OAuth `error` code of the refusal (e.g. `'invalid_grant'`), when there was one. */
@@ -113,10 +114,10 @@ export class SessionEndedError extends TokenlifeError {
   readonly description: string | undefined
 
   constructor(
-    reason: 'revoked' | 'logout' | 'no_session',
+    reason: 'revoked' | 'logout' | 'idle' | 'no_session',
     options: TokenlifeErrorOptions & { status?: number; error?: string; description?: string } = {},
   ) {
-    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : 'TL214'
+    const code = reason === 'revoked' ? 'TL212' : reason === 'logout' ? 'TL213' : reason === 'no_session' ? 'TL214' : 'TL222'
     super(...coded(code, undefined, [options.description ?? options.error], options))
     this.reason = reason
     this.status = options.status
@@ -144,13 +145,17 @@ export class LoginError extends TokenlifeError {
   }
 }
 
-/** The OAuth 2.0 error codes (RFC 6749 §5.2) that mean the client, not the session, is wrong. */
+/**
+ * The OAuth 2.0 error codes (RFC 6749 §5.2; `invalid_dpop_proof`, RFC 9449 §5) that mean the client, not the
+ * session, is wrong.
+ */
 export type ConfigurationErrorCode =
   | 'invalid_client'
   | 'unauthorized_client'
   | 'invalid_request'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_dpop_proof'
 
 /** Kept in both builds: `ConfigurationError.likelyCause` is data an app may show. */
 const likelyCauses: Record<ConfigurationErrorCode, string> = {
@@ -159,6 +164,7 @@ const likelyCauses: Record<ConfigurationErrorCode, string> = {
   unauthorized_client: 'the client may not use the refresh_token grant',
   unsupported_grant_type: '`refreshUrl` is not a token endpoint for grant_type=refresh_token',
   invalid_scope: 'a scope this client may not have',
+  invalid_dpop_proof: 'a DPoP proof the server refused: a clock far off, a proxy that changes the URL, or no ES256',
 }
 
 /** The troubleshooting entry of each configuration error. */
@@ -168,12 +174,13 @@ const configurationCodes = {
   unauthorized_client: 'TL218',
   unsupported_grant_type: 'TL219',
   invalid_scope: 'TL220',
+  invalid_dpop_proof: 'TL252',
 } as const satisfies Record<ConfigurationErrorCode, CoreCode>
 
 /**
  * The refresh endpoint refused the request because of how the client is configured, not because the session is
  * over (RFC 6749 §5.2: `invalid_client`, `unauthorized_client`, `invalid_request`, `unsupported_grant_type`,
- * `invalid_scope`). No retry would help: tokenlife keeps the session and its refresh token, sets `state.error` to
+ * `invalid_scope`; RFC 9449: `invalid_dpop_proof`). No retry would help: tokenlife keeps the session and its refresh token, sets `state.error` to
  * this error, logs it once through `environment.error`, and schedules nothing; an explicit `refresh()` tries again.
  *
  * @example

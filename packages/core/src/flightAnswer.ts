@@ -9,6 +9,8 @@ export interface SentRefresh {
   refreshToken: string | undefined
   startedAt: number
   requestedAt: number
+  /** With DPoP: the thumbprint of the key that signed it (the answer's token must be bound to it). */
+  dpopJkt?: string
 }
 
 /** Where a flight began: the session it refreshes (if any) and the start of the lineage it continues. */
@@ -17,6 +19,14 @@ export interface Origin {
   lineage: number
   /** Whether the flight still holds the refresh lock (a frozen tab may find it taken over when it thaws). */
   stillHeld: () => boolean
+  /** The token was due (on schedule, or a caller needed it) and nothing failed since: its phase is kept. */
+  onSchedule: boolean
+  /**
+   * When the newest session a live tab published started, if it is newer than `base` and has not ended: the
+   * request then continues that session (in cookie mode its refresh cookie is the browser's; in storage mode its
+   * refresh token is the stored one), not the older one this tab still holds.
+   */
+  newest?: number
 }
 
 /** The callers' side of a flight: settled once, by the answer or by their deadline, whichever comes first. */

@@ -30,16 +30,20 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
 
 /**
  * The checks of `createAuthClient()` options (`optionNames`: every valid name) that only help a developer, made by the development build alone: names
- * that are not options (with the nearest valid one), the renamed `clientId`, and the types of options whose mistakes
- * show at once in development (storage adapters, `namespace`, `oauthClientId`, `logoutTimeoutMs`, `wireFormat`,
+ * that are not options (with the nearest valid one), the renamed `clientId` and the replaced jitter, and the types of options whose
+ * mistakes show at once in development (storage adapters, `namespace`, `oauthClientId`, `logoutTimeoutMs`,
+ * `sessionEndWarningMs`, `wireFormat`,
  * `debug`, `environment`, `validateIdToken`). What decides where tokens go or how often the server is asked is checked in both builds
  * (`normalizeOptions`).
  */
 export function checkDevelopmentOptions(options: Readonly<Record<string, unknown>>, optionNames: object): void {
   if ('clientId' in options) invalid('TL103', 'clientId')
   checkNames('', options, optionNames)
-  if (isObject(options.timing)) checkNames('timing.', options.timing, defaultRefreshTiming)
-  const { environment, namespace, oauthClientId, logoutTimeoutMs, debug } = options
+  if (isObject(options.timing)) {
+    for (const removed of ['jitterRatio', 'maxJitterMs']) if (removed in options.timing) invalid('TL151', `timing.${removed}`)
+    checkNames('timing.', options.timing, defaultRefreshTiming)
+  }
+  const { environment, namespace, oauthClientId, logoutTimeoutMs, sessionEndWarningMs, debug } = options
   const wireFormat = isObject(options.wireFormat) ? options.wireFormat : {}
   if (environment !== undefined && !isObject(environment)) invalid('TL128', 'environment', [environment])
   if (namespace !== undefined && (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace))) {
@@ -50,6 +54,9 @@ export function checkDevelopmentOptions(options: Readonly<Record<string, unknown
   }
   if (logoutTimeoutMs !== undefined && (typeof logoutTimeoutMs !== 'number' || !(logoutTimeoutMs >= 0 && logoutTimeoutMs < Infinity))) {
     invalid('TL114', 'logoutTimeoutMs', [logoutTimeoutMs])
+  }
+  if (sessionEndWarningMs !== undefined && (typeof sessionEndWarningMs !== 'number' || !(sessionEndWarningMs >= 0 && sessionEndWarningMs < Infinity))) {
+    invalid('TL152', 'sessionEndWarningMs', [sessionEndWarningMs])
   }
   checkNames('wireFormat.', wireFormat, oauthWireFormat)
   for (const [name, value] of Object.entries(wireFormat)) {

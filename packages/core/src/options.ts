@@ -5,6 +5,7 @@ import { oauthWireFormat, type WireFormat } from './wireFormat'
 import { invalid } from './diagnostics/diagnostic'
 import { checkDevelopmentOptions } from './optionChecks'
 import type { AuthEvent } from './authEvents'
+import type { IdleTimeout } from './idleState'
 import type { Identity } from './tokens'
 
 /** Options for {@link createAuthClient}. Only `refreshUrl` is required. */
@@ -54,6 +55,21 @@ export interface AuthClientOptions {
   /** How long `logout()` waits for the server before giving up on revocation, ms. Default `5_000`. */
   logoutTimeoutMs?: number
   /**
+   * How long before the session ends (`sessionEndsAt`, from the server's `refresh_expires_in`) the `session-ending`
+   * event fires, ms; `0` for never. Default `300_000` (5 minutes).
+   */
+  sessionEndWarningMs?: number
+  /**
+   * Ends the session in every tab after a time without activity in any tab, with a warning before: made with
+   * `idleTimeout({ timeoutMs, warnMs })`. Off by default.
+   *
+   * @example
+   * ```ts
+   * createAuthClient({ refreshUrl: '/auth/refresh', idle: idleTimeout({ timeoutMs: 15 * 60_000, warnMs: 60_000 }) })
+   * ```
+   */
+  idle?: IdleTimeout
+  /**
    * Absolute `http:`/`https:` origins (and URL prefixes) that may receive the access token, besides the page's origin
    * and the endpoints' origins. Used by the HTTP helpers. The unit of trust is the origin: a prefix narrows which URLs
    * get the token but is not a security boundary (a same-origin redirect keeps the header).
@@ -78,6 +94,16 @@ export interface AuthClientOptions {
    * A login's ID token is checked by whoever obtained it, before `setTokens({ idToken })`.
    */
   validateIdToken?: (check: IdTokenCheck) => Promise<void>
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449). `true`: the session gets its own P-256 key pair, made with Web Crypto
+   * (the private key cannot be exported) and kept in IndexedDB, where every tab of the origin signs with it; a new
+   * session gets a new key, and the key is deleted when the session ends. Every refresh, revocation and login, and
+   * every request the HTTP helpers send with the token (`Authorization: DPoP …`), carries a proof signed with it;
+   * a server's `use_dpop_nonce` is answered once and its nonce shared with the other tabs. A token is adopted only
+   * when it is bound to the session's key (`cnf.jkt`, or `token_type: DPoP` for an opaque one). Where the page has no
+   * Web Crypto or IndexedDB, the client fails with TL350 rather than send a bearer token. Default `false`.
+   */
+  dpop?: boolean
 }
 
 /** What {@link AuthClientOptions.validateIdToken} is given. */
@@ -102,11 +128,14 @@ export interface NormalizedOptions {
   namespace: string
   timing: RefreshTiming
   logoutTimeoutMs: number
+  sessionEndWarningMs: number
+  idle: IdleTimeout | undefined
   allowedOrigins: readonly string[]
   wireFormat: WireFormat
   environment: Environment
   debug: ((event: AuthEvent) => void) | undefined
   validateIdToken: ((check: IdTokenCheck) => Promise<void>) | undefined
+  dpop: boolean
 }
 
 /** Every option of {@link AuthClientOptions}; the type makes sure none is missing from it. */
@@ -121,11 +150,14 @@ const optionNames: Record<keyof AuthClientOptions, true> = {
   oauthClientId: true,
   timing: true,
   logoutTimeoutMs: true,
+  sessionEndWarningMs: true,
+  idle: true,
   allowedOrigins: true,
   wireFormat: true,
   environment: true,
   debug: true,
   validateIdToken: true,
+  dpop: true,
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:/i
@@ -158,9 +190,9 @@ function checkTiming(given: unknown): RefreshTiming {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid('TL108', `timing.${key}`, [value])
     timing[key as keyof RefreshTiming] = value as number
   }
-  if (timing.marginRatio >= 1) invalid('TL109', 'timing.marginRatio', [timing.marginRatio, 1, 0.2])
-  // The margin may be half the lifetime: a jitter of another half could make a new token due at once, in a loop.
-  if (timing.jitterRatio >= 0.5) invalid('TL109', 'timing.jitterRatio', [timing.jitterRatio, 0.5, 0.1])
+  if (timing.marginRatio >= 1) invalid('TL109', 'timing.marginRatio', [timing.marginRatio, 'below 1', 0.2])
+  // Up to the whole interval: a new phase's first refresh then falls anywhere from now to the steady point.
+  if (timing.spreadRatio > 1) invalid('TL109', 'timing.spreadRatio', [timing.spreadRatio, 'at most 1', 0.9])
   for (const key of ['retryBaseMs', 'requestTimeoutMs'] as const) {
     if (timing[key] === 0) invalid('TL110', `timing.${key}`, [0, defaultRefreshTiming[key]])
   }
@@ -185,11 +217,18 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
   const refreshUrl = checkUrl('refreshUrl', options.refreshUrl, true, base) as string
   const mode = options.refreshToken ?? 'cookie'
   if (mode !== 'cookie' && mode !== 'storage') invalid('TL106', 'refreshToken', [mode])
+  const { idle } = options
+  // In both builds: the idle timeout decides when sessions end.
+  if (idle !== undefined && (typeof idle !== 'object' || idle === null || typeof (idle as Partial<IdleTimeout>).track !== 'function')) {
+    invalid('TL153', 'idle', [idle])
+  }
   const allowedOrigins = options.allowedOrigins ?? []
   if (!Array.isArray(allowedOrigins)) invalid('TL115', 'allowedOrigins', [allowedOrigins])
   allowedOrigins.forEach((entry, index) => {
     if (typeof entry !== 'string' || entry === '') invalid('TL116', `allowedOrigins[${index}]`, [entry])
   })
+  // Whether tokens go out bound or as bearer tokens: checked in both builds.
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('TL160', 'dpop', [options.dpop])
   const debug = options.debug
   return {
     refreshUrl,
@@ -202,11 +241,14 @@ export function normalizeOptions(options: AuthClientOptions): NormalizedOptions 
     namespace: options.namespace ?? 'default',
     timing: checkTiming(options.timing),
     logoutTimeoutMs: options.logoutTimeoutMs ?? 5_000,
+    sessionEndWarningMs: options.sessionEndWarningMs ?? 300_000,
+    idle,
     allowedOrigins,
     wireFormat: { ...oauthWireFormat, ...options.wireFormat },
     environment,
     // eslint-disable-next-line no-console
     debug: debug === true ? (event) => console.debug('[tokenlife]', event) : debug || undefined,
     validateIdToken: options.validateIdToken,
+    dpop: options.dpop === true,
   }
 }

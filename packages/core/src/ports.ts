@@ -111,6 +111,13 @@ export interface Environment {
    */
   onWake(listener: (cause: WakeCause) => void): () => void
   /**
+   * Calls `listener` when the user does something in this page: presses or moves a pointer, presses a key, turns the
+   * wheel, touches, scrolls, or brings the page to the front. Returns a function that removes every listener it
+   * added. For the idle timeout (`idleTimeout()`), which asks for it only while the client runs and ignores all
+   * but one call a second; the browser's listeners are passive.
+   */
+  onActivity(listener: () => void): () => void
+  /**
    * The lock manager the refresh lock runs over, across every tab: Web Locks, or where the browser has none a
    * leader election over broadcast-channel. `undefined` where the client is alone (no page): then only the client's
    * own queue orders its refreshes.

@@ -1,6 +1,6 @@
 import type { RefreshCause } from './authEvents'
 import type { AuthenticatedState } from './authState'
-import { isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
+import { InvalidResponseError, isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
@@ -24,7 +24,6 @@ export interface RefreshFlightHost {
   /** Throws when the client was destroyed. */
   assertUsable(): void
 }
-
 
 /**
  * One refresh at a time, in this tab (callers share the flight in progress) and across tabs (the refresh lock).
@@ -74,11 +73,14 @@ export class RefreshFlight {
     // What the flight continues: the session it refreshes, or (without one) the flight itself — a logout after
     // the flight began ends whatever it obtains.
     const lineage = base?.startedAt ?? this.#holder.stamp()
+    // A refresh that came due keeps the fleet's spread; one after a failure, an explicit one (a 401 wave) or the
+    // first of a session begins a new phase: many sessions may do it at the same moment.
+    const onSchedule = (cause === 'schedule' || cause === 'demand') && this.#holder.state.getState().error === undefined
     this.#holder.state.emit({ type: 'refresh-started', cause })
     return new Promise<AuthenticatedState>((resolve, reject) => {
       const answer = answerOnce(resolve, reject)
       this.#lock
-        .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld }, contended, answer))
+        .run((contended, stillHeld) => this.#underLock({ base, lineage, stillHeld, onSchedule }, contended, answer))
         .catch((error: unknown) => answer.reject(error))
     })
   }
@@ -112,7 +114,7 @@ export class RefreshFlight {
     const work = (async () => {
       try {
         this.#host.assertUsable()
-        const shared = await this.#siblingsNews(origin.base, { contended, afterRefusal: false })
+        const shared = await this.#siblingsNews(origin, { contended, afterRefusal: false })
         answer.resolve(shared ?? (await this.#exchange(origin, answer, true, onSent)))
       } catch (error) {
         answer.reject(await this.#failure(error, answer))
@@ -126,10 +128,8 @@ export class RefreshFlight {
    * A newer session than `base` that this tab adopted while it waited, or that a sibling holds; throws (handled)
    * when the session ended elsewhere. Storage mode: also picks up a refresh token a sibling rotated.
    */
-  async #siblingsNews(
-    base: SessionStamp | undefined,
-    reason: { contended: boolean; afterRefusal: boolean },
-  ): Promise<AuthenticatedState | undefined> {
+  async #siblingsNews(origin: Origin, reason: { contended: boolean; afterRefusal: boolean }): Promise<AuthenticatedState | undefined> {
+    const { base } = origin
     const holder = this.#holder
     if (this.#hasNewerThan(base)) return this.#state()
     let hint = false
@@ -140,7 +140,10 @@ export class RefreshFlight {
     }
     // The newest session a live tab published (lock state: never late, unlike messages and marks).
     const newest = await this.#lock.newest()
-    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) hint = true
+    if (newest && newest.id !== holder.session?.id && isNewerSession(newest, base)) {
+      hint = true
+      if (!holder.isEnded(newest.startedAt)) origin.newest = newest.startedAt
+    }
     const news = await holder.tabs.newsSince(base, { ...reason, hint, newest })
     if (news?.type === 'ended') {
       holder.learnEnd(news.end)
@@ -161,8 +164,7 @@ export class RefreshFlight {
   async #exchange(origin: Origin, answer: Answer, mayRescue: boolean, onSent: () => void = () => {}): Promise<AuthenticatedState> {
     const sent = await sendRefresh(this.#options, this.#holder, this.#lock, origin, this.#host.assertUsable)
     onSent()
-    const { timing, wireFormat, refreshTokenMode } = this.#options
-    const env = this.#options.environment
+    const { timing, wireFormat, refreshTokenMode, environment: env } = this.#options
     const deadline = env.setTimeout(() => {
       if (answer.settled) return
       const error = new NetworkError(sent.url, { timedOut: true })
@@ -181,14 +183,14 @@ export class RefreshFlight {
     } finally {
       env.clearTimeout(deadline)
     }
-    return this.#reconcile(exchange, sent)
+    return this.#reconcile(exchange, sent, origin.onSchedule)
   }
 
   /**
    * The answer to a request that left, whenever it arrives: adopted if it is the newest session; revoked if the
    * session was logged out meanwhile. Holds the lock until the rotated refresh token is stored.
    */
-  async #reconcile(exchange: TokenExchange, sent: SentRefresh): Promise<AuthenticatedState> {
+  async #reconcile(exchange: TokenExchange, sent: SentRefresh, onSchedule: boolean): Promise<AuthenticatedState> {
     const holder = this.#holder
     this.#refuseIfEnded(exchange, sent)
     try {
@@ -198,23 +200,37 @@ export class RefreshFlight {
       await holder.keepRotated(sent.refreshToken, exchange.token.refreshToken)
       throw error
     }
+    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)
     if (await checkIdToken(this.#options, holder, this.#host, exchange, sent)) {
       // The check took time: the session may have been logged out, or the client destroyed, meanwhile.
       this.#refuseIfEnded(exchange, sent)
       this.#host.assertUsable()
     }
-    const { startedAt, requestedAt } = sent
-    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt, requestedAt })
+    const adopted = holder.acceptExchange(exchange, 'refresh', { startedAt: sent.startedAt, requestedAt: sent.requestedAt, onSchedule }, sent.dpopJkt)
     await Promise.all([holder.storageSettled(), this.#lock.published()])
     return adopted ?? this.#state()
   }
 
-  /** An answer for a session that ended meanwhile is not adopted; after a logout its tokens are revoked. */
+  /**
+   * DPoP: an answer whose token is not bound to the key that signed the request is not adopted (it would go out as a
+   * bearer token). Its rotated refresh token is kept first (a one-time secret); the flight fails as a transient one.
+   */
+  async #checkBinding({ claims, token }: TokenExchange, sent: SentRefresh): Promise<void> {
+    const found = sent.dpopJkt === undefined ? undefined : await this.#holder.dpop?.problem(claims, token.tokenType, sent.dpopJkt)
+    if (!found) return
+    await this.#holder.keepRotated(sent.refreshToken, token.refreshToken)
+    throw new InvalidResponseError(sent.url, found.problem, { code: found.code })
+  }
+
+  /**
+   * An answer for a session that ended meanwhile is not adopted; after a logout (by the user or for inactivity) its
+   * tokens are revoked: they must not live on.
+   */
   #refuseIfEnded(exchange: TokenExchange, sent: SentRefresh): void {
     const holder = this.#holder
     if (!holder.isEnded(sent.startedAt)) return
     const end = holder.lastEnd()
-    if (end?.reason === 'logout') {
+    if (end?.reason !== 'revoked') {
       const { accessToken, refreshToken } = exchange.token
       this.#host.revoke({ accessToken, refreshToken, everywhere: false })
     }
@@ -230,11 +246,12 @@ export class RefreshFlight {
     const holder = this.#holder
     const current = holder.session
     if (current && current.startedAt > sent.startedAt) return this.#state()
-    const shared = await this.#siblingsNews(origin.base, { contended: false, afterRefusal: true })
+    const shared = await this.#siblingsNews(origin, { contended: false, afterRefusal: true })
     if (shared) return shared
-    if (this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken) {
-      return this.#exchange(origin, answer, false, onSent)
-    }
+    const rotatedElsewhere = this.#options.refreshTokenMode === 'storage' && holder.refreshToken !== undefined && holder.refreshToken !== sent.refreshToken
+    // DPoP: the session was bound to another key meanwhile (a new session's, in another tab): the refusal was for the key.
+    const rebound = sent.dpopJkt !== undefined && (await holder.dpop?.rebound(sent.dpopJkt))
+    if (rotatedElsewhere || rebound) return this.#exchange(origin, answer, false, onSent)
     throw refusal
   }
 

@@ -1,3 +1,4 @@
+import { heldLockNames, holdLockName } from './lockNames'
 import { diagnosticText } from './diagnostics/diagnostic'
 import type { Environment } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
@@ -49,21 +50,12 @@ export class RefreshLock {
    * moved on. Resolves once the lock is granted; {@link RefreshLock.published} waits for that.
    */
   publish(session: NewestSession): Promise<unknown> {
-    const locks = this.#env.locks
-    if (!locks?.query) return this.#publishing
-    const previous = this.#releaseNewest
     const name = `${this.#newestPrefix}${session.startedAt}:${session.requestedAt}:${session.expiresAt}:${session.id}`
-    this.#publishing = new Promise<void>((granted) => {
-      void locks
-        .request(name, {}, () => {
-          granted()
-          previous?.()
-          return new Promise<void>((release) => {
-            this.#releaseNewest = release
-          })
-        })
-        .catch(() => granted())
+    const previous = this.#releaseNewest
+    const published = holdLockName(this.#env.locks, name, previous, (release) => {
+      this.#releaseNewest = release
     })
+    if (published) this.#publishing = published
     return this.#publishing
   }
 
@@ -74,16 +66,9 @@ export class RefreshLock {
 
   /** The newest session any live tab published, if the lock manager can tell. */
   async newest(): Promise<NewestSession | undefined> {
-    let held: { name?: string }[] = []
-    try {
-      held = (await this.#env.locks?.query?.())?.held ?? []
-    } catch {
-      return undefined
-    }
     let newest: NewestSession | undefined
-    for (const { name } of held) {
-      if (!name?.startsWith(this.#newestPrefix)) continue
-      const [startedAt, requestedAt, expiresAt, id] = name.slice(this.#newestPrefix.length).split(':')
+    for (const rest of await heldLockNames(this.#env.locks, this.#newestPrefix)) {
+      const [startedAt, requestedAt, expiresAt, id] = rest.split(':')
       const stamp = { startedAt: Number(startedAt), requestedAt: Number(requestedAt), expiresAt: Number(expiresAt), id: id ?? '' }
       if (![stamp.startedAt, stamp.requestedAt, stamp.expiresAt].every(Number.isFinite) || !stamp.id) continue
       if (!newest || isNewerSession(stamp, newest)) newest = stamp

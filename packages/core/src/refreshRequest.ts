@@ -23,7 +23,7 @@ export async function sendRefresh(
   if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)
   assertUsable()
   // The session this refresh would continue ended while the flight waited: nothing to refresh.
-  const startedAt = holder.session?.startedAt ?? origin.lineage
+  const startedAt = Math.max(holder.session?.startedAt ?? origin.lineage, origin.newest ?? Number.NEGATIVE_INFINITY)
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   let refreshToken: string | undefined
   if (refreshTokenMode === 'storage') {
@@ -32,7 +32,11 @@ export async function sendRefresh(
     assertUsable()
   }
   const request = await wireFormat.buildRefreshRequest({ url: refreshUrl, refreshToken, clientId: oauthClientId })
-  // Building may have taken time: check again that there is still something to refresh.
+  // DPoP: the key the session is bound to signs; a session without one gets one now, before anything leaves.
+  const dpop = holder.dpop
+  const key = dpop && (await dpop.refreshKey())
+  const signed = key ? await dpop!.sign(request, key) : request
+  // Building and signing may have taken time: check again that there is still something to refresh.
   assertUsable()
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
@@ -54,7 +58,9 @@ export async function sendRefresh(
     answered()
     throw error
   }
-  const response = sendToCompletion(environment, request)
+  const leaving = sendToCompletion(environment, signed)
+  // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
+  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again))) : leaving
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(
@@ -64,7 +70,7 @@ export async function sendRefresh(
     },
     () => environment.setTimeout(answered, 0),
   )
-  return { url: request.url, response, refreshToken, startedAt, requestedAt }
+  return { url: request.url, response, refreshToken, startedAt, requestedAt, ...(key ? { dpopJkt: key.jkt } : {}) }
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { RefreshCause } from './authEvents'
+import type { ConfigurationError } from './errors'
 import type { Environment, WakeCause } from './ports'
 import { RefreshScheduler } from './refreshScheduler'
-import { refreshDueAt, type RefreshTiming } from './refreshTiming'
+import type { RefreshTiming } from './refreshTiming'
 import { RetryPolicy } from './retryPolicy'
 import type { SessionHolder } from './sessionHolder'
-import type { AccessTokenInfo } from './tokens'
 
 /** What the schedule needs from the client around it. */
 export interface RefreshScheduleHost {
@@ -42,12 +42,12 @@ export class RefreshSchedule {
     return this.#retry.holdingOff
   }
 
-  /** A new token: start afresh and refresh it on time. */
-  adopted(token: AccessTokenInfo): void {
+  /** A new token: start afresh and refresh it at `refreshAt` (device ms, chosen with the token: see SessionHolder). */
+  adopted(refreshAt: number): void {
     this.#retry.reset()
     this.#waitingForOnline = false
     this.#nextCause = 'schedule'
-    this.#scheduler.scheduleAt(refreshDueAt(this.#timing, token.expiresAt, token.lifetimeMs, this.#env.now(), this.#env.random()))
+    this.#scheduler.scheduleAt(refreshAt)
   }
 
   /** No session, or nothing to try until the app asks: no refresh is due. */
@@ -67,6 +67,21 @@ export class RefreshSchedule {
     })
     this.#nextCause = 'retry'
     this.#scheduler.scheduleAt(this.#env.now() + delay)
+  }
+
+  /**
+   * The server says the client is misconfigured (see `ConfigurationError`). No retry would help: the session is kept
+   * (it is fine once the setup is fixed), said so once, and nothing is scheduled (not even the refresh that was due);
+   * an explicit refresh() tries again.
+   */
+  misconfigured(error: ConfigurationError): void {
+    this.cancel()
+    this.#env.error(error.message)
+    const state = this.#holder.state
+    state.batch(() => {
+      state.dispatch({ type: 'failed', error })
+      state.emit({ type: 'configuration-error', error })
+    })
   }
 
   /** The page became visible, was restored, gained focus or came back online. */

@@ -7,12 +7,14 @@ export interface RefreshTiming {
   /** ...and at most this long before expiry. Default `300_000` (5 minutes). */
   maxMarginMs: number
   /**
-   * Refresh up to this fraction of the lifetime earlier still, at random, so a fleet does not refresh in step.
-   * Below 0.5 (the margin may be half the lifetime). Default `0.1`.
+   * Spreads a fleet's refreshes over time. A refresh that comes on schedule keeps the phase: the next one is due at
+   * the steady point, `lifetime − margin` after the token was issued. A token that begins a new phase (a sign-in, a
+   * page load, `setTokens()`, a restored token, an explicit refresh, a retry) is refreshed at a random point of the
+   * last `spreadRatio` of that interval instead, so sessions that began together do not refresh together: the phases
+   * of any herd then vary by at most `1 / spreadRatio` (peak over mean), however it arrived. From 0 (never spread) to 1
+   * (anywhere from issue to the steady point). Default `0.9`. See {@link refreshWindow}.
    */
-  jitterRatio: number
-  /** ...capped at this many ms. Default `60_000`. */
-  maxJitterMs: number
+  spreadRatio: number
   /** `getAccessToken()` refreshes first when the token has less than this left. Default `5_000`. */
   minValidityMs: number
   /** Give up on one refresh or login request after this long (logout has `logoutTimeoutMs`); above 0. Default `10_000`. */
@@ -44,8 +46,7 @@ export const defaultRefreshTiming: RefreshTiming = {
   marginRatio: 0.2,
   minMarginMs: 5_000,
   maxMarginMs: 300_000,
-  jitterRatio: 0.1,
-  maxJitterMs: 60_000,
+  spreadRatio: 0.9,
   minValidityMs: 5_000,
   requestTimeoutMs: 10_000,
   retryBaseMs: 1_000,
@@ -57,20 +58,50 @@ export const defaultRefreshTiming: RefreshTiming = {
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max)
 
-/**
- * When to refresh a token that expires at `expiresAt` after living `lifetimeMs`: a margin that scales with the
- * lifetime (never more than half of it), minus random jitter, never before `now`.
- */
-export function refreshDueAt(
-  timing: RefreshTiming,
-  expiresAt: number,
-  lifetimeMs: number,
-  now: number,
-  random: number,
-): number {
+/** When a token may be refreshed, in ms after it was issued (see {@link refreshDueAt}). */
+export interface RefreshWindow {
+  /** The earliest a token that begins a new phase is refreshed: `steadyMs × (1 − spreadRatio)`. */
+  earliestMs: number
+  /** When a token obtained on schedule is refreshed: `lifetime − margin` (the margin is at most half the lifetime). */
+  steadyMs: number
+}
+
+/** The refresh window of a token that lives `lifetimeMs`: the rule every refresh follows. */
+export function refreshWindow(timing: RefreshTiming, lifetimeMs: number): RefreshWindow {
   const margin = Math.min(clamp(lifetimeMs * timing.marginRatio, timing.minMarginMs, timing.maxMarginMs), lifetimeMs / 2)
-  const jitter = random * Math.min(lifetimeMs * timing.jitterRatio, timing.maxJitterMs)
-  return Math.max(now, expiresAt - margin - jitter)
+  const steadyMs = lifetimeMs - margin
+  return { earliestMs: steadyMs * (1 - timing.spreadRatio), steadyMs }
+}
+
+/**
+ * When to refresh a token that expires at `expiresAt` after living `lifetimeMs`, never before `now`. Without
+ * `spread` (a token obtained on schedule): at the steady point of its {@link refreshWindow}. With `spread` (a random
+ * number in [0, 1), for a token that begins a new phase): that far into the window from its earliest point (or from
+ * `now`, for a token restored late in its life) to the steady point.
+ */
+export function refreshDueAt(timing: RefreshTiming, expiresAt: number, lifetimeMs: number, now: number, spread?: number): number {
+  const { earliestMs, steadyMs } = refreshWindow(timing, lifetimeMs)
+  const issuedAt = expiresAt - lifetimeMs
+  const steady = issuedAt + steadyMs
+  if (spread === undefined) return Math.max(now, steady)
+  const from = Math.max(now, issuedAt + earliestMs)
+  return Math.max(now, from + spread * Math.max(0, steady - from))
+}
+
+/**
+ * When to refresh a token about to become the session's: when that was decided before (`refreshAt`, by the sibling
+ * that shared it or the page that persisted it: the phase is kept; the steady point at the latest); at the steady
+ * point after a refresh on schedule; else at a random point of its window (a new phase: see `spreadRatio`).
+ */
+export function plannedRefreshAt(
+  timing: RefreshTiming,
+  { token, onSchedule, refreshAt }: { token: { expiresAt: number; lifetimeMs: number }; onSchedule?: boolean; refreshAt?: number },
+  env: { now(): number; random(): number },
+): number {
+  const now = env.now()
+  const steady = refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now)
+  if (refreshAt !== undefined) return refreshAt >= now ? Math.min(refreshAt, steady) : steady
+  return onSchedule ? steady : refreshDueAt(timing, token.expiresAt, token.lifetimeMs, now, env.random())
 }
 
 /** A server's `Retry-After` (ms), capped at `timing.maxRetryAfterMs`; `undefined` when it sent none. */

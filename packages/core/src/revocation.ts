@@ -1,14 +1,12 @@
 import { diagnosticText } from './diagnostics/diagnostic'
 import { debugSwitchedOn } from './debugLog'
 import type { NormalizedOptions } from './options'
+import type { RevocationRequest } from './revocationRequest'
+import type { SessionHolder } from './sessionHolder'
 import { send } from './transport'
+import type { WireRequest } from './wireFormat'
 
-/** What a logout captured before it cleared the session. */
-export interface RevocationRequest {
-  accessToken?: string
-  refreshToken?: string
-  everywhere: boolean
-}
+export type { RevocationRequest } from './revocationRequest'
 
 /**
  * Asks the server to revoke a session (RFC 7009, via `wireFormat.buildLogoutRequest`), bounded by
@@ -30,7 +28,12 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     })
     url = request.url
     // keepalive: a page closed right after logout() still gets its revocation to the server.
-    const response = await send(environment, { ...request, init: { keepalive: true, ...request.init } }, { timeoutMs: logoutTimeoutMs })
+    const sent = { ...request, init: { keepalive: true, ...request.init } }
+    const sendIt = (signed: WireRequest) => send(environment, signed, { timeoutMs: logoutTimeoutMs })
+    const { signer } = captured
+    const response = signer
+      ? await signer.dpop.send(sent, signer.key, sendIt)
+      : await sendIt(sent)
     if (!response.ok) {
       // The OAuth error, when the body has one: `HTTP 400 invalid_client: client authentication failed`.
       let detail = ''
@@ -50,4 +53,14 @@ export async function revokeSession(options: NormalizedOptions, captured: Revoca
     environment.warn(diagnosticText('TL221', url, why))
   }
   return failure
+}
+
+/**
+ * What signs a logout's revocation with DPoP: the key of the session that ends (this tab's, else the one bound in
+ * IndexedDB), read through the storage queue before the end deletes it; `undefined` without DPoP or a key.
+ */
+export function dpopSigner(holder: SessionHolder): Promise<RevocationRequest['signer']> | undefined {
+  const { dpop } = holder
+  const jkt = holder.session?.token.dpopJkt
+  return dpop && holder.queueStorage(() => dpop.key(jkt).then((key) => key && { dpop, key }, () => undefined))
 }

@@ -1,10 +1,12 @@
 import { diagnosticText } from './diagnostics/diagnostic'
+import { runEndCallbacks, type SessionEndCallback } from './endCallbacks'
 import type { AuthEvent, SessionSource } from './authEvents'
 import { createDebugLog } from './debugLog'
 import type { AuthenticatedState, UnauthenticatedReason } from './authState'
 import type { Environment } from './ports'
 import type { SessionEndedError } from './errors'
 import type { NormalizedOptions } from './options'
+import { plannedRefreshAt } from './refreshTiming'
 import { estimateClockOffset } from './serverClock'
 import type { EndedMark } from './sessionMark'
 import { isNewerSession } from './sessionOrder'
@@ -12,14 +14,13 @@ import { SessionStore } from './sessionStore'
 import { StateStore } from './stateStore'
 import type { SharedSession } from './tabMessages'
 import { TabSync, type LocalSession } from './tabSync'
-import { decodeClaims, describeAccessToken, readIdentity, type AccessTokenInfo, type Identity } from './tokens'
+import { tokenOfResponse, type AccessTokenInfo } from './tokens'
+import { readSharedToken } from './sharedToken'
 import type { TokenExchange } from './transport'
+import type { Dpop } from './dpop/dpop'
+import { lazyDpop } from './dpop/lazyDpop'
 
-/** How much later than its `exp` claim a sibling may say a JWT expires (whole seconds, plus the answer's travel). */
-const EXP_GRANULARITY_MS = 2_000
-
-/** Called when a session ends (logout or revocation), to clear app caches. May be async. */
-export type SessionEndCallback = (reason: UnauthenticatedReason) => void | Promise<void>
+export type { SessionEndCallback } from './endCallbacks'
 
 /** A token about to become the session's, with the stamp that orders it (see {@link isNewerSession}). */
 export interface Candidate {
@@ -28,13 +29,23 @@ export interface Candidate {
   requestedAt: number
   /** The id siblings know it by, when it came from one. */
   id?: string
+  /** The refresh that obtained it came on schedule: it keeps the phase (see `timing.spreadRatio`). */
+  onSchedule?: boolean
+  /**
+   * When it is to be refreshed (device ms), if that was decided before: by the sibling that shared it, or by the page
+   * that persisted it. Every tab, and a reloaded page, keeps the one phase.
+   */
+  refreshAt?: number
 }
 
 /** What the holder tells its owner, so the schedule follows the session. */
 export interface SessionHolderHooks {
   /** A session was adopted; `news` when this tab obtained it (so it is published for the next lock holder). */
-  adopted(session: LocalSession, news: boolean): void
-  ended(): void
+  adopted(session: LocalSession, news: boolean, source: SessionSource): void
+  /** The session ended (or `start()` found none: `'no_session'`). */
+  ended(reason: UnauthenticatedReason): void
+  /** A sibling says somebody was active at `at` (the idle timeout). */
+  activity(at: number): void
   /** Whether this tab holds the refresh lock now (its siblings may ask before taking it over). */
   holdsRefreshLock(): boolean
   /** A sibling has a session this tab cannot be given (the channel carries no tokens) and this tab has none. */
@@ -52,6 +63,8 @@ export interface SessionHolderHooks {
 export class SessionHolder {
   readonly state: StateStore
   readonly tabs: TabSync
+  /** With `dpop: true`: the session's DPoP key, proofs and nonces (see {@link Dpop}). */
+  readonly dpop: Dpop | undefined
   readonly #options: NormalizedOptions
   readonly #env: Environment
   readonly #store: SessionStore
@@ -63,6 +76,8 @@ export class SessionHolder {
   #lastEnd: EndedMark | undefined
   #lastStamp = Number.NEGATIVE_INFINITY
   #storageQueue: Promise<unknown> = Promise.resolve()
+  /** The token the current one replaced: a request may go out with it just after a refresh. */
+  #replaced: AccessTokenInfo | undefined
 
   constructor(options: NormalizedOptions, hooks: SessionHolderHooks) {
     this.#options = options
@@ -72,6 +87,13 @@ export class SessionHolder {
     // Debug logging a support engineer can switch on in a running app (localStorage `tokenlife:debug`).
     this.state.onEvent(createDebugLog(this.#env, options.namespace))
     this.#store = new SessionStore(options)
+    // Proofs carry `iat` on the server's clock, as far as this tab knows it.
+    const host = {
+      serverNow: () => this.#env.now() + (this.#clockOffsetMs ?? 0),
+      sessionJkt: () => this.#session?.token.dpopJkt,
+      bindingOf: (accessToken: string) => [this.#session?.token, this.#replaced].find((token) => token?.accessToken === accessToken)?.dpopJkt,
+    }
+    this.dpop = options.dpop ? lazyDpop(this.#env, options.namespace, host) : undefined
     this.tabs = new TabSync(this.#env, options.namespace, options.timing, {
       session: () => this.#session,
       refreshToken: () => (options.refreshTokenMode === 'storage' ? this.#refreshToken : undefined),
@@ -79,6 +101,7 @@ export class SessionHolder {
       adopt: (shared) => void this.adoptShared(shared),
       learnEnd: (end) => this.learnEnd(end),
       holdsRefreshLock: () => hooks.holdsRefreshLock(),
+      activity: (at) => hooks.activity(at),
     })
   }
 
@@ -152,18 +175,17 @@ export class SessionHolder {
   }
 
   /** Makes a token response the session's token, if it is newer than what the tab holds and not ended. */
-  acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>): AuthenticatedState | undefined {
+  acceptExchange(exchange: TokenExchange, source: SessionSource, stamp: Omit<Candidate, 'token'>, dpopJkt?: string): AuthenticatedState | undefined {
     const { token, claims, receivedAt, dateHeader } = exchange
     const offset = estimateClockOffset({ receivedAt, dateHeader, issuedAt: claims?.iat })
     if (offset !== undefined) this.#clockOffsetMs = offset
-    // readTokenResponse has checked that an expiry is known.
-    const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, this.#clockOffsetMs ?? 0)!
-    return this.adopt({ ...stamp, token: withIdentity(info, token.idToken) }, token.refreshToken, source)
+    // readTokenResponse has checked that an expiry is known; the caller, that the token is bound to `dpopJkt`.
+    return this.adopt({ ...stamp, token: tokenOfResponse(token, claims, receivedAt, this.#clockOffsetMs ?? 0, dpopJkt) }, token.refreshToken, source)
   }
 
   /**
-   * Takes a session a sibling announced or answered with. Its expiry comes from the token's own `exp` where it
-   * has one (through the clock offset), never from the message alone.
+   * Takes a session a sibling announced or answered with (see {@link readSharedToken}: its expiry comes from the
+   * token's own `exp`; with DPoP it must be bound to the key the sibling names).
    */
   adoptShared(shared: SharedSession): AuthenticatedState | undefined {
     if (shared.accessToken === undefined) {
@@ -171,20 +193,10 @@ export class SessionHolder {
       if (!this.#session && !this.isEnded(shared.startedAt)) this.#hooks.sessionElsewhere()
       return undefined
     }
-    let claims
-    try {
-      claims = decodeClaims(shared.accessToken)
-    } catch {
-      return undefined
-    }
-    const offset = this.#clockOffsetMs ?? shared.clockOffsetMs ?? 0
-    const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 - offset : undefined
-    // `exp` counts whole seconds and the sender measured `expires_in` from when the answer arrived: the message may
-    // say up to a couple of seconds more than `exp`, never more.
-    const expiresAt = exp === undefined ? shared.expiresAt : Math.min(exp + EXP_GRANULARITY_MS, shared.expiresAt)
-    const token = withIdentity({ accessToken: shared.accessToken, claims: claims ?? {}, expiresAt, lifetimeMs: shared.lifetimeMs }, shared.idToken)
-    const { id, startedAt, requestedAt } = shared
-    return this.adopt({ token, startedAt, requestedAt, id }, shared.refreshToken, 'tab')
+    const token = readSharedToken({ ...shared, accessToken: shared.accessToken }, this.#clockOffsetMs, this.dpop !== undefined)
+    if (token === undefined) return undefined
+    const { id, startedAt, requestedAt, refreshAt } = shared
+    return this.adopt({ token, startedAt, requestedAt, id, refreshAt, onSchedule: true }, shared.refreshToken, 'tab')
   }
 
   /**
@@ -197,10 +209,14 @@ export class SessionHolder {
     // An answer without an ID token (OpenID Connect lets a refresh omit it) keeps the one its session already has.
     const known = this.#session?.startedAt === startedAt ? this.#session.token.identity : undefined
     const token: AccessTokenInfo = candidate.token.identity || !known ? candidate.token : { ...candidate.token, identity: known }
-    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id: candidate.id ?? this.#env.randomId() }
+    const id = candidate.id ?? this.#env.randomId()
+    const session: LocalSession = { token, startedAt, requestedAt, expiresAt: token.expiresAt, id, refreshAt: plannedRefreshAt(this.#options.timing, candidate, this.#env) }
     if (this.isEnded(startedAt) || !isNewerSession(session, this.#session)) return undefined
+    // With DPoP, never a token that is not bound to a key of the session: it would go out as a bearer token.
+    if (this.dpop && token.dpopJkt === undefined) return undefined
     return this.state.batch(() => {
       const wasAuthenticated = this.state.getState().status === 'authenticated'
+      this.#replaced = this.#session?.token
       this.#session = session
       // In cookie mode the refresh token is the browser's business: one that a server also puts in the body is ignored.
       const keepRefreshToken = refreshToken !== undefined && this.#options.refreshTokenMode === 'storage'
@@ -208,7 +224,11 @@ export class SessionHolder {
       // Only the tab that obtained a refresh token stores it: storage is shared, and a sibling's message may be
       // older than what it holds (a tab that thaws hears old news first).
       const storeRefreshToken = keepRefreshToken && source !== 'tab'
+      // A new session's key becomes the session's before its refresh token is stored (a tab that reads the new
+      // refresh token signs with the new key); a refresh was signed with the session's key already.
+      const newKey = source === 'login' || source === 'setTokens' ? token.dpopJkt : undefined
       this.queueStorage(async () => {
+        if (newKey !== undefined) await this.dpop?.bind(newKey)
         if (storeRefreshToken) await this.#store.writeRefreshToken(refreshToken)
         await this.#store.writeAccessToken(session)
       })
@@ -217,7 +237,7 @@ export class SessionHolder {
       const news = source !== 'tab' && (source !== 'restore' || !this.tabs.knowsNewerThan(session))
       if (source === 'tab') this.tabs.adopted(session)
       else if (news) this.tabs.announceSession(session)
-      this.#hooks.adopted(session, news)
+      this.#hooks.adopted(session, news, source)
       this.state.dispatch({ type: 'tokens', token })
       const event: AuthEvent =
         wasAuthenticated && source === 'refresh'
@@ -244,33 +264,31 @@ export class SessionHolder {
   end(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab', error?: SessionEndedError): Promise<void> {
     const hadSession = this.state.getState().status !== 'unauthenticated' && reason !== 'no_session'
     const ended = this.state.batch(() => {
+      // The ended session's DPoP key goes with it; a logout deletes every key made until it.
+      let forgetKeys: (() => Promise<void> | undefined) | undefined
       if (reason !== 'no_session') {
-        // A logout ends everything started until now; a revocation ends the refused session (a newer login lives on).
-        const at = reason === 'logout' || !this.#session ? this.stamp() : this.#session.startedAt
+        // A logout (or an idle timeout) ends everything started until now; a revocation ends the refused session (a
+        // newer login lives on).
+        const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()
+        const jkt = this.#session?.token.dpopJkt
+        forgetKeys = reason !== 'revoked' ? () => this.dpop?.forgetBefore(at) : jkt === undefined ? undefined : () => this.dpop?.forget(jkt)
         const end: EndedMark = { reason, at }
         if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
         if (from === 'this-tab') this.tabs.announceEnd(end)
       }
       this.#session = undefined
       this.#refreshToken = undefined
-      this.#hooks.ended()
+      this.#hooks.ended(reason)
       this.state.dispatch({ type: 'ended', reason })
       // Finding no session is not an end: the shared refresh token is not this tab's to clear (a sibling may have
       // just signed in). Only a logout or a revocation clears everything.
-      const cleared = this.queueStorage(() => (reason === 'no_session' ? this.#store.removeAccessToken() : this.#store.clear()))
+      const clear = () => (forgetKeys ? this.#store.clear().then(forgetKeys) : this.#store.clear())
+      const cleared = this.queueStorage(() => (reason === 'no_session' ? this.#store.removeAccessToken() : clear()))
       if (hadSession) this.state.emit(error ? { type: 'session-ended', reason, error } : { type: 'session-ended', reason })
       return cleared
     })
     if (!hadSession) return ended
-    const callbacks = [...this.#endCallbacks].map(async (callback) => {
-      try {
-        await callback(reason)
-      } catch (error) {
-        this.state.emit({ type: 'cleanup-failed', error })
-        this.#env.warn(diagnosticText('TL140', undefined, error))
-      }
-    })
-    return Promise.all([ended, ...callbacks]).then(() => undefined)
+    return Promise.all([ended, ...runEndCallbacks(this.#endCallbacks, reason, this.state, this.#env.warn)]).then(() => undefined)
   }
 
   /** Drops listeners and callbacks (on destroy). */
@@ -278,10 +296,4 @@ export class SessionHolder {
     this.state.clear()
     this.#endCallbacks.clear()
   }
-}
-
-/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
-function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
-  const identity: Identity | undefined = idToken === undefined ? undefined : readIdentity(idToken)
-  return identity ? { ...token, identity } : token
 }

@@ -1,4 +1,4 @@
-import type { SessionEndReason } from './authState'
+import { isSessionEndReason, type SessionEndReason } from './authState'
 import type { SharedMarksPort } from './ports'
 import { isNewerSession, type SessionStamp } from './sessionOrder'
 
@@ -91,7 +91,7 @@ export class SessionMarks {
 
   readEnded(): EndedMark | undefined {
     const mark = this.#read(this.#endedKey)
-    if (!mark || (mark.reason !== 'logout' && mark.reason !== 'revoked') || !isTime(mark.at)) return undefined
+    if (!mark || !isSessionEndReason(mark.reason) || !isTime(mark.at)) return undefined
     return { reason: mark.reason, at: mark.at }
   }
 

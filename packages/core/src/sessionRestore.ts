@@ -1,6 +1,6 @@
 import type { RefreshFlight } from './refreshFlight'
 import type { SessionHolder } from './sessionHolder'
-import { decodeClaims, readIdentity } from './tokens'
+import { decodeClaims, withIdentity } from './tokens'
 
 /** What {@link restoreSession} works with. */
 export interface RestoreContext {
@@ -26,12 +26,13 @@ export async function restoreSession({ holder, flight, refreshTokenMode, isFresh
   if (persisted && holder.isEnded(persisted.startedAt)) {
     // A tab restored with its old sessionStorage after a logout elsewhere: that session is over.
     void holder.queueStorage(() => holder.store.removeAccessToken())
-  } else if (persisted && isFresh(persisted)) {
+  } else if (persisted && isFresh(persisted) && (!holder.dpop || (await holder.dpop.restorable(persisted.accessToken, persisted.dpopJkt).catch(() => false)))) {
+    if (!stillStarting()) return
     const claims = safeClaims(persisted.accessToken)
-    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt } = persisted
-    const identity = persisted.idToken === undefined ? undefined : readIdentity(persisted.idToken)
-    const token = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(identity ? { identity } : {}) }
-    if (claims !== null && holder.adopt({ token, startedAt, requestedAt }, undefined, 'restore')) {
+    const { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt, dpopJkt } = persisted
+    const timed = { accessToken, claims: claims ?? {}, expiresAt, lifetimeMs, ...(sessionEndsAt === undefined ? {} : { sessionEndsAt }), ...(dpopJkt ? { dpopJkt } : {}) }
+    const token = withIdentity(timed, persisted.idToken)
+    if (claims !== null && holder.adopt({ token, startedAt, requestedAt, refreshAt }, undefined, 'restore')) {
       // A sibling may hold a newer session (a login while this tab was closed): the marks say, it is asked.
       holder.tabs.catchUp()
       return

@@ -6,8 +6,15 @@ import type { SessionStamp } from './sessionOrder'
 import type { AccessTokenInfo } from './tokens'
 
 /** A persisted access token: the token, its expiry and the stamp that orders it against logouts and siblings. */
-export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs'> &
-  Omit<SessionStamp, 'expiresAt'> & { idToken?: string }
+export type PersistedAccessToken = Pick<AccessTokenInfo, 'accessToken' | 'expiresAt' | 'lifetimeMs' | 'dpopJkt'> &
+  Omit<SessionStamp, 'expiresAt'> & {
+    /** When the page that wrote it was to refresh it (device ms; absent in records of older versions). */
+    refreshAt?: number
+    /** When the session ends, if the server said (device ms). */
+    sessionEndsAt?: number
+    /** The session's OpenID Connect ID token, when it has one. */
+    idToken?: string
+  }
 
 /**
  * What tokenlife persists, and nothing else: the refresh token (storage mode only) and, when the app opts in, the
@@ -52,8 +59,14 @@ export class SessionStore {
         const issuedAt = expiresAt - lifetimeMs
         const startedAt = typeof value.startedAt === 'number' ? value.startedAt : issuedAt
         const requestedAt = typeof value.requestedAt === 'number' ? value.requestedAt : issuedAt
-        const idToken = typeof value.idToken === 'string' ? value.idToken : undefined
-        return { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, ...(idToken === undefined ? {} : { idToken }) }
+        const persisted: PersistedAccessToken = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt }
+        for (const key of ['refreshAt', 'sessionEndsAt'] as const) {
+          const time = value[key]
+          if (typeof time === 'number' && Number.isFinite(time)) persisted[key] = time
+        }
+        if (typeof value.idToken === 'string') persisted.idToken = value.idToken
+        if (typeof value.dpopJkt === 'string') persisted.dpopJkt = value.dpopJkt
+        return persisted
       }
     } catch {
       // A corrupt entry is treated as absent; the next write replaces it.
@@ -61,11 +74,11 @@ export class SessionStore {
     return undefined
   }
 
-  async writeAccessToken(session: { token: AccessTokenInfo } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
+  async writeAccessToken(session: { token: AccessTokenInfo; refreshAt: number } & Omit<SessionStamp, 'expiresAt'>): Promise<void> {
     if (!this.#accessTokens) return
-    const { token, startedAt, requestedAt } = session
-    const { accessToken, expiresAt, lifetimeMs, identity } = token
-    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, idToken: identity?.idToken }
+    const { token, startedAt, requestedAt, refreshAt } = session
+    const { accessToken, expiresAt, lifetimeMs, sessionEndsAt, identity, dpopJkt } = token
+    const record = { accessToken, expiresAt, lifetimeMs, startedAt, requestedAt, refreshAt, sessionEndsAt, idToken: identity?.idToken, dpopJkt }
     await this.#accessTokens.set(this.#accessTokenKey, JSON.stringify(record))
   }
 

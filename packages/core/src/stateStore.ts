@@ -72,6 +72,11 @@ export class StateStore {
     })
   }
 
+  /** Runs `notification` once the change under way is complete, in order with the state's own notifications. */
+  later(notification: () => void): void {
+    this.#enqueue(notification)
+  }
+
   /** Drops every listener (on destroy). */
   clear(): void {
     this.#listeners.clear()

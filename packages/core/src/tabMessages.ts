@@ -1,4 +1,4 @@
-import type { SessionEndReason } from './authState'
+import { isSessionEndReason, type SessionEndReason } from './authState'
 
 /** The version of the message format; messages of any other version are ignored. */
 export const TAB_PROTOCOL_VERSION = 2
@@ -16,6 +16,10 @@ export interface SharedSession {
   requestedAt: number
   expiresAt: number
   lifetimeMs: number
+  /** When the sender will refresh this token (device ms): siblings refresh it then too, so they keep one phase. */
+  refreshAt?: number
+  /** When the session ends, as the server said (`refresh_expires_in`; device ms). */
+  sessionEndsAt?: number
   /**
    * The token itself; absent on a channel that may write messages to disk (the broadcast-channel library's
    * IndexedDB and localStorage methods): there tabs only tell each other that a newer token exists.
@@ -27,6 +31,8 @@ export interface SharedSession {
   idToken?: string
   /** The sender's estimate of the server clock's offset, for a receiver that has none yet. */
   clockOffsetMs?: number
+  /** With DPoP: the thumbprint of the key the token is bound to (public: it names a public key). */
+  dpopJkt?: string
 }
 
 /** What tabs say to each other. */
@@ -43,26 +49,33 @@ export type TabMessage =
   | { type: 'holder?'; id: string }
   /** The holder's answer: alive, with a request on the wire; do not take the lock over. */
   | { type: 'holding'; id: string }
+  /** Somebody was active in a tab at `at` (device ms): the idle deadline moves, a warning is cancelled. */
+  | { type: 'activity'; at: number }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''
-const isEndReason = (value: unknown): value is SessionEndReason => value === 'logout' || value === 'revoked'
 
 function readSession(value: unknown): SharedSession | undefined {
   if (!isRecord(value)) return undefined
-  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, accessToken, refreshToken, idToken, clockOffsetMs } = value
+  const { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt, sessionEndsAt, accessToken, refreshToken, idToken, clockOffsetMs, dpopJkt } = value
   if (!isText(id) || !isTime(startedAt) || !isTime(requestedAt) || !isTime(expiresAt)) return undefined
   if (!isTime(lifetimeMs) || lifetimeMs < 0) return undefined
   if (accessToken !== undefined && !isText(accessToken)) return undefined
   if (refreshToken !== undefined && !isText(refreshToken)) return undefined
   if (idToken !== undefined && !isText(idToken)) return undefined
   if (clockOffsetMs !== undefined && !isTime(clockOffsetMs)) return undefined
+  if (dpopJkt !== undefined && !isText(dpopJkt)) return undefined
+  if (refreshAt !== undefined && !isTime(refreshAt)) return undefined
+  if (sessionEndsAt !== undefined && !isTime(sessionEndsAt)) return undefined
   const session: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+  if (refreshAt !== undefined) session.refreshAt = refreshAt
+  if (sessionEndsAt !== undefined) session.sessionEndsAt = sessionEndsAt
   if (accessToken !== undefined) session.accessToken = accessToken
   if (refreshToken !== undefined) session.refreshToken = refreshToken
   if (idToken !== undefined) session.idToken = idToken
   if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs
+  if (dpopJkt !== undefined) session.dpopJkt = dpopJkt
   return session
 }
 
@@ -81,7 +94,9 @@ export function parseTabMessage(raw: unknown, namespace: string, ownTabId: strin
       return session && { type: 'session', session, from }
     }
     case 'ended':
-      return isEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
+      return isSessionEndReason(raw.reason) && isTime(raw.at) ? { type: 'ended', reason: raw.reason, at: raw.at, from } : undefined
+    case 'activity':
+      return isTime(raw.at) ? { type: 'activity', at: raw.at, from } : undefined
     case 'query':
     case 'holder?':
     case 'holding':

@@ -12,6 +12,8 @@ export interface LocalSession extends SessionStamp {
   token: AccessTokenInfo
   /** The id tabs know this token by (see {@link SharedSession.id}). */
   id: string
+  /** When this tab will refresh it (device ms; see `timing.spreadRatio`). */
+  refreshAt: number
 }
 
 /** What {@link TabSync} needs from the session holder. */
@@ -28,6 +30,8 @@ export interface TabSyncHost {
   learnEnd(end: EndedMark): void
   /** Whether this tab holds the refresh lock now, alive (its request may be on the wire). */
   holdsRefreshLock(): boolean
+  /** A sibling says somebody was active at `at` (the idle timeout). */
+  activity(at: number): void
 }
 
 /** What the other tabs know that this one may not: a newer session, or that the session ended. */
@@ -140,6 +144,11 @@ export class TabSync {
     }
   }
 
+  /** Tells every tab that somebody was active in this one at `at` (the idle timeout). */
+  announceActivity(at: number): void {
+    this.#channel.post({ type: 'activity', at })
+  }
+
   /** Tells every tab that sessions started at or before `end.at` are over, before anything else happens. */
   announceEnd(end: EndedMark): void {
     this.#marks.writeEnded(end)
@@ -215,6 +224,9 @@ export class TabSync {
       case 'holder?':
         if (this.#host.holdsRefreshLock()) this.#channel.post({ type: 'holding', id: message.id })
         return
+      case 'activity':
+        this.#host.activity(message.at)
+        return
       case 'query': {
         const local = this.#host.session()
         if (!this.#channel.confidential) return
@@ -235,10 +247,12 @@ export class TabSync {
   }
 
   /** The session as a message carries it: on a channel that may persist messages, without any token. */
-  #shareable({ token, id, startedAt, requestedAt }: LocalSession): SharedSession {
+  #shareable({ token, id, startedAt, requestedAt, refreshAt }: LocalSession): SharedSession {
     const { expiresAt, lifetimeMs } = token
-    const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs }
+    const shared: SharedSession = { id, startedAt, requestedAt, expiresAt, lifetimeMs, refreshAt }
+    if (token.sessionEndsAt !== undefined) shared.sessionEndsAt = token.sessionEndsAt
     if (!this.#channel.confidential) return shared
+    if (token.dpopJkt !== undefined) shared.dpopJkt = token.dpopJkt
     shared.accessToken = token.accessToken
     if (token.identity) shared.idToken = token.identity.idToken
     const refreshToken = this.#host.refreshToken()

@@ -9,8 +9,18 @@ export interface TokenResponse {
   refreshToken?: string
   /** Access-token lifetime in seconds, relative to the response. */
   expiresIn?: number
+  /**
+   * How long the session can still be refreshed, in seconds from the response (`refresh_expires_in`): when the
+   * server will refuse the refresh token, however often it rotates. Absent when the server does not say.
+   */
+  refreshExpiresIn?: number
   /** An OpenID Connect ID token (the answer's `id_token`), when the server sent one. */
   idToken?: string
+  /**
+   * The answer's `token_type` (`'Bearer'`, `'DPoP'`). With `dpop: true` an opaque access token is adopted only when
+   * it is `DPoP` (RFC 9449 §5), and a token of any other type never is.
+   */
+  tokenType?: string
 }
 
 /** The session's OpenID Connect ID token and its decoded claims (`state.user`). */
@@ -29,8 +39,12 @@ export interface AccessTokenInfo {
   expiresAt: number
   /** How long it was valid for when issued, ms. */
   lifetimeMs: number
+  /** When the session ends (the server refuses the refresh token from then on), device epoch ms, if it said. */
+  sessionEndsAt?: number
   /** The session's ID token, when it has one (a refresh without one keeps the session's last). */
   identity?: Identity
+  /** With `dpop: true`: the thumbprint of the DPoP key the token is bound to. */
+  dpopJkt?: string
 }
 
 /**
@@ -56,6 +70,12 @@ export function readIdentity(idToken: string): Identity | undefined {
   } catch {
     return undefined
   }
+}
+
+/** `token` with the identity `idToken` gives (none when it is absent or does not decode). */
+export function withIdentity(token: AccessTokenInfo, idToken: string | undefined): AccessTokenInfo {
+  const identity = idToken === undefined ? undefined : readIdentity(idToken)
+  return identity ? { ...token, identity } : token
 }
 
 /**
@@ -84,6 +104,24 @@ export function describeAccessToken(
       ? expiresAt - (safeClaims.exp - safeClaims.iat) * 1000
       : receivedAt
   return { accessToken, claims: safeClaims, expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) }
+}
+
+/**
+ * The token a token response gives, as a session holds it: its expiry on this device's clock (see
+ * {@link describeAccessToken}; the caller checked that one is known), when the session ends if the server said
+ * (`refresh_expires_in`), the DPoP key it is bound to (`dpopJkt`, checked by the caller), and its identity.
+ */
+export function tokenOfResponse(
+  token: TokenResponse,
+  claims: TokenClaims | undefined,
+  receivedAt: number,
+  clockOffsetMs: number,
+  dpopJkt: string | undefined,
+): AccessTokenInfo {
+  const info = describeAccessToken(token.accessToken, claims, token.expiresIn, receivedAt, clockOffsetMs)!
+  const { refreshExpiresIn } = token
+  const timed = typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0 ? { ...info, sessionEndsAt: receivedAt + refreshExpiresIn * 1000 } : info
+  return withIdentity(dpopJkt === undefined ? timed : { ...timed, dpopJkt }, token.idToken)
 }
 
 /**

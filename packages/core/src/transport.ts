@@ -14,6 +14,7 @@ import {
 import { MAX_TIMER_MS } from './refreshScheduler'
 import { decodeClaims, type TokenResponse } from './tokens'
 import type { WireFormat, WireRequest } from './wireFormat'
+import { parseChallenge } from './wwwAuthenticate'
 
 /** A token response that passed every check, with what it tells about time. */
 export interface TokenExchange {
@@ -146,6 +147,10 @@ export async function readTokenResponse(
     // Some codes blame the client's configuration rather than the grant: the session is not over, the setup is wrong.
     // Every other code (invalid_grant above all, and codes of non-standard servers) ends the session. Anything else
     // may pass.
+    // RFC 9449 §8: the server wants a nonce it gave (the request was retried with it once already). Nothing was
+    // used: try again later, like a 503.
+    const nonceWanted = error === 'use_dpop_nonce' || parseChallenge(response.headers.get('WWW-Authenticate'), 'dpop')?.error === 'use_dpop_nonce'
+    if ((status === 400 || status === 401) && nonceWanted) throw new ServerError(url, status, { retryAfterMs: parseRetryAfter(response, receivedAt) })
     const misconfigured =
       (status === 400 || status === 401) &&
       isConfigurationErrorCode(error) &&

@@ -156,11 +156,16 @@ export const oauthWireFormat: Omit<WireFormat, 'buildRefreshRequest' | 'buildLog
     // `null` means absent (the JWT `exp` decides); `Number(null)` would be 0, a token to refresh again at once.
     const expiresIn = fields.expires_in == null ? undefined : Number(fields.expires_in)
     if (expiresIn !== undefined && !Number.isFinite(expiresIn)) throw new Error('expires_in is not a number')
+    // When the session ends. Informational: a value that is not a positive number (Keycloak sends 0 for "never")
+    // is taken as not said, rather than failing a refresh over it.
+    const refreshExpiresIn = Number(fields.refresh_expires_in ?? Number.NaN)
     return {
       accessToken,
       refreshToken: readString(fields.refresh_token),
       expiresIn,
+      ...(Number.isFinite(refreshExpiresIn) && refreshExpiresIn > 0 ? { refreshExpiresIn } : {}),
       idToken: readString(fields.id_token),
+      tokenType: readString(fields.token_type),
     }
   },
   parseErrorResponse: (body) => {

@@ -43,8 +43,8 @@ describe.each([
 
   beforeAll(async () => {
     context = await stack.browser.newContext()
-    // Refresh exactly at expiry with no jitter: every tab's timer fires at the same moment, the worst case.
-    const timing = { marginRatio: 0, minMarginMs: 0, jitterRatio: 0, minValidityMs: 0 }
+    // Refresh exactly at expiry, never spread: every tab's timer fires at the same moment, the worst case.
+    const timing = { marginRatio: 0, minMarginMs: 0, spreadRatio: 0, minValidityMs: 0 }
     tabs = await openTabs(context, stack.server.origin, 5, { mode: 'storage', locks, channel, timing })
   }, 60_000)
   afterAll(async () => {

@@ -26,6 +26,7 @@ const page = `<!doctype html>
     refreshToken: params.get('mode') ?? 'cookie',
     timing,
     ...(params.get('persist') === 'session' ? { persistAccessToken: tokenlife.webStorage('session') } : {}),
+    ...(params.get('idle') ? { idle: tokenlife.idleTimeout(JSON.parse(params.get('idle'))) } : {}),
   })
   window.auth = auth
   window.authFetch = tokenlife.createAuthFetch(auth)
@@ -62,7 +63,7 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0,
   const script = bundle.outputFiles[0].text
   const families = new Map() // refresh token -> { family, used }
   const revoked = new Set()
-  const stats = { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, heldAnswers: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }
+  const stats = { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, heldAnswers: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }
   const successors = new Map() // rotated refresh token -> { pair, at }
   const held = new Set() // releases of refresh answers being held (see setRefreshDelay)
   let familyCount = 0
@@ -115,6 +116,7 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0,
     if (request.method === 'GET' && url.pathname === '/api/me') {
       stats.apiRequests++
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]
+      stats.apiLog.push({ at: Date.now(), token })
       const issued = token && issuedAt.get(token)
       if (!issued || issued <= rejectedBefore) {
         stats.apiRefusals++
@@ -170,6 +172,7 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0,
     }
     if (url.pathname === '/auth/logout') {
       stats.logouts++
+      stats.logoutLog.push({ at: Date.now() })
       const presented = new URLSearchParams(body).get('token') ?? cookieOf(request)
       const record = presented && families.get(presented)
       if (record) revoked.add(record.family)
@@ -183,7 +186,7 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0,
     origin: `http://127.0.0.1:${port}`,
     stats,
     resetStats: () =>
-      Object.assign(stats, { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, logouts: 0, refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0 }),
+      Object.assign(stats, { refreshRequests: 0, refreshes: 0, refreshesAnswered: 0, reuseDetected: 0, replays: 0, logouts: 0, logoutLog: [], refreshLog: [], presented: [], apiRequests: 0, apiRefusals: 0, apiLog: [] }),
     /** How long the server takes to answer a refresh from now on, ms (`stats.heldAnswers` counts those it holds). */
     setRefreshDelay: (ms) => {
       refreshDelay = ms
@@ -220,15 +223,15 @@ export async function startTabsServer({ lifetimeSeconds = 3, refreshDelayMs = 0,
  * @param {import('playwright').BrowserContext} context
  * @param {string} origin
  * @param {number} count
- * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', channel?: 'native' | 'library', timing?: object, persist?: 'session', sessionStorage?: Record<string, string> }} [options]
+ * @param {{ mode?: 'cookie' | 'storage', locks?: 'on' | 'off', channel?: 'native' | 'library', timing?: object, persist?: 'session', sessionStorage?: Record<string, string>, idle?: { timeoutMs: number, warnMs?: number } }} [options]
  */
 export async function openTabs(
   context,
   origin,
   count,
-  { mode = 'cookie', locks = 'on', channel = 'native', timing = {}, persist, sessionStorage } = {},
+  { mode = 'cookie', locks = 'on', channel = 'native', timing = {}, persist, sessionStorage, idle } = {},
 ) {
-  const query = new URLSearchParams({ mode, timing: JSON.stringify(timing), ...(persist ? { persist } : {}) })
+  const query = new URLSearchParams({ mode, timing: JSON.stringify(timing), ...(persist ? { persist } : {}), ...(idle ? { idle: JSON.stringify(idle) } : {}) })
   const pages = []
   for (let i = 0; i < count; i++) {
     const tab = await context.newPage()

@@ -34,7 +34,7 @@ export interface AuthorizationParams {
 }
 
 /** Parameters the client sets itself: passing them would break the protocol, so it is a `TypeError`. */
-const reserved = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri'])
+const reserved = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri', 'dpop_jkt'])
 
 /** Checks pass-through parameters once, before anything is stored. */
 export function checkAuthorizationParams(params: unknown): AuthorizationParams {
@@ -58,12 +58,13 @@ function scopeWithOpenid(scope: string): string {
 
 /**
  * A new sign-in: a fresh PKCE verifier (S256), state and nonce (oauth4webapi makes them), the authorization URL that
- * carries them and the pass-through parameters, and the transaction its callback will be checked against.
+ * carries them and the pass-through parameters, and the transaction its callback will be checked against. With DPoP,
+ * `dpopJkt` (the new session's key) goes as `dpop_jkt` (RFC 9449 §10): the code can be exchanged with that key only.
  */
 export async function authorizationRequest(
   o: Protocol,
   as: ProviderMetadata,
-  request: { clientId: string; redirectUri: string; scope: string; returnTo: string; params: AuthorizationParams; now: number },
+  request: { clientId: string; redirectUri: string; scope: string; returnTo: string; params: AuthorizationParams; now: number; dpopJkt?: string },
 ): Promise<{ url: URL; transaction: Transaction }> {
   const codeVerifier = o.generateRandomCodeVerifier()
   const state = o.generateRandomState()
@@ -79,6 +80,7 @@ export async function authorizationRequest(
   search.set('code_challenge_method', 'S256')
   search.set('state', state)
   search.set('nonce', nonce)
+  if (request.dpopJkt !== undefined) search.set('dpop_jkt', request.dpopJkt)
   if (maxAge !== undefined) search.set('max_age', String(maxAge))
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) continue
@@ -87,5 +89,6 @@ export async function authorizationRequest(
   }
   const transaction: Transaction = { state, codeVerifier, nonce, redirectUri: request.redirectUri, returnTo: request.returnTo, createdAt: request.now }
   if (maxAge !== undefined) transaction.maxAge = maxAge
+  if (request.dpopJkt !== undefined) transaction.dpopJkt = request.dpopJkt
   return { url, transaction }
 }

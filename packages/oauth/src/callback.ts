@@ -61,12 +61,13 @@ export async function handleCallback(url: string, context: CallbackContext): Pro
     const transaction = await matchTransaction(params.get('state'), transactions)
     const returnTo = sameOriginPath(transaction.returnTo, url)
     const [o, as] = await Promise.all([loadProtocol(), metadata()])
-    const tokens = await exchangeCode(o, as, { clientId, env, params, transaction })
+    const tokens = await exchangeCode(o, as, { clientId, env, params, transaction, auth })
     auth.setTokens({
       accessToken: tokens.accessToken,
       ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }),
       ...(tokens.expiresIn === undefined ? {} : { expiresIn: tokens.expiresIn }),
       idToken: tokens.idToken,
+      ...(tokens.dpopJkt === undefined ? {} : { dpopJkt: tokens.dpopJkt }),
     })
     return { returnTo }
   } finally {

@@ -1,8 +1,8 @@
-import { isTokenlifeError } from '@tokenlife/core'
+import { isTokenlifeError, type AuthClient } from '@tokenlife/core'
 import type { TokenEndpointResponse } from 'oauth4webapi'
 import type { ProviderMetadata } from './discovery'
 import type { OAuthEnvironment } from './environment'
-import { AuthorizationError, CodeExchangeError, IssuerMismatchError } from './errors'
+import { AuthorizationError, CodeExchangeError, DpopBindingError, IssuerMismatchError } from './errors'
 import { idTokenFailure } from './idTokenFailure'
 import { clientFor, requestOptions, type Protocol } from './protocol'
 import type { Transaction } from './transactions'
@@ -13,6 +13,8 @@ export interface SignInTokens {
   refreshToken: string | undefined
   expiresIn: number | undefined
   idToken: string
+  /** DPoP: the thumbprint of the key the tokens are bound to. */
+  dpopJkt?: string
 }
 
 /**
@@ -44,27 +46,39 @@ function checkResponse(o: Protocol, as: ProviderMetadata, clientId: string, para
 export async function exchangeCode(
   o: Protocol,
   as: ProviderMetadata,
-  { clientId, env, params, transaction }: { clientId: string; env: OAuthEnvironment; params: URLSearchParams; transaction: Transaction },
+  { clientId, env, params, transaction, auth }: { clientId: string; env: OAuthEnvironment; params: URLSearchParams; transaction: Transaction; auth: AuthClient },
 ): Promise<SignInTokens> {
   const checked = checkResponse(o, as, clientId, params, transaction)
-  const options = requestOptions(o, env, as.issuer)
-  const response = await o.authorizationCodeGrantRequest(as, { client_id: clientId }, o.None(), checked, transaction.redirectUri, transaction.codeVerifier, options)
+  const options = requestOptions(o, env, as.issuer, auth)
+  // DPoP: the exchange is signed with the key the authorization request named (oauth4webapi's DPoP handle).
+  const key = transaction.dpopJkt === undefined ? undefined : await auth.dpop?.key(transaction.dpopJkt)
+  if (transaction.dpopJkt !== undefined && !key) throw new DpopBindingError('key-missing')
+  const dpop = key && o.DPoP(clientFor(o, clientId), key.keyPair)
   let tokens: TokenEndpointResponse
-  try {
-    tokens = await o.processAuthorizationCodeResponse(as, clientFor(o, clientId, response), response, {
-      expectedNonce: transaction.nonce,
-      requireIdToken: true,
-      ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
-    })
-    await o.validateApplicationLevelSignature(as, response, options)
-  } catch (error) {
-    throw refusal(o, error)
+  let response: Response
+  for (let attempt = 0; ; attempt++) {
+    response = await o.authorizationCodeGrantRequest(as, { client_id: clientId }, o.None(), checked, transaction.redirectUri, transaction.codeVerifier, { ...options, ...(dpop ? { DPoP: dpop } : {}) })
+    try {
+      tokens = await o.processAuthorizationCodeResponse(as, clientFor(o, clientId, response), response, {
+        expectedNonce: transaction.nonce,
+        requireIdToken: true,
+        ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
+      })
+      await o.validateApplicationLevelSignature(as, response, options)
+      break
+    } catch (error) {
+      // The provider refused the proof for want of its nonce before it looked at the code: once more, with it.
+      if (dpop && attempt === 0 && o.isDPoPNonceError(error)) continue
+      throw refusal(o, error)
+    }
   }
+  if (key && tokens.token_type !== 'dpop') throw new DpopBindingError('not-bound')
   return {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresIn: tokens.expires_in,
     idToken: tokens.id_token!,
+    ...(key ? { dpopJkt: key.jkt } : {}),
   }
 }
 

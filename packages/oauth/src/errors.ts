@@ -230,3 +230,28 @@ export class DiscoveryError extends TokenlifeError {
 }
 /** Whether `error` is a {@link DiscoveryError}. */
 export const isDiscoveryError = guard<DiscoveryError>('DiscoveryError')
+
+/** What went wrong with the DPoP key of a sign-in: `'key-missing'` (TL564) or `'not-bound'` (TL565). */
+export type DpopBindingProblem = 'key-missing' | 'not-bound'
+
+const dpopCodes: Record<DpopBindingProblem, OAuthCode> = { 'key-missing': 'TL564', 'not-bound': 'TL565' }
+
+/**
+ * A sign-in with `dpop: true` could not bind its tokens: the key its authorization request named (`dpop_jkt`) is gone,
+ * or the provider answered with bearer tokens. Nothing was stored; any session is untouched.
+ *
+ * `error.code`: TL564 or TL565, by `problem` ([troubleshooting](https://tokenlife.dev/troubleshooting)).
+ */
+export class DpopBindingError extends TokenlifeError {
+  /** The error's class name, compared by {@link isDpopBindingError} (works across realms). */
+  override readonly name = 'DpopBindingError' as const
+  /** Which: `'key-missing'` (the key is gone, TL564) or `'not-bound'` (the provider did not bind the tokens, TL565). */
+  readonly problem: DpopBindingProblem
+
+  constructor(problem: DpopBindingProblem) {
+    super(oauthText(dpopCodes[problem]), { code: dpopCodes[problem] })
+    this.problem = problem
+  }
+}
+/** Whether `error` is a {@link DpopBindingError}. */
+export const isDpopBindingError = guard<DpopBindingError>('DpopBindingError')

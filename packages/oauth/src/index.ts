@@ -22,6 +22,9 @@ export {
   isCodeExchangeError,
   isReturnToError,
   isDiscoveryError,
+  DpopBindingError,
+  isDpopBindingError,
+  type DpopBindingProblem,
   type CallbackStateProblem,
   type IdTokenCheckName,
 } from './errors'

@@ -51,14 +51,14 @@ export class OAuthClient implements RedirectLogin {
     this.#metadata = createDiscovery({ issuer, metadata, cacheMs: discoveryCacheMs, env })
     this.#transactions = new TransactionStore(env, normalized.namespace)
     const discovered = this.#metadata
-    const { storage, persistAccessToken, timing, logoutTimeoutMs, allowedOrigins, debug, namespace } = options
+    const { storage, persistAccessToken, timing, logoutTimeoutMs, allowedOrigins, debug, namespace, dpop } = options
     this.auth = createAuthClient({
       // Stand-ins until discovery: the requests go to the endpoints the wire format looks up when it builds them.
       refreshUrl: metadata?.token_endpoint ?? issuer,
       logoutUrl: metadata?.revocation_endpoint ?? issuer,
       oauthClientId: clientId,
       refreshToken: 'storage',
-      ...Object.fromEntries(Object.entries({ storage, persistAccessToken, timing, logoutTimeoutMs, allowedOrigins, debug, namespace }).filter(([, value]) => value !== undefined)),
+      ...Object.fromEntries(Object.entries({ storage, persistAccessToken, timing, logoutTimeoutMs, allowedOrigins, debug, namespace, dpop }).filter(([, value]) => value !== undefined)),
       ...(normalized.core === undefined ? {} : { environment: normalized.core }),
       wireFormat: {
         buildRefreshRequest: async (context) => oauthWireFormat.buildRefreshRequest({ ...context, url: (await discovered()).token_endpoint! }),
@@ -94,7 +94,8 @@ export class OAuthClient implements RedirectLogin {
       await Promise.allSettled(this.#handling)
       if (this.auth.getState().status === 'authenticated') return
     }
-    const [o, as] = await Promise.all([loadProtocol(), this.#metadata()])
+    // DPoP: the new session's key, made (and stored for every tab) before the user leaves; its thumbprint is dpop_jkt.
+    const [o, as, key] = await Promise.all([loadProtocol(), this.#metadata(), this.auth.dpop?.createKey()])
     const { url, transaction } = await authorizationRequest(o, as, {
       clientId,
       redirectUri: new URL(redirectUri, page).href,
@@ -102,6 +103,7 @@ export class OAuthClient implements RedirectLogin {
       returnTo,
       params,
       now: env.now(),
+      ...(key ? { dpopJkt: key.jkt } : {}),
     })
     await this.#transactions.begin(transaction)
     env.navigate(url.href)
@@ -179,8 +181,17 @@ export class OAuthClient implements RedirectLogin {
     const accessToken = await this.auth.getAccessToken()
     const [o, as] = await Promise.all([loadProtocol(), this.#metadata()])
     const expected = this.auth.getState().user?.sub ?? o.skipSubjectCheck
-    const response = await o.userInfoRequest(as, { client_id: clientId }, accessToken, requestOptions(o, env, as.issuer))
-    return (await o.processUserInfoResponse(as, clientFor(o, clientId, response), expected, response)) as UserClaims
+    // DPoP: the request is signed with the session's key (oauth4webapi's handle), a nonce asked for is sent once more.
+    const key = await this.auth.dpop?.key()
+    const options = { ...requestOptions(o, env, as.issuer, this.auth), ...(key ? { DPoP: o.DPoP(clientFor(o, clientId), key.keyPair) } : {}) }
+    for (let attempt = 0; ; attempt++) {
+      const response = await o.userInfoRequest(as, { client_id: clientId }, accessToken, options)
+      try {
+        return (await o.processUserInfoResponse(as, clientFor(o, clientId, response), expected, response)) as UserClaims
+      } catch (error) {
+        if (!key || attempt > 0 || !o.isDPoPNonceError(error)) throw error
+      }
+    }
   }
 }
 

@@ -20,7 +20,7 @@ import { isLoopback } from './protocol'
  * ```
  */
 export interface OAuthClientOptions
-  extends Pick<AuthClientOptions, 'namespace' | 'storage' | 'persistAccessToken' | 'timing' | 'logoutTimeoutMs' | 'allowedOrigins' | 'debug'> {
+  extends Pick<AuthClientOptions, 'namespace' | 'storage' | 'persistAccessToken' | 'timing' | 'logoutTimeoutMs' | 'allowedOrigins' | 'debug' | 'dpop'> {
   /** The provider's issuer URL, exactly as its discovery document says (`https://id.example.com/realms/acme`). */
   issuer: string
   /** This app's `client_id`: a public client (no secret), authorization code + PKCE, refresh tokens on. */
@@ -57,7 +57,7 @@ export interface NormalizedOAuthOptions {
 }
 
 /** The options `createOAuthClient()` takes: another name is refused by the development build (TL502). */
-const names = /* @__PURE__ */ new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug'])
+const names = /* @__PURE__ */ new Set(['issuer', 'clientId', 'redirectUri', 'scope', 'authorizationParams', 'postLogoutRedirectUri', 'metadata', 'discoveryCacheMs', 'environment', 'namespace', 'storage', 'persistAccessToken', 'timing', 'logoutTimeoutMs', 'allowedOrigins', 'debug', 'dpop'])
 
 const text = (option: string, value: unknown): string => (typeof value === 'string' && value.trim() !== '' ? value : invalid('TL503', option, value))
 

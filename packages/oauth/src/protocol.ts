@@ -1,4 +1,4 @@
-import { NetworkError, ServerError } from '@tokenlife/core'
+import { NetworkError, ServerError, type AuthClient } from '@tokenlife/core'
 import type * as OAuth from 'oauth4webapi'
 import type { OAuthEnvironment } from './environment'
 
@@ -28,9 +28,10 @@ export function isLoopback(url: string): boolean {
 /**
  * The options every oauth4webapi request gets: the environment's `fetch`, with a response that means "try again
  * later" (5xx, 429) or no response at all turned into the core's transient errors, so a caller can tell an outage
- * from a refusal; and plain HTTP only for a loopback issuer.
+ * from a refusal; and plain HTTP only for a loopback issuer. With `auth` (a client with DPoP), every answer's
+ * `DPoP-Nonce` is handed to the session, so its refreshes (in every tab) sign with the provider's nonce at once.
  */
-export function requestOptions(o: Protocol, env: OAuthEnvironment, issuer: string): OAuth.HttpRequestOptions<'GET' | 'POST', unknown> {
+export function requestOptions(o: Protocol, env: OAuthEnvironment, issuer: string, auth?: Pick<AuthClient, 'dpop'>): OAuth.HttpRequestOptions<'GET' | 'POST', unknown> {
   return {
     [o.customFetch]: async (url: string, init: RequestInit) => {
       let response: Response
@@ -39,6 +40,7 @@ export function requestOptions(o: Protocol, env: OAuthEnvironment, issuer: strin
       } catch (error) {
         throw new NetworkError(url, { cause: error })
       }
+      auth?.dpop?.learnNonce(url, response).catch(() => {})
       if (response.status >= 500 || response.status === 429) throw new ServerError(url, response.status)
       return response
     },

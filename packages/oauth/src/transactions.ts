@@ -11,6 +11,8 @@ export interface Transaction {
   returnTo: string
   /** The `max_age` sent, when one was (the ID token's `auth_time` is checked against it). */
   maxAge?: number
+  /** DPoP: the thumbprint of the key the sign-in's tokens are bound to (`dpop_jkt`); the key is in IndexedDB. */
+  dpopJkt?: string
   createdAt: number
 }
 

@@ -30,8 +30,9 @@ export interface AuthActions {
 }
 
 /**
- * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `reason`,
- * `error`, `user`, `idToken`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or `status` narrows the rest.
+ * What {@link useAuth} returns: the state's fields (`status`, `accessToken`, `claims`, `expiresAt`, `sessionEndsAt`,
+ * `reason`, `error`, `user`, `idToken`), the `isAuthenticated` / `isLoading` flags, and the actions. Checking a flag or
+ * `status` narrows the rest.
  *
  * @example
  * ```tsx
@@ -84,8 +85,8 @@ export function useAuth(): UseAuthResult {
     [client, oauth],
   )
   return useMemo(() => {
-    const { status, accessToken, claims, expiresAt, reason, error, user, idToken } = state
+    const { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, user, idToken } = state
     const flags = { isAuthenticated: status === 'authenticated', isLoading: status === 'initializing' }
-    return { status, accessToken, claims, expiresAt, reason, error, user, idToken, ...flags, ...actions } as UseAuthResult
+    return { status, accessToken, claims, expiresAt, sessionEndsAt, reason, error, user, idToken, ...flags, ...actions } as UseAuthResult
   }, [state, actions])
 }

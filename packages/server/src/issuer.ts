@@ -87,31 +87,36 @@ export class Issuer {
 
   /**
    * Starts a session (a new token family at the user's current token version) and issues its first pair. Call it
-   * after {@link Issuer.authenticate}, or after your own sign-in (an OAuth callback, a magic link).
+   * after {@link Issuer.authenticate}, or after your own sign-in (an OAuth callback, a magic link). With `jkt` (DPoP:
+   * the thumbprint of the key the login's proof was signed with), the family and its tokens are bound to it.
    */
-  async startSession(user: User): Promise<TokenPair> {
+  async startSession(user: User, { jkt }: { jkt?: string } = {}): Promise<TokenPair> {
     const now = this.now()
-    const family: TokenFamily = { id: randomUUID(), userId: user.id, tokenVersion: user.tokenVersion, createdAt: now, revokedAt: null, revokedReason: null }
+    const family: TokenFamily = { id: randomUUID(), userId: user.id, tokenVersion: user.tokenVersion, createdAt: now, revokedAt: null, revokedReason: null, jkt: jkt ?? null }
     await this.store.createFamily(family)
     const refreshToken = generateRefreshToken()
     const record = this.#record(refreshToken, family, now)
     await this.store.saveRefreshToken(record)
-    return this.#pair(user, family.id, refreshToken, record.expiresAt)
+    return this.#pair(user, family.id, refreshToken, record.expiresAt, jkt)
   }
 
   /**
    * Exchanges a refresh token for a new pair in the same family: rotation (atomic in the store, so two instances never
    * both rotate one token), reuse detection (a rotated token presented again revokes the whole family), the retry
-   * window, the token version, expiry and the session cap. Never throws for a bad token: see {@link RefreshResult};
-   * rejects only when the store fails.
+   * window, the token version, expiry and the session cap. DPoP: a family bound to a key refreshes only with a proof
+   * by that key (`jkt`); any other is refused as `key_mismatch` before anything else, the token neither used nor its
+   * family revoked (whoever presents it without the key can do nothing with it). A family without a key is bound to
+   * the first proof's. Never throws for a bad token: see {@link RefreshResult}; rejects only when the store fails.
    */
-  async refresh(refreshToken: string): Promise<RefreshResult> {
+  async refresh(refreshToken: string, { jkt }: { jkt?: string } = {}): Promise<RefreshResult> {
     const now = this.now()
     const tokenHash = hashRefreshToken(refreshToken)
     const record = await this.store.getRefreshToken(tokenHash)
     const family = record && (await this.store.getFamily(record.familyId))
     if (!record || !family) return { ok: false, reason: 'unknown', description: 'refresh token is invalid' }
     const familyId = family.id
+    const mismatch = { ok: false, reason: 'key_mismatch', description: 'the refresh token is bound to another DPoP key', familyId } as const
+    if (family.jkt && family.jkt !== jkt) return mismatch
     if (record.usedAt !== null) return this.#presentedAgain(refreshToken, record, family, now)
     if (family.revokedAt !== null) return { ok: false, reason: 'revoked', description: 'refresh token has been revoked', familyId }
     // Before the token's own expiry, which is capped at the session's end: say which limit it was.
@@ -129,11 +134,16 @@ export class Issuer {
       await this.store.revokeFamily(familyId, now, 'token version changed')
       return { ok: false, reason: 'version_changed', description: 'token version changed', familyId }
     }
+    // A family without a key is bound to the first proof's (a session from before DPoP), only on a rotation.
+    if (!family.jkt && jkt !== undefined) {
+      family.jkt = (await this.store.bindFamilyKey(familyId, jkt)) ?? null
+      if (family.jkt !== jkt) return mismatch
+    }
     const successor = deriveSuccessor(refreshToken, record.seed)
     const next = this.#record(successor, family, now)
     // The store decides a race between two requests (two instances) presenting the same token.
     const outcome = await this.store.rotateRefreshToken(tokenHash, now, next)
-    if (outcome === 'rotated') return { ok: true, pair: await this.#pair(user, familyId, successor, next.expiresAt), retried: false }
+    if (outcome === 'rotated') return { ok: true, pair: await this.#pair(user, familyId, successor, next.expiresAt, family.jkt ?? undefined), retried: false }
     if (outcome === 'revoked') return { ok: false, reason: 'revoked', description: 'refresh token has been revoked', familyId }
     const rotated = await this.store.getRefreshToken(tokenHash)
     if (outcome === 'unknown' || !rotated) return { ok: false, reason: 'unknown', description: 'refresh token is invalid' }
@@ -145,7 +155,7 @@ export class Issuer {
     const record = await this.store.getRefreshToken(hashRefreshToken(refreshToken))
     const family = record && (await this.store.getFamily(record.familyId))
     if (!record || !family) return { status: 'unknown' }
-    const found = { userId: record.userId, familyId: family.id }
+    const found = { userId: record.userId, familyId: family.id, ...(family.jkt ? { jkt: family.jkt } : {}) }
     if (record.usedAt !== null) return { status: 'rotated', ...found }
     const now = this.now()
     const user = await this.store.findUserById(record.userId)
@@ -199,12 +209,12 @@ export class Issuer {
    * version for the caller, or `undefined` when the current password is wrong (or there is no such user). Check
    * `newPassword`'s length and rate-limit the callers yourself (the handler does both).
    */
-  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokenPair | undefined> {
+  async changePassword(userId: string, currentPassword: string, newPassword: string, { jkt }: { jkt?: string } = {}): Promise<TokenPair | undefined> {
     const user = await this.store.findUserById(userId)
     if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) return undefined
     await this.store.updatePasswordHash(userId, await hashPassword(newPassword, this.scrypt))
     const tokenVersion = await this.bumpTokenVersion(userId)
-    return this.startSession({ ...user, tokenVersion })
+    return this.startSession({ ...user, tokenVersion }, { jkt })
   }
 
   /**
@@ -228,7 +238,7 @@ export class Issuer {
       const next = successorHash === record.successorHash ? await this.store.getRefreshToken(successorHash) : undefined
       const user = next && next.usedAt === null && next.expiresAt > now ? await this.store.findUserById(record.userId) : undefined
       if (next && user && user.tokenVersion === family.tokenVersion) {
-        return { ok: true, pair: await this.#pair(user, family.id, successor, next.expiresAt), retried: true }
+        return { ok: true, pair: await this.#pair(user, family.id, successor, next.expiresAt, family.jkt ?? undefined), retried: true }
       }
     }
     await this.store.revokeFamily(family.id, now, 'refresh token reuse')
@@ -246,7 +256,7 @@ export class Issuer {
     return { tokenHash: hashRefreshToken(refreshToken), familyId: family.id, userId: family.userId, issuedAt: now, expiresAt, usedAt: null, seed: generateSeed(), successorHash: null }
   }
 
-  async #pair(user: User, familyId: string, refreshToken: string, refreshExpiresAt: number): Promise<TokenPair> {
+  async #pair(user: User, familyId: string, refreshToken: string, refreshExpiresAt: number, jkt?: string): Promise<TokenPair> {
     const now = this.now()
     const iat = Math.floor(now / 1000)
     const accessToken = await this.keys.sign({
@@ -258,8 +268,10 @@ export class Issuer {
       exp: iat + this.accessTokenTtlSeconds,
       iss: this.issuer,
       aud: this.audience,
+      // RFC 9449 §6.1: bound to the key of the proofs.
+      ...(jkt === undefined ? {} : { cnf: { jkt } }),
     })
     const refreshExpiresIn = Math.max(1, Math.floor((refreshExpiresAt - now) / 1000))
-    return { accessToken, expiresIn: this.accessTokenTtlSeconds, refreshToken, refreshExpiresIn, familyId }
+    return { accessToken, expiresIn: this.accessTokenTtlSeconds, refreshToken, refreshExpiresIn, familyId, ...(jkt === undefined ? {} : { jkt }) }
   }
 }

@@ -13,6 +13,8 @@ export interface TokenPair {
   refreshExpiresIn: number
   /** The session (token family) the pair belongs to: for logs and {@link Issuer.revokeFamily}. */
   familyId: string
+  /** DPoP: the thumbprint of the key the tokens are bound to (the access token's `cnf.jkt`); absent: bearer tokens. */
+  jkt?: string
 }
 
 /**
@@ -20,9 +22,11 @@ export interface TokenPair {
  * (the token's lifetime or the session's absolute cap passed), `'revoked'` (the session was ended: logout, logout
  * everywhere, reuse, a deleted user), `'reuse'` (a token already exchanged came again outside the retry window: the
  * whole family was revoked just now), `'version_changed'` (the user's token version moved since the login: password
- * change or logout everywhere). Every reason is answered `400 invalid_grant`, which ends the client's session.
+ * change or logout everywhere), `'key_mismatch'` (DPoP: the session is bound to a key and the request's proof was by
+ * another, or missing; the token was neither used nor revoked). Every reason is answered `400 invalid_grant`, which
+ * ends the client's session.
  */
-export type RefreshFailureReason = 'unknown' | 'expired' | 'revoked' | 'reuse' | 'version_changed'
+export type RefreshFailureReason = 'unknown' | 'expired' | 'revoked' | 'reuse' | 'version_changed' | 'key_mismatch'
 
 /** The outcome of {@link Issuer.refresh}: a new pair, or why not. */
 export type RefreshResult =
@@ -60,6 +64,8 @@ export type RefreshTokenStatus =
       userId: string
       /** The session (token family) it belongs to. */
       familyId: string
+      /** DPoP: the thumbprint of the key the session is bound to, when it is. */
+      jkt?: string
     }
   | {
       /** No such token in the store. */

@@ -6,33 +6,12 @@ import { RevocationCache } from './revocationCache'
 import type { AuthStore } from './store/authStore'
 import type { AccessTokenClaims } from './tokens/accessTokens'
 import { checkSignature } from './tokens/accessTokens'
-import type { JsonWebKeySet, KeyRing } from './tokens/keyRing'
+import { processReplayCache, verifyDpopRequest, type VerifierDpopOptions } from './dpop/verifyDpopRequest'
+import type { VerifyResult } from './verifyResult'
 
-/** The outcome of {@link Verifier.verify}: the claims, or why not and which HTTP status says so. */
-export type VerifyResult =
-  | {
-      /** The token is valid and not revoked (as of the verifier's view, at most `maxStalenessMs` old). */
-      ok: true
-      /** Its claims: `sub` is the user id. */
-      claims: AccessTokenClaims
-    }
-  | {
-      /** The request must be refused. */
-      ok: false
-      /**
-       * `invalid`/`expired`: the token itself; `revoked`: denied, or older than the user's token version;
-       * `unavailable`: the verifier cannot tell whether the token was revoked (its view is past the staleness bound
-       * and the store cannot be asked): it fails closed, with a 503 the client treats as transient.
-       */
-      reason: 'invalid' | 'expired' | 'revoked' | 'unavailable'
-      /** A short text for `error_description` or a log, e.g. `'access token has been revoked'`. No secret in it. */
-      description: string
-      /**
-       * The HTTP status to answer: `401` (send `WWW-Authenticate: Bearer error="invalid_token"`: the client refreshes
-       * and retries once) or `503` for `unavailable` (send `Retry-After`: the client keeps its session and retries).
-       */
-      status: 401 | 503
-    }
+export type { VerifyResult } from './verifyResult'
+export type { VerifierDpopOptions } from './dpop/verifyDpopRequest'
+import type { JsonWebKeySet, KeyRing } from './tokens/keyRing'
 
 /** Options of {@link Verifier}. Durations are milliseconds. How to choose them: docs/server.md, "Choosing the bounds". */
 export interface VerifierOptions {
@@ -75,10 +54,13 @@ export interface VerifierOptions {
   checkTokenVersion?: boolean
   /** The token clock (expiry), epoch ms. Default: `Date.now`. Staleness is measured on a monotonic clock. */
   now?: () => number
+  /** DPoP-bound tokens (RFC 9449): how {@link Verifier.verifyRequest} checks their proofs. See {@link VerifierDpopOptions}. */
+  dpop?: VerifierDpopOptions
 }
 
 const unavailable = (description: string): VerifyResult => ({ ok: false, reason: 'unavailable', description, status: 503 })
 const revoked: VerifyResult = { ok: false, reason: 'revoked', description: 'access token has been revoked', status: 401 }
+const bound: VerifyResult = { ok: false, reason: 'invalid', description: 'a DPoP-bound access token needs its proof (verifyRequest)', status: 401 }
 
 /**
  * Verifies access tokens for an API server without a store round trip per request: the signature and claims (jose),
@@ -118,6 +100,9 @@ export class Verifier {
   readonly #storeTimeoutMs: number
   readonly #checkVersion: boolean
   readonly #now: () => number
+  readonly #dpop: VerifierDpopOptions
+  readonly #configured: boolean
+  readonly #replay: (id: string, expiresAt: number) => Promise<boolean>
   readonly #cache = new RevocationCache()
   readonly #unsubscribe: () => void
   readonly #timer: ReturnType<typeof setInterval>
@@ -146,6 +131,9 @@ export class Verifier {
     this.#storeTimeoutMs = options.storeTimeoutMs ?? 1000
     this.#checkVersion = options.checkTokenVersion ?? true
     this.#now = options.now ?? Date.now
+    this.#dpop = options.dpop ?? {}
+    this.#configured = options.dpop !== undefined
+    this.#replay = this.#dpop.replay === 'process' ? processReplayCache() : (id, expiresAt) => this.#store.useDpopProof(id, expiresAt)
     let resolve = () => {}
     this.#ready = { promise: new Promise<void>((done) => (resolve = done)), resolve }
     this.#unsubscribe = this.#store.subscribe({
@@ -183,9 +171,27 @@ export class Verifier {
 
   /**
    * Verifies a bearer token (`bearerToken(request)`; `undefined` is `invalid`): signature and claims, then revocation
-   * (see the class comment). Never throws; a store that fails while the view is stale gives `unavailable` (503).
+   * (see the class comment). Never throws; a store that fails while the view is stale gives `unavailable` (503). A
+   * DPoP-bound token (`cnf.jkt`) is refused here: without its request there is no proof to check (use
+   * {@link Verifier.verifyRequest}).
    */
   async verify(token: string | undefined): Promise<VerifyResult> {
+    const result = await this.#verifyToken(token)
+    return result.ok && result.claims.cnf !== undefined ? bound : result
+  }
+
+  /**
+   * Verifies the access token of a request: `Authorization: Bearer <token>`, or `Authorization: DPoP <token>` with
+   * its `DPoP` proof (RFC 9449 §7): the proof checked (signature, `htm`, `htu`, `iat`, `ath`, a `jti` used once, a
+   * current nonce when nonces are on), by the key the token is bound to (`cnf.jkt`). A bound token sent as a bearer
+   * token, or without its key's proof, is refused; so is a bearer token when `dpop.required`. A refusal's `headers`
+   * hold the challenge for the response.
+   */
+  async verifyRequest(request: Request): Promise<VerifyResult> {
+    return verifyDpopRequest(request, { ...this.#dpop, now: this.#now, configured: this.#configured }, (token) => this.#verifyToken(token), this.#replay)
+  }
+
+  async #verifyToken(token: string | undefined): Promise<VerifyResult> {
     if (!token) return { ok: false, reason: 'invalid', description: 'missing bearer token', status: 401 }
     const checked = await checkSignature(token, { key: this.#key, algorithms: this.#algorithms, issuer: this.#issuer, audience: this.#audience, now: this.#now })
     if (!checked.ok) return { ...checked, status: 401 }

@@ -20,6 +20,7 @@ export class FakeEnvironment implements Environment {
   #timers: Map<number, Timer>
   #nextId: { value: number }
   #wakeListeners = new Set<(cause: WakeCause) => void>()
+  #activityListeners = new Set<() => void>()
   online = true
   randomValue = 0.5
   /** Where `random()` comes from; defaults to {@link FakeEnvironment.randomValue}. Set a seeded generator for variety. */
@@ -79,6 +80,10 @@ export class FakeEnvironment implements Environment {
     this.#wakeListeners.add(listener)
     return () => this.#wakeListeners.delete(listener)
   }
+  onActivity = (listener: () => void): (() => void) => {
+    this.#activityListeners.add(listener)
+    return () => this.#activityListeners.delete(listener)
+  }
   openChannel: Environment['openChannel'] = () => undefined
   /** The page's URL (`location.href`); `undefined` (no page, as in Node) unless a test sets it. */
   page: string | undefined = undefined
@@ -110,6 +115,17 @@ export class FakeEnvironment implements Environment {
   /** Number of wake listeners this environment holds. */
   get wakeListenerCount(): number {
     return this.#wakeListeners.size
+  }
+
+  /** Number of activity listeners this environment holds. */
+  get activityListenerCount(): number {
+    return this.#activityListeners.size
+  }
+
+  /** The user does something in this tab (a key, the pointer, …): every activity listener hears it; a frozen tab, nothing. */
+  activity(): void {
+    if (this.frozen) return
+    for (const listener of [...this.#activityListeners]) listener()
   }
 
   /** Freezes this tab (see {@link FakeEnvironment.frozen}). */

@@ -64,6 +64,7 @@ export function useAuth(): UseAuthReturn {
     accessToken: field('accessToken'),
     claims: field('claims'),
     expiresAt: field('expiresAt'),
+    sessionEndsAt: field('sessionEndsAt'),
     reason: field('reason'),
     error: field('error'),
     user: field('user'),

@@ -1,10 +1,10 @@
 import { useAuth, useAuthClient } from '@tokenlife/react'
-import { initials } from '@tokenlife/example-app-shared/format'
+import { clock, initials } from '@tokenlife/example-app-shared/format'
 import { Countdown } from './Countdown'
 
 export function SessionCard() {
   const auth = useAuthClient()
-  const { claims, expiresAt, error, logout } = useAuth()
+  const { claims, expiresAt, sessionEndsAt, error, logout } = useAuth()
   if (!claims || expiresAt === undefined) return null
   const name = typeof claims.name === 'string' ? claims.name : (claims.sub ?? 'Signed in')
   const email = typeof claims.email === 'string' ? claims.email : ''
@@ -25,6 +25,12 @@ export function SessionCard() {
         </div>
       </div>
       <Countdown expiresAt={expiresAt} claims={claims} />
+      {sessionEndsAt !== undefined && (
+        <p className="muted small" data-testid="session-ends" data-session-ends-at={sessionEndsAt}>
+          The server ends this session on {new Date(sessionEndsAt).toLocaleDateString('en-GB')} at {clock(sessionEndsAt)} (sign in again
+          after that).
+        </p>
+      )}
       {error && (
         <p className="error" data-testid="session-error">
           Last refresh failed: {error.message}. Retrying; the session is kept.

@@ -171,7 +171,8 @@ describe('login()', () => {
     expect(loggedIn.accessToken).toBe(server.stats.issued.at(-1))
     expect(refreshed.accessToken).not.toBe(loggedIn.accessToken)
     expect(auth.getState()).toBe(loggedIn)
-    await runFor(env, 44_999)
+    // A new phase: due halfway through the login token's 4.8–48 s window (random 0.5), not at once.
+    await runFor(env, 26_399)
     expect(auth.getState()).toBe(loggedIn)
   })
 
@@ -190,7 +191,8 @@ describe('setTokens()', () => {
     expect(states).toEqual([state])
     expect(server.stats.refreshRequests).toBe(0)
     expect(await auth.getAccessToken()).toBe(accessToken)
-    await runFor(env, 44_999)
+    // setTokens() begins a new phase: due halfway through the token's 4.8–48 s window (random 0.5).
+    await runFor(env, 26_399)
     expect(server.stats.refreshRequests).toBe(0)
     server.issueSession()
     await runFor(env, 1)

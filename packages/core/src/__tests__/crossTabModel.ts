@@ -1,5 +1,6 @@
 import { settle } from '@tokenlife/test-utils'
-import { createAuthFetch, type AuthClient } from '../index'
+import { createAuthFetch, defaultRefreshTiming, type AuthClient } from '../index'
+import { refreshWindow } from '../refreshTiming'
 import { MAX_TABS, type Scenario } from './crossTabScenarios'
 import { createSimBrowser, type SimTab } from './simBrowser'
 
@@ -10,8 +11,12 @@ const fetches = new WeakMap<AuthClient, typeof fetch>()
 const fetchOf = (auth: AuthClient) => fetches.get(auth) ?? fetches.set(auth, createAuthFetch(auth)).get(auth)!
 
 const LIFETIME_S = 60
-/** With the default timing a token is refreshed no earlier than 60 s − 12 s margin − 6 s jitter after issue. */
-const EARLIEST_REFRESH_MS = 42_000 - 6_000
+/**
+ * The engine's rule (refreshTiming.ts): a token obtained on schedule is refreshed no earlier than its steady point
+ * (60 s − 12 s margin); one that begins a new phase (a login, an explicit refresh, a retry) no earlier than the start
+ * of its spread window (4.8 s).
+ */
+const { steadyMs: STEADY_REFRESH_MS, earliestMs: EARLIEST_REFRESH_MS } = refreshWindow(defaultRefreshTiming, LIFETIME_S * 1000)
 /**
  * Once every tab runs again, the longest any call of the model may take: a lock held by a flight whose request is on
  * the wire (4 × `lockTimeoutMs` = 60 s), a wait for a silent holder (`lockTimeoutMs`), the request itself
@@ -62,6 +67,8 @@ export async function playScenario(scenario: Scenario): Promise<void> {
   const windows: { from: number; to: number }[] = []
   const frozen = new Map<string, [number, number][]>()
   const sends: { at: number; tab: string; couldAsk: boolean }[] = []
+  /** Every token request (login or refresh) as it left, and whether its token keeps the phase (see refreshFlight.ts). */
+  const tokenRequests: { at: number; onSchedule: boolean }[] = []
 
   const isFrozen = (t: SimTab) => t.env.frozen
   const setFrozen = (t: SimTab, value: boolean) => {
@@ -87,7 +94,13 @@ export async function playScenario(scenario: Scenario): Promise<void> {
     const send = originalFetch(env, id)
     return (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+      if (url.endsWith('/auth/login')) tokenRequests.push({ at: clock.now(), onSchedule: false })
       if (url.endsWith('/auth/refresh')) {
+        const sender = sim.open.find((each) => each.id === id)
+        const started = [...(sender?.events ?? [])].reverse().find((event) => event.type === 'refresh-started')
+        const cause = started?.type === 'refresh-started' ? started.cause : undefined
+        const onSchedule = (cause === 'schedule' || cause === 'demand') && sender?.auth.getState().error === undefined
+        tokenRequests.push({ at: clock.now(), onSchedule })
         const token = newest()
         const couldAsk = sim.open.some(
           (other) =>
@@ -241,7 +254,10 @@ export async function playScenario(scenario: Scenario): Promise<void> {
   const ends = [...logoutTimes, ...revokeTimes, ...server.stats.revocations.map((revocation) => revocation.at)]
   const unexplained = sends.flatMap((send, index) => {
     const lastIssue = server.stats.issueTimes.filter((time) => time < send.at).at(-1)
-    if (lastIssue === undefined || send.at - lastIssue >= EARLIEST_REFRESH_MS) return []
+    if (lastIssue === undefined) return []
+    // The request that obtained the last token: a refresh on schedule keeps the phase, anything else begins a new one.
+    const issuedBy = tokenRequests.filter((request) => request.at <= lastIssue).at(-1)
+    if (send.at - lastIssue >= (issuedBy?.onSchedule ? STEADY_REFRESH_MS : EARLIEST_REFRESH_MS)) return []
     if (!send.couldAsk || wasFrozen(send.tab, lastIssue, send.at)) return []
     const since = (time: number) => time >= lastIssue && time <= send.at
     if (network.lost.some((lost) => since(lost.at)) || ends.some(since)) return []

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { codeTables } from '@tokenlife/test-utils/codeTables'
 import { describe, expect, it } from 'vitest'
 import { diagnostics } from '../diagnostics/codes'
 import { codedError, diagnosticText, troubleshootingUrl } from '../diagnostics/diagnostic'
@@ -56,6 +57,12 @@ describe('error codes', () => {
       expect(['kept', 'development only']).toContain(entry.production)
       expect(typeof entry.message).toBe('function')
     }
+  })
+
+  it('no code is defined in two of the tables (the spread in codes.ts would silently keep the last one)', () => {
+    const { defined, twice } = codeTables(join(src, 'diagnostics'))
+    expect(twice).toEqual([])
+    expect(defined.sort()).toEqual([...codes].sort())
   })
 
   it('every code in the table is raised somewhere in the source, and every code the source names is in the table', () => {
@@ -131,6 +138,7 @@ describe('messages (development: the table; tests run the source as the developm
     [new SessionEndedError('revoked', { error: 'invalid_grant' }), 'TL212', 'The session has ended (revoked): invalid_grant'],
     [new SessionEndedError('logout'), 'TL213', 'The session has ended (logout)'],
     [new SessionEndedError('no_session'), 'TL214', 'The session has ended (no_session)'],
+    [new SessionEndedError('idle'), 'TL222', 'The session has ended (idle)'],
     [new LoginError(401, { description: 'wrong password' }), 'TL215', 'Login failed with HTTP 401: wrong password'],
     [new ConfigurationError('https://a.test/r', 401, 'invalid_client'), 'TL216', 'tokenlife: https://a.test/r refused the refresh as misconfigured'],
     [new ConfigurationError('https://a.test/r', 400, 'invalid_scope'), 'TL220', 'tokenlife: https://a.test/r refused the refresh as misconfigured'],

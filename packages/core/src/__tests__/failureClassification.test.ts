@@ -15,6 +15,11 @@ const minute = 60_000
 /** Retry gaps with the default timing and random 0.5: 0.75 × min(60 s, 1 s × 2^n). */
 const backoff = (count: number) => Array.from({ length: count }, (_, i) => Math.min(0.75 * 1_000 * 2 ** i, 45_000))
 const gaps = (times: number[]) => times.slice(1).map((time, i) => time - times[i]!)
+/**
+ * When a started client's first scheduled refresh comes: its start refresh began a new phase, so with random 0.5 it
+ * is due halfway through the token's spread window (4.8–48 s after issue for a 60 s token; see refreshTiming.ts).
+ */
+const firstRefresh = 26_400
 
 /** A started client (one refresh at t0); its refresh endpoint then answers every request with `answer`. */
 async function failingFromNowOn(answer: () => Response | Promise<Response>, options: Parameters<typeof setup>[0] = {}) {
@@ -81,10 +86,10 @@ describe('transient failures keep the session and retry with capped backoff', ()
     expect(state.error).toMatchObject({ transient: true, ...fields })
     expect(states.length).toBeGreaterThan(1)
     expect(states.every((seen) => seen.status === 'authenticated')).toBe(true)
-    // No tight loop: the first retry 45 s in, then only as fast as the backoff allows, capped at 45 s apart.
-    expect(times[0]! - startedAt).toBe(45_000)
+    // No tight loop: the first try 26.4 s in, then only as fast as the backoff allows, capped at 45 s apart.
+    expect(times[0]! - startedAt).toBe(firstRefresh)
     expect(gaps(times)).toEqual(backoff(times.length - 1))
-    expect(times).toHaveLength(11)
+    expect(times).toHaveLength(12) // the last at 26.4 + 272.25 s
   })
 
   it('a request that never answers: callers give up after requestTimeoutMs, the request is not aborted, and it holds the lock for 4 × lockTimeoutMs', async () => {
@@ -95,7 +100,7 @@ describe('transient failures keep the session and retry with capped backoff', ()
     mswServer.events.on('request:start', ({ request }) => {
       signals.push(request.signal)
     })
-    await runFor(env, 45_000)
+    await runFor(env, firstRefresh)
     expect(times).toHaveLength(1)
     await runFor(env, 1_999)
     expect(auth.getState().error).toBeUndefined()
@@ -123,15 +128,16 @@ describe('transient failures keep the session and retry with capped backoff', ()
 
   it('recovers: the next success clears the error and the schedule is back to normal', async () => {
     const { env, server, auth, states } = await failingFromNowOn(() => new HttpResponse(null, { status: 502 }))
-    await runFor(env, 50_250) // four failures: 45 s, 45.75 s, 47.25 s, 50.25 s
+    await runFor(env, firstRefresh + 5_250) // four failures: 26.4 s, +0.75 s, +2.25 s, +5.25 s
     recover(server)
-    await runFor(env, 6_000) // the retry at 56.25 s succeeds
+    await runFor(env, 6_000) // the retry 6 s later succeeds
     const recovered = auth.getState()
     expect(recovered).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
     expect(recovered.error).toBeUndefined()
     expect(states.at(-1)).toBe(recovered)
+    // A retry's token begins a new phase: the next refresh halfway through its window again.
     const before = server.stats.refreshRequests
-    await runFor(env, 44_999)
+    await runFor(env, firstRefresh - 1)
     expect(server.stats.refreshRequests).toBe(before)
     await runFor(env, 1)
     expect(server.stats.refreshRequests).toBe(before + 1)
@@ -164,7 +170,7 @@ describe('Retry-After', () => {
     server.issueSession()
     await auth.start()
     server.respondNextRefresh(retryAfter(env, value))
-    await runFor(env, 45_000)
+    await runFor(env, firstRefresh)
     expect(server.stats.refreshRequests).toBe(2)
     expect(auth.getState().error).toMatchObject({ name: 'ServerError', status: 429, retryAfterMs: 120_000 })
 
@@ -197,7 +203,7 @@ describe('Retry-After is capped', () => {
     server.issueSession()
     await auth.start()
     server.respondNextRefresh(unavailable(env, value))
-    await runFor(env, 45_000)
+    await runFor(env, firstRefresh)
     expect(server.stats.refreshRequests).toBe(2)
     // The error still says what the server asked for; the client waits the capped time.
     expect(auth.getState().error).toMatchObject({ name: 'ServerError', status: 503, retryAfterMs: year })
@@ -219,7 +225,7 @@ describe('Retry-After is capped', () => {
     server.issueSession()
     await auth.start()
     server.respondNextRefresh(unavailable(env, '31536000'))
-    await runFor(env, 45_000)
+    await runFor(env, firstRefresh)
     expect(server.stats.refreshRequests).toBe(2)
 
     await runFor(env, minute - 1)
@@ -252,7 +258,7 @@ describe('offline', () => {
 
   it('stops retrying while offline after a network error, and retries once online', async () => {
     const { env, server, times } = await failingFromNowOn(() => HttpResponse.error())
-    await runFor(env, 45_000)
+    await runFor(env, firstRefresh)
     expect(times).toHaveLength(1)
     env.online = false
     await runFor(env, 10 * minute)

@@ -124,8 +124,10 @@ describe('options that used to be silently wrong', () => {
     ["allowedOrigins ['.example.com']", { refreshUrl, allowedOrigins: ['.example.com'] }, '`allowedOrigins`', '".example.com"', /not supported: list each origin in full, e\.g\. "https:\/\/api\.example\.com"/],
     ["allowedOrigins ['/api/']", { refreshUrl, allowedOrigins: ['/api/'] }, '`allowedOrigins`', '"/api/"', /remove it, or write an absolute prefix/],
     ['allowedOrigins [42]', { refreshUrl, allowedOrigins: [42] }, '`allowedOrigins[0]`', 'got 42', /must be a non-empty string/],
-    ['timing.jitterRatio 10', { refreshUrl, timing: { jitterRatio: 10 } }, '`timing.jitterRatio`', 'got 10', /must be below 0\.5.*e\.g\. 0\.1/],
-    ['timing.jitterRatio 0.5', { refreshUrl, timing: { jitterRatio: 0.5 } }, '`timing.jitterRatio`', 'got 0.5', /must be below 0\.5, got 0\.5; e\.g\. 0\.1/],
+    ['timing.spreadRatio 10', { refreshUrl, timing: { spreadRatio: 10 } }, '`timing.spreadRatio`', 'got 10', /must be at most 1.*e\.g\. 0\.9/],
+    ['timing.jitterRatio (0.1)', { refreshUrl, timing: { jitterRatio: 0.1 } }, '`timing.jitterRatio`', 'was replaced', /by `timing\.spreadRatio` in 0\.2/],
+    ['timing.maxJitterMs (0.1)', { refreshUrl, timing: { maxJitterMs: 60_000 } }, '`timing.maxJitterMs`', 'was replaced', /by `timing\.spreadRatio` in 0\.2/],
+    ['sessionEndWarningMs "5m"', { refreshUrl, sessionEndWarningMs: '5m' }, '`sessionEndWarningMs`', 'got "5m"', /must be a non-negative finite number.*e\.g\. 300000/],
     ['timing.marginRatio 1', { refreshUrl, timing: { marginRatio: 1 } }, '`timing.marginRatio`', 'got 1', /e\.g\. 0\.2/],
     ['minMarginMs > maxMarginMs', { refreshUrl, timing: { minMarginMs: 400_000 } }, '`timing.minMarginMs`', 'got 400000', /must not exceed `timing\.maxMarginMs` \(300000\).*raise maxMarginMs/],
     ['retryBaseMs > retryMaxMs', { refreshUrl, timing: { retryBaseMs: 5_000, retryMaxMs: 2_000 } }, '`timing.retryBaseMs`', 'got 5000', /must not exceed `timing\.retryMaxMs` \(2000\).*raise retryMaxMs/],
@@ -143,20 +145,20 @@ describe('options that used to be silently wrong', () => {
   })
 
   it('accepts the bounds themselves', () => {
-    expect(() => create({ refreshUrl, timing: { jitterRatio: 0.49, minMarginMs: 300_000, retryBaseMs: 60_000 } })).not.toThrow()
-    expect(() => create({ refreshUrl, timing: { jitterRatio: 0, maxRetryAfterMs: 0, requestTimeoutMs: 1 } })).not.toThrow()
+    expect(() => create({ refreshUrl, timing: { spreadRatio: 1, minMarginMs: 300_000, retryBaseMs: 60_000 } })).not.toThrow()
+    expect(() => create({ refreshUrl, timing: { spreadRatio: 0, maxRetryAfterMs: 0, requestTimeoutMs: 1 } })).not.toThrow()
     expect(() => create({ refreshUrl, allowedOrigins: ['http://localhost:8080', 'https://files.test/private/'] })).not.toThrow()
   })
 
-  it('keeps a legal jitterRatio from ever making a fresh token due at once', async () => {
-    // jitterRatio just below the bound and the largest margin (half the lifetime): still not due on arrival.
-    const env = new FakeEnvironment()
-    env.randomValue = 0.999_999
+  it('keeps the widest spread from ever making a fresh token due before it was issued', async () => {
+    // spreadRatio 1 and the largest margin (half the lifetime): the first refresh lands between issue and the steady point.
     const { refreshDueAt } = await import('../refreshTiming')
-    const options = normalized({ refreshUrl, timing: { jitterRatio: 0.49, marginRatio: 0.9, maxMarginMs: 1e9, maxJitterMs: 1e9 } })
+    const options = normalized({ refreshUrl, timing: { spreadRatio: 1, marginRatio: 0.9, maxMarginMs: 1e9 } })
+    const now = Date.UTC(2026, 0, 1)
     const lifetimeMs = 60_000
-    const due = refreshDueAt(options.timing, env.now() + lifetimeMs, lifetimeMs, env.now(), env.random())
-    expect(due).toBeGreaterThan(env.now())
+    expect(refreshDueAt(options.timing, now + lifetimeMs, lifetimeMs, now, 0)).toBe(now)
+    expect(refreshDueAt(options.timing, now + lifetimeMs, lifetimeMs, now, 0.999_999)).toBeLessThanOrEqual(now + 30_000)
+    expect(refreshDueAt(options.timing, now + lifetimeMs, lifetimeMs, now)).toBe(now + 30_000)
   })
 })
 

@@ -71,15 +71,16 @@ describe('RefreshScheduler', () => {
 })
 
 describe('silent refresh', () => {
-  it('refreshes a 60 s token 15 s before expires_in runs out, again and again', async () => {
+  it('refreshes a 60 s token 12 s before expires_in runs out, again and again (the first at a random point)', async () => {
     const { env, server, auth } = setup()
     server.issueSession()
     const startedAt = env.now()
     await auth.start()
     await runFor(env, 10 * 60_000)
     const times = server.stats.refreshLog.map(({ at }) => at - startedAt)
-    // margin 12 s (20 %) + jitter 3 s (random 0.5 × 10 % of 60 s)
-    expect(times).toEqual(Array.from({ length: 14 }, (_, i) => i * 45_000))
+    // The page load's token begins a new phase: refreshed halfway (random 0.5) through its 12–48 s window; each
+    // later one on schedule, 12 s (20 %) before it expires.
+    expect(times.map((time) => Math.round(time))).toEqual([0, ...Array.from({ length: 12 }, (_, i) => 26_400 + i * 48_000)])
     expect(auth.getState()).toMatchObject({ status: 'authenticated', accessToken: server.stats.issued.at(-1) })
   })
 
@@ -88,12 +89,12 @@ describe('silent refresh', () => {
     server.issueSession()
     const startedAt = env.now()
     await auth.start()
-    await runFor(env, 44_000)
+    await runFor(env, 25_000)
     expect(server.stats.refreshRequests).toBe(1)
     await runFor(env, 1_000)
     expect(server.stats.refreshRequests).toBe(2)
-    // The server clock is only known to the second: the client allows half a second for it.
-    expect(server.stats.refreshLog[1]!.at - startedAt).toBe(44_500)
+    // The server clock is only known to the second: the client allows half a second for it (the window 4.3–47.5 s).
+    expect(server.stats.refreshLog[1]!.at - startedAt).toBeCloseTo(25_900, 6)
   })
 
   it('a token living 60 days: no timer beyond 2^31-1 ms, and it still refreshes on time', async () => {
@@ -102,8 +103,8 @@ describe('silent refresh', () => {
     server.issueSession()
     const startedAt = env.now()
     await auth.start()
-    // margin capped at 5 min, jitter at 0.5 × 1 min
-    const dueIn = lifetime - 300_000 - 30_000
+    // margin capped at 5 min; the page load's token spread halfway through the last 75 % of the time to it
+    const dueIn = Math.ceil((lifetime - 300_000) * (0.1 + 0.9 * 0.5))
     env.advance(dueIn - 1)
     await flush()
     expect(server.stats.refreshRequests).toBe(1)
@@ -134,11 +135,11 @@ describe('silent refresh', () => {
       const { env, server, auth } = setup()
       server.issueSession()
       await auth.start()
-      await runFor(env, 30_000)
+      await runFor(env, 20_000)
       env.wake(cause)
       await flush()
       expect(server.stats.refreshRequests).toBe(1)
-      await runFor(env, 15_000)
+      await runFor(env, 10_000)
       expect(server.stats.refreshRequests).toBe(2)
     })
   })
@@ -161,11 +162,11 @@ describe('silent refresh', () => {
     const startedAt = env.now()
     await auth.start()
     await runFor(env, 10_000)
-    env.sleep(120_000) // the 45 s timer now runs at 165 s
-    await runFor(env, 34_999)
+    env.sleep(120_000) // the 26.4 s timer now runs at 146.4 s
+    await runFor(env, 16_399)
     expect(server.stats.refreshRequests).toBe(1)
     await runFor(env, 1)
-    expect(server.stats.refreshLog.map(({ at }) => at - startedAt)).toEqual([0, 165_000])
+    expect(server.stats.refreshLog.map(({ at }) => Math.round(at - startedAt))).toEqual([0, 146_400])
   })
 
   it('getAccessToken() with an expired token refreshes first and never returns the expired one', async () => {

@@ -1,7 +1,9 @@
-import { runFor } from '@tokenlife/test-utils'
+import { runFor, settle } from '@tokenlife/test-utils'
 import { describe, expect, it } from 'vitest'
-import { defaultRefreshTiming as timing, refreshDueAt, retryDelay } from '../refreshTiming'
+import type { AuthClient } from '../authClient'
+import { defaultRefreshTiming as timing, refreshDueAt, refreshWindow, retryDelay } from '../refreshTiming'
 import { setup } from './setup'
+import { createBrowser } from './tabs'
 
 const now = Date.UTC(2026, 0, 1)
 
@@ -12,22 +14,46 @@ describe('refreshDueAt', () => {
     ['60 s', 12_000, '20 % of the lifetime', 60_000],
     ['10 min', 120_000, '20 % of the lifetime', 600_000],
     ['1 h', 300_000, 'the maximum margin', 3_600_000],
-  ])('refreshes a token that lives %s %i ms before expiry (%s)', (_label, margin, _why, lifetime) => {
-    expect(refreshDueAt(timing, now + lifetime, lifetime, now, 0)).toBe(now + lifetime - margin)
+  ])('refreshes a token that lives %s %i ms before expiry on schedule (%s), without jitter', (_label, margin, _why, lifetime) => {
+    expect(refreshDueAt(timing, now + lifetime, lifetime, now)).toBe(now + lifetime - margin)
+    const { steadyMs, earliestMs } = refreshWindow(timing, lifetime)
+    expect(steadyMs).toBe(lifetime - margin)
+    expect(earliestMs).toBeCloseTo((lifetime - margin) / 10, 6)
   })
 
-  it('refreshes earlier by a random jitter of up to 10 % of the lifetime, capped at a minute', () => {
+  it('spreads a token that begins a new phase over the last 90 % of the interval to the steady point', () => {
+    const minute = 60_000 // steady point 48 s after issue, window 4.8–48 s
+    expect(refreshDueAt(timing, now + minute, minute, now, 0)).toBeCloseTo(now + 4_800, 6)
+    expect(refreshDueAt(timing, now + minute, minute, now, 0.5)).toBeCloseTo(now + 26_400, 6)
+    expect(refreshDueAt(timing, now + minute, minute, now, 0.999_999)).toBeCloseTo(now + 48_000, -1)
+    const fiveMinutes = 300_000 // steady point 240 s, window 24–240 s
+    expect(refreshDueAt(timing, now + fiveMinutes, fiveMinutes, now, 0)).toBeCloseTo(now + 24_000, 6)
+    expect(refreshDueAt(timing, now + fiveMinutes, fiveMinutes, now, 0.5)).toBeCloseTo(now + 132_000, 6)
+    const hour = 3_600_000 // steady point 55 min, window 5.5–55 min: no cap, the spread scales with the lifetime
+    expect(refreshDueAt(timing, now + hour, hour, now, 0)).toBeCloseTo(now + 330_000, 6)
+    const short = 4_000 // margin half the lifetime: steady point 2 s, window 0.2–2 s
+    expect(refreshDueAt(timing, now + short, short, now, 0)).toBeCloseTo(now + 200, 6)
+  })
+
+  it('spreads a token restored late in its life over what is left of its window, and never past the steady point', () => {
     const minute = 60_000
-    expect(refreshDueAt(timing, now + minute, minute, now, 0.5)).toBe(now + minute - 12_000 - 3_000)
-    expect(refreshDueAt(timing, now + minute, minute, now, 0.99)).toBe(now + minute - 12_000 - 5_940)
-    const hour = 3_600_000
-    expect(refreshDueAt(timing, now + hour, hour, now, 0.5)).toBe(now + hour - 300_000 - 30_000)
-    expect(refreshDueAt(timing, now + hour, hour, now, 0.99)).toBe(now + hour - 300_000 - 59_400)
+    // Issued 40 s ago: the window 4.8–48 s after issue has 8 s left.
+    expect(refreshDueAt(timing, now + 20_000, minute, now, 0)).toBe(now)
+    expect(refreshDueAt(timing, now + 20_000, minute, now, 0.5)).toBe(now + 4_000)
+    // Issued 50 s ago: past the steady point, refreshed now.
+    expect(refreshDueAt(timing, now + 10_000, minute, now, 0.5)).toBe(now)
+  })
+
+  it('spreadRatio 0 refreshes every token at the steady point; 1 spreads it from issue on', () => {
+    const minute = 60_000
+    expect(refreshDueAt({ ...timing, spreadRatio: 0 }, now + minute, minute, now, 0)).toBe(now + 48_000)
+    expect(refreshDueAt({ ...timing, spreadRatio: 1 }, now + minute, minute, now, 0)).toBe(now)
+    expect(refreshWindow({ ...timing, spreadRatio: 1 }, minute)).toEqual({ earliestMs: 0, steadyMs: 48_000 })
   })
 
   it('never schedules in the past: a token that is already due is refreshed now', () => {
     expect(refreshDueAt(timing, now + 1_000, 60_000, now, 0.5)).toBe(now)
-    expect(refreshDueAt(timing, now - 1_000, 60_000, now, 0)).toBe(now)
+    expect(refreshDueAt(timing, now - 1_000, 60_000, now)).toBe(now)
   })
 })
 
@@ -51,22 +77,68 @@ describe('retryDelay', () => {
   })
 })
 
-describe('jitter between clients', () => {
-  it('two clients with different random values do not refresh at the same instant', async () => {
-    const refreshAt = async (random: number, origin: string) => {
-      const { env, server, auth } = setup({ origin })
-      env.randomValue = random
-      server.issueSession()
+describe('spreading a herd', () => {
+  /** The moments (ms after the first token was issued) at which one client refreshed over `spanMs`. */
+  const refreshesOf = async (random: number, origin: string, begin: (auth: AuthClient) => Promise<unknown>, spanMs = 200_000) => {
+    const { env, server, auth } = setup({ origin })
+    env.randomValue = random
+    server.issueSession()
+    await begin(auth)
+    const issuedAt = server.stats.issueTimes.at(-1)!
+    await runFor(env, spanMs)
+    auth.destroy()
+    return server.stats.refreshLog.filter((entry) => entry.at > issuedAt).map((entry) => entry.at - issuedAt)
+  }
+
+  it('the first refresh after a sign-in lands at a random point of its window; later ones keep that phase', async () => {
+    const login = (auth: AuthClient) => auth.login({ username: 'u', password: 'secret' })
+    // A 60 s token: steady point 48 s after issue, window 4.8–48 s. Each refresh is on schedule: 48 s apart, no jitter.
+    const round = (times: number[]) => times.map((time) => Math.round(time))
+    expect(round(await refreshesOf(0, 'https://a.auth.test', login))).toEqual([4_800, 52_800, 100_800, 148_800, 196_800])
+    expect(round(await refreshesOf(0.5, 'https://b.auth.test', login))).toEqual([26_400, 74_400, 122_400, 170_400])
+    expect(round(await refreshesOf(0.9, 'https://c.auth.test', login))).toEqual([43_680, 91_680, 139_680, 187_680])
+  })
+
+  it("a page load's refresh begins a new phase too", async () => {
+    const start = async (auth: AuthClient) => {
       await auth.start()
-      const startedAt = env.now()
-      await runFor(env, 59_000)
-      expect(server.stats.refreshRequests).toBe(2)
-      return (server.stats.refreshLog[1]?.at ?? Number.NaN) - startedAt
     }
-    const early = await refreshAt(0.9, 'https://a.auth.test')
-    const late = await refreshAt(0.1, 'https://b.auth.test')
-    // A 60 s token: margin 12 s, jitter up to 6 s.
-    expect(early).toBe(60_000 - 12_000 - 5_400)
-    expect(late).toBe(60_000 - 12_000 - 600)
+    // The start refresh itself is the first entry (at 0): then the spread one, then the steady ones.
+    expect((await refreshesOf(0.25, 'https://d.auth.test', start, 100_000)).map((time) => Math.round(time))).toEqual([15_600, 63_600])
+  })
+
+  it('an explicit refresh (a 401 wave) begins a new phase; a refresh on demand keeps it', async () => {
+    const { env, server, auth } = setup({ origin: 'https://e.auth.test' })
+    const { earliestMs, steadyMs } = refreshWindow(timing, 60_000) // 4.8 s and 48 s
+    env.randomValue = 0
+    await auth.login({ username: 'u', password: 'secret' })
+    await runFor(env, earliestMs + 1_000) // the login's spread refresh, on schedule
+    const from = env.now()
+    await auth.refresh() // explicit: a new phase, due earliestMs later
+    await runFor(env, steadyMs) // the spread one, then on schedule again
+    await runFor(env, steadyMs)
+    const since = server.stats.refreshLog.filter((entry) => entry.at >= from).map((entry) => Math.round(entry.at - from))
+    expect(since).toEqual([0, earliestMs, earliestMs + steadyMs].map(Math.round))
+    // A page that slept past the schedule (4 s left): a caller's demand refreshes first, and keeps the phase (the
+    // next one 48 s on, not 4.8 s as a new phase would).
+    env.sleep(from + earliestMs + steadyMs + 56_000 - env.now())
+    await auth.getAccessToken()
+    const demandAt = env.now()
+    await runFor(env, steadyMs)
+    expect(server.stats.refreshLog.slice(-2).map((entry) => entry.at - demandAt)).toEqual([0, steadyMs])
+  })
+
+  it('every tab refreshes a shared token when the tab that obtained it would, even when that tab is gone', async () => {
+    const browser = createBrowser({ mode: 'cookie' })
+    const [a, b] = [browser.openTab(), browser.openTab()]
+    a.env.randomValue = 0.1 // the login's spread point: 4.8 + 4.32 s (b would have drawn 0.5: 26.4 s)
+    await settle(browser.env, b.auth.start())
+    await settle(browser.env, a.auth.login({ username: 'u', password: 'secret' }))
+    await runFor(browser.env, 1_000)
+    expect(b.auth.getState().status).toBe('authenticated')
+    const issuedAt = browser.server.stats.issueTimes.at(-1)!
+    a.auth.destroy()
+    await runFor(browser.env, 20_000)
+    expect(browser.server.stats.refreshLog.filter((entry) => entry.at > issuedAt).map((entry) => Math.round(entry.at - issuedAt))).toEqual([9_120])
   })
 })

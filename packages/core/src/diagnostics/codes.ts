@@ -1,7 +1,9 @@
 import type { DiagnosticTable } from './diagnosticEntry'
+import { dpopCodes } from './dpopCodes'
 import { httpCodes } from './httpCodes'
 import { inputCodes } from './inputCodes'
 import { optionCodes } from './optionCodes'
+import { policyCodes } from './policyCodes'
 import { serverCodes } from './serverCodes'
 import { tabsCodes } from './tabsCodes'
 
@@ -13,10 +15,12 @@ import { tabsCodes } from './tabsCodes'
  */
 export const diagnostics = {
   ...optionCodes,
+  ...policyCodes,
   ...inputCodes,
   ...serverCodes,
   ...tabsCodes,
   ...httpCodes,
+  ...dpopCodes,
 } as const satisfies DiagnosticTable
 
 /** A code of `@tokenlife/core`. */

@@ -104,10 +104,10 @@ export const inputCodes = {
   TL139: {
     kind: 'warning',
     raises: 'environment.warn',
-    title: 'A subscriber, an event listener or the `debug` callback threw',
+    title: 'A subscriber, an event listener, an idle listener or the `debug` callback threw',
     message: (who?: string, error?: unknown) => `${who} threw: ${String(error)}`,
     meaning: 'The client caught the exception and went on: a callback of the app can never break it.',
-    cause: 'A bug in a function given to `subscribe()`, `onEvent()` or the `debug` option.',
+    cause: 'A bug in a function given to `subscribe()`, `onEvent()`, `auth.idle.subscribe()` or the `debug` option.',
     fix: 'Fix the callback; the warning shows what it threw.',
     production: 'kept',
   },

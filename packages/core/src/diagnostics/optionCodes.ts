@@ -42,7 +42,7 @@ export const optionCodes = {
     title: 'Unknown option',
     message: (name?: string, value?: unknown, names?: unknown) =>
       `unknown option \`${name}\` (set to ${describeValue(value)}): ${suggestName(String(name).replace(/^\w+\./, ''), names as string[])}`,
-    meaning: 'An option of `createAuthClient()` (at the top level, in `timing` or in `wireFormat`) has a name tokenlife does not know. It would have been ignored silently.',
+    meaning: 'An option of `createAuthClient()` (at the top level, in `timing` or in `wireFormat`) or of `idleTimeout()` has a name tokenlife does not know. It would have been ignored silently.',
     cause: 'A typo, another casing, or an option of another SDK. The message names the nearest valid option.',
     fix: 'Use the name the message suggests; every option is listed in the [core API](./core.md#options).',
     production: 'development only',
@@ -111,11 +111,10 @@ export const optionCodes = {
     kind: 'error',
     raises: 'TypeError',
     title: 'A `timing` ratio is too large',
-    message: (name?: string, value?: unknown, limit?: unknown, example?: unknown) =>
-      `${option(name)} must be below ${limit}, got ${value}; e.g. ${example}`,
-    meaning: '`marginRatio` must be below 1 and `jitterRatio` below 0.5. The margin can be half a token\'s lifetime; a jitter of another half would make every new token due at once, in a loop.',
+    message: (name?: string, value?: unknown, limit?: unknown, example?: unknown) => `${option(name)} must be ${limit}, got ${value}; e.g. ${example}`,
+    meaning: '`marginRatio` must be below 1 (a margin of the whole lifetime would refresh every new token at once, in a loop) and `spreadRatio` at most 1 (the window of a first refresh ends at the steady point).',
     cause: 'A percentage written as a whole number (`20` for 20 %).',
-    fix: 'Write ratios as fractions: `marginRatio: 0.2`, `jitterRatio: 0.1`.',
+    fix: 'Write ratios as fractions: `marginRatio: 0.2`, `spreadRatio: 0.9`.',
     production: 'kept',
   },
   TL110: {

@@ -37,7 +37,7 @@ const sessionEnded = (reason: string, meaning: string, cause: string, fix: strin
   production: 'kept',
 })
 
-/** TL201–TL221: what the auth server answered (or did not), and the session's end. */
+/** TL201–TL222: what the auth server answered (or did not), and the session's end. */
 export const serverCodes = {
   TL201: {
     kind: 'error',
@@ -94,6 +94,12 @@ export const serverCodes = {
     'There is no session to use: `getAccessToken()` or an HTTP helper was called while signed out, or `start()` found none.',
     'The visitor never signed in, or the cookie (or stored refresh token) is gone.',
     'Check `state.status` before calling, or catch `isSessionEndedError(error)` and show the sign-in page.',
+  ),
+  TL222: sessionEnded(
+    'idle',
+    'Nobody used any tab of the app for the idle timeout (`idleTimeout()`): the session was logged out in every tab (revoked, storage cleared, `onSessionEnd` callbacks run), and a call that was waiting for a token, or came after the deadline, rejects with this.',
+    'The user left the app alone past `idle.timeoutMs`, or the device slept past the deadline.',
+    'Show the sign-in page, saying the session ended for inactivity (`state.reason === \'idle\'`).',
   ),
   TL215: {
     kind: 'error',

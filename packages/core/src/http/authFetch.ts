@@ -86,13 +86,32 @@ export function authorizedFetch(auth: AuthHost, options: AuthHttpOptions, reques
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
     // A Request's body is read once: keep an unread copy for the retry (init.body, when given, replaces it).
     const spare = input instanceof Request && input.body !== null && init?.body == null ? input.clone() : undefined
-    const sendWith = (target: RequestInfo | URL, token: string): Promise<Response> => {
+    const withCredentials = (target: RequestInfo | URL, credentials: [string, string][]): Promise<Response> => {
       if (owned && target instanceof Request) {
-        target.headers.set('Authorization', `Bearer ${token}`)
+        for (const [name, value] of credentials) target.headers.set(name, value)
         return send(target, init)
       }
-      return send(target, { ...init, headers: [...headers, ['Authorization', `Bearer ${token}`]] })
+      return send(target, { ...init, headers: [...headers, ...credentials] })
     }
+    const request = {
+      method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(),
+      url: input instanceof Request ? input.url : String(input),
+    }
+    // DPoP: a proof signed for this request; a server that asks for a nonce (and gives it) gets it once more.
+    const signed = async (target: RequestInfo | URL, token: string): Promise<Response> => {
+      const copy = target instanceof Request && target.body !== null && init?.body == null ? target.clone() : undefined
+      const response = await withCredentials(target, await authorizer.credentials(token, request))
+      if (!(await authorizer.wantsNonceRetry(request.url, response))) {
+        discard(copy?.body)
+        return response
+      }
+      discard(response.body)
+      const retried = await withCredentials(copy ?? target, await authorizer.credentials(token, request))
+      await authorizer.wantsNonceRetry(request.url, retried)
+      return retried
+    }
+    const sendWith = (target: RequestInfo | URL, token: string): Promise<Response> =>
+      auth.dpop ? signed(target, token) : withCredentials(target, [['Authorization', `Bearer ${token}`]])
 
     let token: string | undefined
     let response: Response

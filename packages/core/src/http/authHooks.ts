@@ -64,26 +64,33 @@ export function authHooks(auth: AuthHost, options: AuthHttpOptions = {}): AuthHo
       async (request, kyOptions) => {
         if (request.headers.has('Authorization') || !authorizer.allows(request.url)) return
         const token = await withinTimeout(authorizer.tokenFor(kyOptions.signal), kyOptions, request)
-        if (token !== undefined) request.headers.set('Authorization', `Bearer ${token}`)
+        if (token === undefined) return
+        const credentials = await authorizer.credentials(token, { method: request.method, url: request.url })
+        for (const [name, value] of credentials) request.headers.set(name, value)
       },
     ],
     afterResponse: [
       async (request: KyRequest, kyOptions: HookOptions, response) => {
-        if (response.status !== 401) return
         const sent = bearerToken(request.headers.get('Authorization'))
-        if (sent === undefined || !authorizer.attached(sent) || !authorizer.wantsRetry(response)) return
-        const token = await withinTimeout(authorizer.tokenAfterRejection(sent, kyOptions.signal), kyOptions, request)
-        // `request` is ky's unsent copy: its body is intact and its signal follows the caller's. The retry runs
+        if (sent === undefined || !authorizer.attached(sent)) return
+        // `request` is ky's unsent copy: its body is intact and its signal follows the caller's. A retry runs
         // without hooks, so its answer (a second 401 included) comes back as is, never into another refresh.
         // Headers are copied as entries: msw's Node interceptor loses headers when a `set()` Headers is copied.
-        const headers = [...request.headers].filter(([name]) => name !== 'authorization')
-        headers.push(['Authorization', `Bearer ${token}`])
-        return ky(new Request(request, { headers }), {
-          fetch: kyOptions.fetch,
-          timeout: kyOptions.timeout,
-          retry: { ...kyOptions.retry },
-          throwHttpErrors: false,
-        })
+        const resend = async (token: string) => {
+          const credentials = await authorizer.credentials(token, { method: request.method, url: request.url })
+          const headers = [...request.headers].filter(([name]) => name !== 'authorization' && name !== 'dpop').concat(credentials)
+          const options = { fetch: kyOptions.fetch, timeout: kyOptions.timeout, retry: { ...kyOptions.retry }, throwHttpErrors: false }
+          return ky(new Request(request.clone(), { headers }), options)
+        }
+        let answer = response
+        // DPoP: a server that asks for a nonce (and gives it) gets the request once more, with a new proof.
+        if (await authorizer.wantsNonceRetry(request.url, answer)) {
+          answer = await resend(sent)
+          await authorizer.wantsNonceRetry(request.url, answer)
+        }
+        if (answer.status !== 401 || !authorizer.wantsRetry(answer)) return answer === response ? undefined : answer
+        const token = await withinTimeout(authorizer.tokenAfterRejection(sent, kyOptions.signal), kyOptions, request)
+        return resend(token)
       },
     ],
     beforeRetry: [

@@ -1,5 +1,6 @@
 import type { AuthenticatedState, AuthState } from '../authState'
 import type { Environment } from '../ports'
+import type { DpopSigner } from '../dpop/dpop'
 
 /**
  * What the HTTP helpers need from an {@link AuthClient}, and nothing else: the token, a refresh, the state,
@@ -22,4 +23,10 @@ export interface AuthHost {
   allows(url: string | URL): boolean
   /** The `fetch` the client uses, and the base URL relative request URLs resolve against. */
   readonly ports: Pick<Environment, 'fetch' | 'baseUrl'>
+  /**
+   * With `dpop: true` ({@link AuthClient.dpop}): signs a proof for each request that carries the token
+   * (`Authorization: DPoP …`) and keeps the servers' nonces. Absent or `undefined`: requests carry
+   * `Authorization: Bearer …`.
+   */
+  readonly dpop?: DpopSigner | undefined
 }

@@ -2,7 +2,7 @@ import { invalid } from '../diagnostics/diagnostic'
 import { abortable } from '../abortable'
 import type { AuthHost } from './authHost'
 import { SessionEndedError } from '../errors'
-import { parseBearerChallenge } from './wwwAuthenticate'
+import { parseChallenge } from '../wwwAuthenticate'
 
 /** Options of the HTTP helpers: {@link createAuthFetch}, and `createAuthHttp` and `authHooks` from `@tokenlife/core/ky`. */
 export interface AuthHttpOptions {
@@ -30,6 +30,17 @@ export interface RequestAuthorizer {
    * `signal`'s reason.
    */
   tokenFor(signal?: AbortSignal | null): Promise<string | undefined>
+  /**
+   * The headers that carry `token` on a request with `method` to `url`: `Authorization: Bearer …`, or with DPoP
+   * (`auth.dpop`) `Authorization: DPoP …` and a `DPoP` proof signed for this request. Rejects when it cannot be signed
+   * (never a bearer token instead).
+   */
+  credentials(token: string, request: { method: string; url: string }): Promise<[string, string][]>
+  /**
+   * DPoP: remembers the server's nonce from `response` (every tab's next proofs use it); `true` when `response` asked
+   * for one and gave it: send once more with a new proof (same token, no refresh).
+   */
+  wantsNonceRetry(url: string, response: Response): Promise<boolean>
   /** Whether `response` asks for a refresh and one retry (see {@link AuthHttpOptions.refreshOn}). */
   wantsRetry(response: Response): boolean
   /** Whether `token` was attached by this authorizer (rather than set on the request by the caller). */
@@ -46,10 +57,10 @@ export interface RequestAuthorizer {
 /** How many recently attached tokens are remembered, to tell them from tokens the caller set itself. */
 const rememberedTokens = 4
 
-/** Reads the token of an `Authorization: Bearer …` header value. */
+/** Reads the token of an `Authorization: Bearer …` (or, with DPoP, `Authorization: DPoP …`) header value. */
 export function bearerToken(header: string | null): string | undefined {
-  if (header === null || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined
-  return header.slice(7).trim() || undefined
+  const scheme = /^(bearer|dpop) /i.exec(header ?? '')?.[0]
+  return (scheme && header!.slice(scheme.length).trim()) || undefined
 }
 
 function checkOptions(options: AuthHttpOptions): Required<AuthHttpOptions> {
@@ -93,9 +104,20 @@ export function createRequestAuthorizer(auth: AuthHost, options: AuthHttpOptions
       return currentToken(signal ?? undefined)
     },
 
+    credentials: async (token, request) =>
+      auth.dpop
+        ? [
+            ['Authorization', `DPoP ${token}`],
+            ['DPoP', await auth.dpop.proof({ ...request, accessToken: token })],
+          ]
+        : [['Authorization', `Bearer ${token}`]],
+
+    wantsNonceRetry: async (url, response) => (await auth.dpop?.learnNonce(url, response)) ?? false,
+
     wantsRetry(response) {
       if (response.status !== 401) return false
-      const error = parseBearerChallenge(response.headers.get('WWW-Authenticate'))?.error
+      const header = response.headers.get('WWW-Authenticate')
+      const error = (parseChallenge(header, 'bearer') ?? parseChallenge(header, 'dpop'))?.error
       return error === 'invalid_token' || (refreshOn === 'any-401' && error === undefined)
     },
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { codeTables } from '@tokenlife/test-utils/codeTables'
 import { describe, expect, it } from 'vitest'
 import { diagnostics } from '../diagnostics/codes'
 
@@ -29,7 +30,7 @@ const files = sources().map((path) => ({
 const codes = Object.keys(diagnostics)
 
 /** The package's error classes: each picks its code in its constructor (diagnosticsRaised.test.ts checks which). */
-const oauthErrors = ['AuthorizationError', 'CallbackStateError', 'CallbackReplayError', 'OtherTabTransactionError', 'IssuerMismatchError', 'IdTokenError', 'CodeExchangeError', 'ReturnToError', 'DiscoveryError']
+const oauthErrors = ['AuthorizationError', 'CallbackStateError', 'CallbackReplayError', 'OtherTabTransactionError', 'IssuerMismatchError', 'IdTokenError', 'CodeExchangeError', 'ReturnToError', 'DiscoveryError', 'DpopBindingError']
 /** The core's error classes the package raises, coded by the core: TL201 (no answer), TL203 (5xx, 429), TL212 (revoked). */
 const coreErrors = ['NetworkError', 'ServerError', 'SessionEndedError']
 
@@ -44,6 +45,7 @@ const passedOn: Record<string, RegExp[]> = {
   'codeExchange.ts': [/^\s*throw error$/, /^\s*throw refusal\(o, error\)$/],
   'discovery.ts': [/^\s*throw error$/],
   'refreshedIdToken.ts': [/\) throw error$/],
+  'oauthClient.ts': [/\) throw error$/],
 }
 
 describe('error codes of @tokenlife/oauth', () => {
@@ -56,6 +58,12 @@ describe('error codes of @tokenlife/oauth', () => {
       expect(['kept', 'development only']).toContain(entry.production)
       expect(entry.message(undefined, 'x', 1)).toMatch(/^tokenlife: /)
     }
+  })
+
+  it('no code is defined in two of the tables (the spread in codes.ts would silently keep the last one)', () => {
+    const { defined, twice } = codeTables(join(src, 'diagnostics'))
+    expect(twice).toEqual([])
+    expect(defined.sort()).toEqual([...codes].sort())
   })
 
   it('every code in the table is named by the source where it is raised, and every code the source names is in the table', () => {

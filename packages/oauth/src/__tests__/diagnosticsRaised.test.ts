@@ -2,7 +2,9 @@
 // names them): the right class, `error.code`, and the development build's message (the tests run the source as the
 // development build) ending with the code's troubleshooting link. The provider is a stand-in `fetch` and metadata
 // given by hand: what is checked here is the code each refusal carries; the real provider is in the other suites.
+import 'fake-indexeddb/auto'
 import { memoryStorage, troubleshootingUrl, type AuthEvent } from '@tokenlife/core'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { diagnostics, type OAuthCode } from '../diagnostics/codes'
 import type { OAuthEnvironment } from '../environment'
@@ -71,6 +73,29 @@ async function answered(params: Record<string, string>) {
   return oauth.handleRedirectCallback(callback({ ...params, state }))
 }
 
+/** A signing key of the stand-in provider, its JWKS answer, and an ID token it signs for `nonce`. */
+async function signer() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] }
+  answers['/jwks'] = () => json(jwks)
+  const idTokenFor = (nonce: string) =>
+    new SignJWT({ nonce }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience('spa').setSubject('ada').setIssuedAt().setExpirationTime('5m').sign(privateKey)
+  return { idTokenFor }
+}
+
+/** Deletes every DPoP key of the origin (what a logout in another tab does), the database kept. */
+const clearDpopKeys = () =>
+  new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('tokenlife-dpop')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const transaction = open.result.transaction('keys', 'readwrite')
+      transaction.objectStore('keys').clear()
+      transaction.oncomplete = () => resolve(open.result.close())
+      transaction.onerror = () => reject(transaction.error)
+    }
+  })
+
 /** Discovery (no metadata by hand) against a provider whose discovery document is `answer`. */
 function discovered(answer: () => Response) {
   answers['/.well-known/openid-configuration'] = answer
@@ -136,6 +161,25 @@ const raisers: Record<OAuthCode, [string, () => Promise<unknown> | unknown]> = {
   ...idTokenRaisers(),
   TL561: ['DiscoveryError', () => discovered(() => new Response('', { status: 503 }))],
   TL562: ['DiscoveryError', () => discovered(() => json({ ...metadata, token_endpoint: undefined }))],
+  TL564: [
+    'DpopBindingError',
+    async () => {
+      // A DPoP sign-in begun; the keys are deleted while the user is at the provider; the callback page loads.
+      const { state, tabStorage } = await begin(page({ dpop: true }))
+      await clearDpopKeys()
+      return page({ dpop: true }, { tabStorage: () => tabStorage }).oauth.handleRedirectCallback(callback({ code: 'c', state, iss: ISSUER }))
+    },
+  ],
+  TL565: [
+    'DpopBindingError',
+    async () => {
+      const { idTokenFor } = await signer()
+      const { oauth, state, navigations } = await begin(page({ dpop: true, metadata: { ...metadata, jwks_uri: `${ISSUER}/jwks` } }))
+      const idToken = await idTokenFor(new URL(navigations.at(-1)!).searchParams.get('nonce')!)
+      answers['/token'] = () => json({ access_token: 'opaque-access', token_type: 'Bearer', expires_in: 300, id_token: idToken })
+      return oauth.handleRedirectCallback(callback({ code: 'c', state, iss: ISSUER }))
+    },
+  ],
   TL563: [
     'TokenlifeError',
     async () => {
@@ -170,5 +214,7 @@ describe('every code of @tokenlife/oauth is raised, by the class its entry names
     expect(await raised(raisers.TL526[1])).toMatchObject({ expected: ISSUER, received: 'https://evil.example' })
     expect(await raised(raisers.TL561[1])).toMatchObject({ transient: true, issuer: ISSUER })
     expect(await raised(raisers.TL562[1])).toMatchObject({ transient: false, problem: 'the discovery document has no token_endpoint' })
+    expect(await raised(raisers.TL564[1])).toMatchObject({ transient: false, problem: 'key-missing' })
+    expect(await raised(raisers.TL565[1])).toMatchObject({ transient: false, problem: 'not-bound' })
   })
 })

@@ -71,9 +71,9 @@ export const inputCodes = {
   }),
   TL508: input({
     title: 'An authorization parameter the client sets itself',
-    message: (param?: string) => `tokenlife: ${param} is set by the client (PKCE, state, nonce, redirect_uri); leave it out`,
+    message: (param?: string) => `tokenlife: ${param} is set by the client (PKCE, state, nonce, redirect_uri, dpop_jkt); leave it out`,
     meaning:
-      'The client sets `client_id`, `redirect_uri`, `response_type`, `response_mode`, `state`, `nonce`, `code_challenge`, `code_challenge_method`, `request` and `request_uri` itself: a value of the app’s would replace what the callback is checked against (the login CSRF defence, PKCE, the nonce) or change how the answer comes back.',
+      'The client sets `client_id`, `redirect_uri`, `response_type`, `response_mode`, `state`, `nonce`, `code_challenge`, `code_challenge_method`, `request`, `request_uri` and (with `dpop: true`) `dpop_jkt` itself: a value of the app’s would replace what the callback is checked against (the login CSRF defence, PKCE, the nonce, the DPoP key) or change how the answer comes back.',
     cause: 'A `state` carrying app data (another SDK’s habit), or a `redirect_uri` per call.',
     fix: 'Leave it out. Where to go after the sign-in is `returnTo`; another redirect URI is another client, created with that `redirectUri`.',
   }),

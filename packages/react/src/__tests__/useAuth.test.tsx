@@ -36,8 +36,14 @@ describe('useAuth()', () => {
     if (seen!.isAuthenticated) expectTypeOf(seen!.accessToken).toEqualTypeOf<string>() // the flag narrows
     await expect(seen!.getAccessToken()).resolves.toBe(server.stats.issued[0])
 
+    expect(seen!.sessionEndsAt).toBeUndefined() // the fake server does not say when the session ends
+    act(() => {
+      auth.setTokens({ accessToken: server.stats.issued[0]!, refreshExpiresIn: 3_600 })
+    })
+    expect(seen!.sessionEndsAt).toBe(env.now() + 3_600_000)
+
     await act(() => seen!.logout())
-    expect(seen).toMatchObject({ status: 'unauthenticated', reason: 'logout', accessToken: undefined })
+    expect(seen).toMatchObject({ status: 'unauthenticated', reason: 'logout', accessToken: undefined, sessionEndsAt: undefined })
     await expect(seen!.getAccessToken()).rejects.toThrow()
   })
 

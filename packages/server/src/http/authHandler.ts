@@ -5,11 +5,12 @@ import { FailureRateLimiter } from '../rateLimit'
 import type { AuthEvent } from '../stats'
 import { normalizeEmail } from '../users'
 import type { Verifier } from '../verifier'
-import { bearerToken, readForm, readJsonObject, requireString } from './body'
+import { readForm, readJsonObject, requireString } from './body'
 import { readCookie, serializeCookie } from './cookies'
 import { errorResponse, HttpError, jsonResponse } from './httpError'
 import { logout } from './logout'
 import { clientIp, crossSiteRefusal, normalizeAllowedOrigins, requestProtocol } from './requestOrigin'
+import { tokenEndpointProofs, type HandlerDpopOptions } from './tokenEndpointProofs'
 
 /**
  * `'Tokenlife-Retry-Window'`: the header by which the refresh endpoint says it has an idempotent retry window
@@ -80,6 +81,12 @@ export interface AuthHandlerOptions {
    * gets `503 temporarily_unavailable` with `Retry-After: 1`. Default: `console.error` of a `TL631` message and the error.
    */
   onError?: (error: unknown, request: Request) => void
+  /**
+   * DPoP (RFC 9449): a login or refresh with a `DPoP` proof gets tokens bound to its key (`token_type: DPoP`, the
+   * access token's `cnf.jkt`; the session's refresh tokens refresh only with a proof by that key). See
+   * {@link HandlerDpopOptions}: require proofs, issue nonces. Without the option a proof is still honoured.
+   */
+  dpop?: HandlerDpopOptions
 }
 
 /** What the host framework knows that a `Request` does not carry: the second argument of an {@link AuthHandler}. */
@@ -128,6 +135,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   const maxBody = options.maxBodyBytes ?? 16 * 1024
   const minPasswordLength = options.minPasswordLength ?? 8
   const emit = options.onEvent ?? (() => {})
+  const proofs = tokenEndpointProofs(options.dpop, issuer.store, issuer.now, proxy)
   const onError = options.onError ?? ((error: unknown, request: Request) => console.error(diagnosticText('TL631', undefined, request.method, request.url), error))
   const windowMs = (options.loginRateLimit?.windowSeconds ?? 60) * 1000
   const now = issuer.now
@@ -142,28 +150,34 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     serializeCookie(cookieName, value, { path: base || '/', secure: isSecure(request), maxAge })
   const clearCookie = (request: Request) => cookie(request, '', 0)
 
-  /** The login-style success body; `refresh_token` only for storage-mode clients; the retry window when there is one. */
+  /**
+   * The login-style success body; `refresh_token` only for storage-mode clients; the retry window when there is one.
+   * `refresh_expires_in`: how long the refresh token works (sliding, never past the session's cap), so a client can
+   * warn before the session ends.
+   */
   const tokenResponse = (request: Request, pair: TokenPair, includeRefreshToken: boolean) => {
-    const headers = new Headers({ 'Set-Cookie': cookie(request, pair.refreshToken, pair.refreshExpiresIn) })
+    const headers = new Headers({ 'Set-Cookie': cookie(request, pair.refreshToken, pair.refreshExpiresIn), ...proofs.nonceHeader() })
     if (issuer.retryWindowSeconds > 0) headers.set(RETRY_WINDOW_HEADER, String(Math.floor(issuer.retryWindowSeconds)))
-    const body = { access_token: pair.accessToken, token_type: 'Bearer', expires_in: pair.expiresIn, ...(includeRefreshToken ? { refresh_token: pair.refreshToken } : {}) }
-    return jsonResponse(body, 200, headers)
+    const tokenType = pair.jkt === undefined ? 'Bearer' : 'DPoP'
+    const body = { access_token: pair.accessToken, token_type: tokenType, expires_in: pair.expiresIn, refresh_expires_in: pair.refreshExpiresIn }
+    return jsonResponse(includeRefreshToken ? { ...body, refresh_token: pair.refreshToken } : body, 200, headers)
   }
   const wantsStorageMode = (request: Request, body: Record<string, unknown>) =>
     request.headers.get('x-refresh-token-mode')?.toLowerCase() === 'storage' || body.refresh_token_mode === 'storage'
   const rateLimited = (retryAfter: number) =>
     new HttpError(429, 'too_many_requests', 'too many failed attempts, try again later', { 'Retry-After': String(retryAfter) })
-  const requireBearer = async (request: Request) => {
-    const result = await verifier.verify(bearerToken(request))
-    if (result.ok) return result.claims
+  /** The request's access token, checked (`Authorization: Bearer`, or `DPoP` with its proof): its claims and key. */
+  const requireToken = async (request: Request) => {
+    const result = await verifier.verifyRequest(request)
+    if (result.ok) return result
     if (result.status === 503) throw new HttpError(503, 'temporarily_unavailable', result.description, { 'Retry-After': '1' })
-    throw new HttpError(401, 'invalid_token', result.description, {
-      'WWW-Authenticate': `Bearer error="invalid_token", error_description="${result.description}"`,
-    })
+    throw new HttpError(401, 'invalid_token', result.description, result.headers)
   }
 
   const login = async (request: Request, context: RequestContext) => {
     const body = await readJsonObject(request, maxBody)
+    // Before the password: a proof without the nonce is answered at once, and costs no attempt.
+    const jkt = await proofs.keyOf(request)
     const email = normalizeEmail(requireString(body, 'email', 254))
     const password = requireString(body, 'password')
     const emailKey = `email:${email}`
@@ -183,7 +197,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     }
     for (const refund of refunds) refund()
     limiters.email.reset(emailKey)
-    const pair = await issuer.startSession(user)
+    const pair = await issuer.startSession(user, { jkt })
     emit({ type: 'login', outcome: 'success' })
     return tokenResponse(request, pair, wantsStorageMode(request, body))
   }
@@ -203,18 +217,21 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
       emit({ type: 'refresh', outcome: 'bad_request' })
       throw error
     }
-    const result = await issuer.refresh(refreshToken)
+    const jkt = await proofs.keyOf(request)
+    const result = await issuer.refresh(refreshToken, { jkt })
     if (!result.ok) {
       emit({ type: 'refresh', outcome: result.reason, ...(result.familyId ? { familyId: result.familyId } : {}) })
-      // Only drop the cookie when it was the token that failed.
-      throw new HttpError(400, 'invalid_grant', result.description, fromBody ? {} : { 'Set-Cookie': clearCookie(request) })
+      // Only drop the cookie when it was the token that failed (not a proof by another key: the token still works).
+      const keep = fromBody || result.reason === 'key_mismatch'
+      throw new HttpError(400, 'invalid_grant', result.description, keep ? {} : { 'Set-Cookie': clearCookie(request) })
     }
     emit({ type: 'refresh', outcome: result.retried ? 'retried' : 'success', familyId: result.pair.familyId })
     return tokenResponse(request, result.pair, fromBody)
   }
 
   const changePassword = async (request: Request) => {
-    const claims = await requireBearer(request)
+    // The new session is bound to the key of the proof that came with a DPoP-bound token.
+    const { claims, jkt } = await requireToken(request)
     const body = await readJsonObject(request, maxBody)
     const currentPassword = requireString(body, 'currentPassword')
     const newPassword = requireString(body, 'newPassword')
@@ -225,7 +242,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     const retryAfter = limiters.password.retryAfterSeconds(key)
     if (retryAfter > 0) throw rateLimited(retryAfter)
     const refund = limiters.password.charge(key) // before the hash, as at login
-    const pair = await issuer.changePassword(claims.sub, currentPassword, newPassword)
+    const pair = await issuer.changePassword(claims.sub, currentPassword, newPassword, { jkt })
     if (!pair) throw new HttpError(400, 'invalid_grant', 'current password is incorrect')
     refund()
     limiters.password.reset(key)
@@ -233,7 +250,7 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     return tokenResponse(request, pair, wantsStorageMode(request, body))
   }
 
-  const logoutContext = { issuer, verifier, cookieName, emit, clearCookie }
+  const logoutContext = { issuer, verifier, cookieName, emit, clearCookie, keyOf: (request: Request) => proofs.keyOf(request) }
   const routes: Record<string, (request: Request, context: RequestContext) => Promise<Response>> = {
     [`${base}/login`]: login,
     [`${base}/refresh`]: refresh,
@@ -243,8 +260,8 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
     },
     [`${base}/logout-everywhere`]: async (request) => {
       const form = await readForm(request, maxBody)
-      await requireBearer(request)
-      return logout(logoutContext, request, form, true)
+      const proven = await requireToken(request)
+      return logout(logoutContext, request, form, true, proven)
     },
     [`${base}/change-password`]: changePassword,
   }

@@ -13,6 +13,8 @@ export interface LogoutContext {
   cookieName: string
   emit: (event: AuthEvent) => void
   clearCookie: (request: Request) => string
+  /** DPoP: the key of the request's proof (a refresh token bound to a key is revoked only with that key's proof). */
+  keyOf(request: Request): Promise<string | undefined>
 }
 
 /**
@@ -24,7 +26,13 @@ export interface LogoutContext {
  * refresh now, or a valid access token at the user's current token version. Without one, only the single-session
  * part is done and the answer is `400 invalid_grant`.
  */
-export async function logout(context: LogoutContext, request: Request, form: Map<string, string>, everywhere: boolean): Promise<Response> {
+export async function logout(
+  context: LogoutContext,
+  request: Request,
+  form: Map<string, string>,
+  everywhere: boolean,
+  proven?: { claims: AccessTokenClaims; jkt?: string },
+): Promise<Response> {
   const { issuer, verifier, emit } = context
   const provenUsers = new Set<string>()
   const denyAndProve = async (claims: AccessTokenClaims) => {
@@ -38,7 +46,11 @@ export async function logout(context: LogoutContext, request: Request, form: Map
       const verified = await verifier.verify(presented)
       if (verified.ok) await denyAndProve(verified.claims)
     } else {
-      const token = await issuer.inspectRefreshToken(presented)
+      let token = await issuer.inspectRefreshToken(presented)
+      // DPoP: a refresh token bound to a key is revoked by its holder only, who proves the key (a copy is useless).
+      if (token.status !== 'unknown' && token.jkt !== undefined && token.jkt !== (proven ? proven.jkt : await context.keyOf(request))) {
+        token = { status: 'unknown' }
+      }
       if (token.status === 'current') {
         await issuer.revokeFamily(token.familyId, everywhere ? 'logout everywhere' : 'logout')
         provenUsers.add(token.userId)
@@ -47,7 +59,7 @@ export async function logout(context: LogoutContext, request: Request, form: Map
       }
     }
   }
-  const bearer = await verifier.verify(bearerToken(request))
+  const bearer = proven ? { ok: true as const, claims: proven.claims } : await verifier.verify(bearerToken(request))
   if (bearer.ok) await denyAndProve(bearer.claims)
   const headers = { 'Set-Cookie': context.clearCookie(request) }
   if (everywhere && provenUsers.size === 0) {

@@ -11,7 +11,7 @@ import type {
   TokenFamily,
   User,
 } from '../store/authStore'
-import { BUMP_VERSION, CREATE_USER, DENY, REVOKE_FAMILY, REVOKE_USER_FAMILIES, ROTATE } from './scripts'
+import { defineScripts, type Scripted } from './scripts'
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -33,15 +33,6 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number
   /** The clock that decides which denials and version bumps have expired, epoch ms. Default: `Date.now`. */
   now?: () => number
-}
-
-type Scripted = Redis & {
-  tlRotate(...args: string[]): Promise<RotateOutcome>
-  tlDeny(...args: string[]): Promise<number>
-  tlBump(...args: string[]): Promise<number>
-  tlRevokeFamily(...args: string[]): Promise<number>
-  tlRevokeUserFamilies(...args: string[]): Promise<number>
-  tlCreateUser(...args: string[]): Promise<number>
 }
 
 const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value)
@@ -87,17 +78,7 @@ export class RedisStore implements AuthStore {
     this.#ownsRedis = typeof options.redis === 'string'
     const redis = typeof options.redis === 'string' ? new Redis(options.redis, connectionOptions) : options.redis
     redis.on('error', () => {}) // reported through failed commands; ioredis reconnects on its own
-    this.#redis = redis as Scripted
-    for (const [name, numberOfKeys, lua] of [
-      ['tlRotate', 3, ROTATE],
-      ['tlDeny', 2, DENY],
-      ['tlBump', 3, BUMP_VERSION],
-      ['tlRevokeFamily', 1, REVOKE_FAMILY],
-      ['tlRevokeUserFamilies', 1, REVOKE_USER_FAMILIES],
-      ['tlCreateUser', 2, CREATE_USER],
-    ] as const) {
-      redis.defineCommand(name, { numberOfKeys, lua })
-    }
+    this.#redis = defineScripts(redis)
     // The feed's own connection: a heartbeat through it proves every message published before was delivered.
     this.#subscriber = redis.duplicate({ enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs ?? 2000 })
     this.#subscriber.on('error', () => {})
@@ -157,7 +138,7 @@ export class RedisStore implements AuthStore {
     const key = this.#key('family', family.id)
     await this.#redis
       .multi()
-      .hset(key, { ...family, revokedAt: family.revokedAt ?? '', revokedReason: family.revokedReason ?? '' })
+      .hset(key, { ...family, revokedAt: family.revokedAt ?? '', revokedReason: family.revokedReason ?? '', jkt: family.jkt ?? '' })
       .pexpire(key, 3_600_000) // until its first token is saved, which sets the family's expiry to the token's
       .sadd(this.#key('families', family.userId), family.id)
       .exec()
@@ -173,7 +154,16 @@ export class RedisStore implements AuthStore {
       createdAt: asNumber(family.createdAt),
       revokedAt: family.revokedAt ? Number(family.revokedAt) : null,
       revokedReason: orNull(family.revokedReason),
+      jkt: orNull(family.jkt),
     }
+  }
+
+  async bindFamilyKey(id: string, jkt: string): Promise<string | undefined> {
+    return (await this.#redis.tlBindFamilyKey(this.#key('family', id), jkt)) ?? undefined
+  }
+
+  async useDpopProof(id: string, expiresAt: number): Promise<boolean> {
+    return (await this.#redis.set(this.#key('dpop', id), '1', 'PXAT', expiresAt, 'NX')) === 'OK'
   }
 
   async revokeFamily(id: string, at: number, reason: string): Promise<void> {

@@ -1,3 +1,6 @@
+import type { Redis } from 'ioredis'
+import type { RotateOutcome } from '../store/authStore'
+
 /**
  * The Lua scripts of the Redis store: each runs atomically in Redis, so two instances can never both rotate one
  * refresh token, and a revocation is written and published in one step. Keys follow `<prefix><kind>:<id>`.
@@ -32,6 +35,18 @@ redis.call('PEXPIREAT', KEYS[2], record.expiresAt)
 local familyExpiry = redis.call('PEXPIRETIME', KEYS[3])
 if familyExpiry < tonumber(record.expiresAt) then redis.call('PEXPIREAT', KEYS[3], record.expiresAt) end
 return 'rotated'
+`
+
+/**
+ * DPoP binding. KEYS: the family. ARGV: the key's thumbprint. Binds a family that has no key; returns the key it is
+ * bound to, or false when there is no family.
+ */
+export const BIND_FAMILY_KEY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local bound = redis.call('HGET', KEYS[1], 'jkt')
+if bound and bound ~= '' then return bound end
+redis.call('HSET', KEYS[1], 'jkt', ARGV[1])
+return ARGV[1]
 `
 
 /** Denial. KEYS: the denial key, the denial index (a sorted set). ARGV: jti, expiresAt, now, channel. */
@@ -99,3 +114,30 @@ local user = cjson.decode(ARGV[2])
 redis.call('HSET', KEYS[2], unpack(hashFields(user)))
 return 1
 `
+
+/** A connection with the scripts above defined as commands. */
+export type Scripted = Redis & {
+  tlRotate(...args: string[]): Promise<RotateOutcome>
+  tlDeny(...args: string[]): Promise<number>
+  tlBump(...args: string[]): Promise<number>
+  tlRevokeFamily(...args: string[]): Promise<number>
+  tlRevokeUserFamilies(...args: string[]): Promise<number>
+  tlCreateUser(...args: string[]): Promise<number>
+  tlBindFamilyKey(...args: string[]): Promise<string | null>
+}
+
+/** Defines the scripts on `redis` as commands (ioredis sends EVALSHA, and the script itself when Redis lacks it). */
+export function defineScripts(redis: Redis): Scripted {
+  for (const [name, numberOfKeys, lua] of [
+    ['tlRotate', 3, ROTATE],
+    ['tlDeny', 2, DENY],
+    ['tlBump', 3, BUMP_VERSION],
+    ['tlRevokeFamily', 1, REVOKE_FAMILY],
+    ['tlRevokeUserFamilies', 1, REVOKE_USER_FAMILIES],
+    ['tlCreateUser', 2, CREATE_USER],
+    ['tlBindFamilyKey', 1, BIND_FAMILY_KEY],
+  ] as const) {
+    redis.defineCommand(name, { numberOfKeys, lua })
+  }
+  return redis as Scripted
+}

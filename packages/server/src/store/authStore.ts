@@ -40,6 +40,11 @@ export interface TokenFamily {
    * `Issuer.revokeFamily()`. `null` while alive. The first revocation's reason is kept.
    */
   revokedReason: string | null
+  /**
+   * DPoP (RFC 9449): the thumbprint of the key the family's tokens are bound to; only a proof by that key refreshes
+   * it. `null` or absent: bearer tokens (a login without a proof).
+   */
+  jkt?: string | null
 }
 
 /** One refresh token. Only a hash of the token is stored. */
@@ -179,6 +184,16 @@ export interface AuthStore extends ChangeFeed {
   revokeFamily(id: string, at: number, reason: string): Promise<void>
   /** Revokes every live family of a user and returns how many it revoked. */
   revokeUserFamilies(userId: string, at: number, reason: string): Promise<number>
+  /**
+   * DPoP: binds the family to the key `jkt` unless it is bound already (atomically: of two instances binding one
+   * family, one wins). Resolves with the key it is bound to now, or `undefined` when there is no such family.
+   */
+  bindFamilyKey(id: string, jkt: string): Promise<string | undefined>
+  /**
+   * DPoP replay detection: records the proof `id` until `expiresAt` (epoch ms). `true` the first time, `false` when it
+   * was recorded before (atomically: of two instances recording one id, one gets `true`).
+   */
+  useDpopProof(id: string, expiresAt: number): Promise<boolean>
 
   /** Saves the first refresh token of a family (later ones come from {@link AuthStore.rotateRefreshToken}). */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>

@@ -44,6 +44,8 @@ export class MemoryStore implements AuthStore {
       until: number
     }
   >()
+  /** DPoP proof ids seen → until when they are kept (epoch ms). */
+  readonly dpopProofs = new Map<string, number>()
   readonly #listeners = new Set<FeedListener>()
 
   async findUserByEmail(email: string): Promise<User | undefined> {
@@ -77,6 +79,22 @@ export class MemoryStore implements AuthStore {
 
   async createFamily(family: TokenFamily): Promise<void> {
     this.families.set(family.id, { ...family })
+  }
+
+  async bindFamilyKey(id: string, jkt: string): Promise<string | undefined> {
+    const family = this.families.get(id)
+    if (!family) return undefined
+    family.jkt ??= jkt
+    return family.jkt
+  }
+
+  async useDpopProof(id: string, expiresAt: number): Promise<boolean> {
+    if (this.dpopProofs.has(id)) return false
+    // Bounded without a timer: when it grows, ids past their time go (pruneExpired does too). A proof that old is
+    // refused for its iat anyway.
+    if (this.dpopProofs.size > 10_000) for (const [seen, until] of this.dpopProofs) if (until <= Date.now()) this.dpopProofs.delete(seen)
+    this.dpopProofs.set(id, expiresAt)
+    return true
   }
 
   async getFamily(id: string): Promise<TokenFamily | undefined> {
@@ -135,6 +153,7 @@ export class MemoryStore implements AuthStore {
   }
 
   async pruneExpired(now: number): Promise<void> {
+    for (const [id, until] of this.dpopProofs) if (until <= now) this.dpopProofs.delete(id)
     for (const [jti, expiresAt] of this.deniedAccessTokens) if (expiresAt <= now) this.deniedAccessTokens.delete(jti)
     for (const [userId, bump] of this.versionBumps) if (bump.until <= now) this.versionBumps.delete(userId)
     const liveFamilies = new Set<string>()

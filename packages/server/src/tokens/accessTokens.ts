@@ -17,6 +17,11 @@ export interface AccessTokenClaims {
   iss: string
   /** The audience (`IssuerOptions.audience`). */
   aud: string | string[]
+  /** DPoP (RFC 9449 §6.1): the thumbprint of the key the token is bound to. */
+  cnf?: {
+    /** The SHA-256 thumbprint (RFC 7638) of the public key whose proofs must come with the token. */
+    jkt?: string
+  }
   /** Whatever the issuer's `claims` option adds (by default `email` and `name`). */
   [claim: string]: unknown
 }

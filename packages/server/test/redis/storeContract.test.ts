@@ -114,6 +114,29 @@ describe.each(Object.keys(stores))('the store contract: %s', (kind) => {
     expect(await a.getFamily('none')).toBeUndefined()
   })
 
+  it('DPoP: a family created with a key keeps it; one without is bound once, atomically (concurrent binds: one key wins)', async () => {
+    const [a, b] = make()
+    const { owner, familyId } = await withFamily(a)
+    expect((await a.getFamily(familyId))?.jkt ?? null).toBeNull()
+    const keys = Array.from({ length: 10 }, (_, index) => `jkt-${index}`)
+    const bound = await Promise.all(keys.map((jkt, index) => (index % 2 ? a : b).bindFamilyKey(familyId, jkt)))
+    expect(new Set(bound).size).toBe(1)
+    expect((await b.getFamily(familyId))?.jkt).toBe(bound[0])
+    expect(await a.bindFamilyKey(familyId, 'later')).toBe(bound[0])
+    expect(await a.bindFamilyKey('no-family', 'x')).toBeUndefined()
+    const withKey = randomUUID()
+    await a.createFamily({ id: withKey, userId: owner.id, tokenVersion: 0, createdAt: NOW, revokedAt: null, revokedReason: null, jkt: 'from-login' })
+    expect((await b.getFamily(withKey))?.jkt).toBe('from-login')
+  })
+
+  it('DPoP replay: a proof id is recorded once across instances (concurrent: exactly one first use)', async () => {
+    const [a, b] = make()
+    const id = `jkt:${randomUUID()}`
+    const firsts = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? a : b).useDpopProof(id, Date.now() + 60_000)))
+    expect(firsts.filter(Boolean)).toHaveLength(1)
+    expect(await a.useDpopProof(`jkt:${randomUUID()}`, Date.now() + 60_000)).toBe(true)
+  })
+
   it('rotation: marks the token used, records and saves the successor; then used, unknown, revoked change nothing', async () => {
     const [a, b] = make()
     const { owner, familyId, first } = await withFamily(a)

@@ -10,6 +10,7 @@ import {
   createKeyRing,
   createSecretKeyRing,
   createUser,
+  DpopNonces,
   FailureRateLimiter,
   generateSigningKey,
   Issuer,
@@ -132,6 +133,8 @@ const cases: Array<[code: string, text: string, kind: typeof TypeError | typeof 
   ['TL603', 'maxStalenessMs must be positive, got 0', TypeError, () => parts({ verifier: { maxStalenessMs: 0 } })],
   ['TL604', 'the rate limit must be a positive integer, got 0', TypeError, () => createAuthHandler({ ...parts(), loginRateLimit: { perEmail: 0 } })],
   ['TL605', 'the rate-limit window must be a positive number, got 0', TypeError, () => new FailureRateLimiter({ limit: 1, windowMs: 0, now: Date.now })],
+  ['TL619', 'the DPoP nonce secret (DpopNonces secret / TOKENLIFE_DPOP_NONCE_SECRET) must have at least 32 bytes, got 6', TypeError, () => new DpopNonces({ secret: 'secret' })],
+  ['TL620', 'DpopNonces stepSeconds must be a positive number of seconds, got 0', TypeError, () => new DpopNonces({ stepSeconds: 0 })],
   ['TL606', 'allowedOrigins entries must be origins like "https://app.example.com", got "localhost:5173"', TypeError, () => normalizeAllowedOrigins(['localhost:5173'])],
   [
     'TL607',

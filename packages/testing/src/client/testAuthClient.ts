@@ -13,6 +13,14 @@ import { TestBrowser } from './testEnvironment'
 import { checkState, type TestSessionState } from './testStates'
 import { TestRedirectLogin } from './testRedirectLogin'
 
+/** One page of the scripted browser, as the client holds it. */
+interface Page {
+  auth: AuthClient
+  wake(cause: WakeCause): void
+  activity(): void
+  close(): void
+}
+
 const brand = Symbol.for('tokenlife.testing.TestAuthClient')
 
 /** Another tab of the scripted browser: its own real client on the same clock, server, channel and storage. */
@@ -21,6 +29,8 @@ export interface TestTab {
   readonly auth: AuthClient
   /** Fires a wake-up in this tab (`visible`, `focus`, `pageshow`, `online`). */
   wake(cause: WakeCause): void
+  /** The user does something in this tab (a key, a click, a scroll): what the idle timeout counts as activity. */
+  activity(): void
   /** Closes the tab: its client is destroyed. */
   close(): void
 }
@@ -54,9 +64,9 @@ export class TestAuthClient {
   readonly #setup: TestClientSetup
   readonly #clock: TestClock
   readonly #browser: TestBrowser
-  readonly #tabs = new Set<{ wake(cause: WakeCause): void; close(): void }>()
+  readonly #tabs = new Set<Page>()
   readonly #host: ScriptHost
-  readonly #mainWake: (cause: WakeCause) => void
+  readonly #main: Page
 
   constructor(options: TestAuthClientOptions = {}) {
     Object.defineProperty(this, brand, { value: true })
@@ -68,7 +78,7 @@ export class TestAuthClient {
     this.#browser = new TestBrowser(this.#clock, [this.server, ...setup.routes], setup.pageUrl)
     const first = this.#openPage()
     this.auth = first.auth
-    this.#mainWake = first.wake
+    this.#main = first
     this.auth.onEvent((event) => void this.events.push(event))
     this.oauth = new TestRedirectLogin(this.auth, setup.credentials, (promise) => this.#host.drive(promise))
     this.#host = {
@@ -162,12 +172,22 @@ export class TestAuthClient {
     await this.settle()
   }
 
+  /**
+   * The user does something in this tab (a key, a click, a scroll): with `idleTimeout()`, the shared deadline moves
+   * in every tab and a warning is cancelled.
+   */
+  async activity(): Promise<void> {
+    this.#main.activity()
+    await this.settle()
+  }
+
   /** Opens another tab of this browser (a page load: its client starts, and shares this tab's session). */
   async openTab(): Promise<TestTab> {
     const page = this.#openPage()
     const tab: TestTab = {
       auth: page.auth,
       wake: (cause) => page.wake(cause),
+      activity: () => page.activity(),
       close: () => {
         this.#tabs.delete(page)
         page.close()
@@ -217,19 +237,19 @@ export class TestAuthClient {
   }
 
   #wakeAll(cause: WakeCause): void {
-    this.#mainWake(cause)
+    this.#main.wake(cause)
     for (const tab of this.#tabs) tab.wake(cause)
   }
 
-  #openPage(options: Partial<AuthClientOptions> = {}): { auth: AuthClient; wake(cause: WakeCause): void; close(): void } {
-    const { environment, wake } = this.#browser.openTab()
+  #openPage(options: Partial<AuthClientOptions> = {}): Page {
+    const { environment, wake, activity } = this.#browser.openTab()
     const auth = createAuthClient({
       ...this.#setup.clientOptions,
       storage: sharedMemoryStorage(this.#browser.storage),
       ...options,
       environment: { ...environment, ...options.environment },
     })
-    return { auth, wake, close: () => auth.destroy() }
+    return { auth, wake, activity, close: () => auth.destroy() }
   }
 
   /** A sign-in on an earlier visit: the server holds a session for this browser, its refresh token where the app keeps it. */

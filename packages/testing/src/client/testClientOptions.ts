@@ -39,7 +39,9 @@ export interface TestAuthClientOptions {
   idToken?: boolean
   /**
    * The app's client options (endpoints, `namespace`, `timing`, `allowedOrigins`, `oauthClientId`, …), so the
-   * client is configured as the app's. The endpoints default to the server's on the page's origin.
+   * client is configured as the app's. The endpoints default to the server's on the page's origin. `timing.spreadRatio`
+   * defaults to `0` here: every refresh is due at the steady point (lifetime − margin, 80 % of the lifetime by default),
+   * not at a random point of the window as in the app; set it to test the spread.
    */
   client?: TestClientSettings
   /** The mock server: a {@link MockAuthServer} you also give to msw, or options for a new one (on the fake clock). */
@@ -62,6 +64,8 @@ export interface TestClientSetup {
 }
 
 const known = new Set(['state', 'user', 'accessTokenTtl', 'refreshToken', 'idToken', 'client', 'server', 'routes', 'now', 'pageUrl'])
+
+const isPlainObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Checks the options (TL807) and builds the server and the client's options. */
 export function testClientSetup(options: TestAuthClientOptions, clock: TestClock): TestClientSetup {
@@ -98,6 +102,9 @@ export function testClientSetup(options: TestAuthClientOptions, clock: TestClock
     loginUrl: endpoint('login'),
     logoutUrl: endpoint('logout'),
     ...client,
+    // Refreshes at the steady point (lifetime − margin), not at a random point of the window: a test's advance()
+    // then finds the scheduled refresh where it expects it. The app's own spreadRatio still wins.
+    timing: isPlainObject(client.timing) ? { spreadRatio: 0, ...client.timing } : (client.timing ?? { spreadRatio: 0 }),
     refreshToken: mode,
   }
   return { server, routes: options.routes ?? [], clientOptions, credentials: { email: credentials.email, password: credentials.password }, pageUrl }

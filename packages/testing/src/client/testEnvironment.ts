@@ -58,9 +58,10 @@ export class TestBrowser {
     return Promise.race([server.handle(request, signal), aborted])
   }
 
-  /** The environment of one new tab, and a way to wake it up. */
-  openTab(): { environment: Environment; wake(cause: WakeCause): void } {
+  /** The environment of one new tab, a way to wake it up, and a way to act in it as the user does. */
+  openTab(): { environment: Environment; wake(cause: WakeCause): void; activity(): void } {
     const listeners = new Set<(cause: WakeCause) => void>()
+    const activityListeners = new Set<() => void>()
     const environment: Environment = {
       now: this.clock.now,
       random: () => 0,
@@ -73,6 +74,10 @@ export class TestBrowser {
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
+      onActivity: (listener) => {
+        activityListeners.add(listener)
+        return () => activityListeners.delete(listener)
+      },
       locks: this.locks,
       openChannel: this.hub.openChannel,
       sharedMarks: sharedMarks(this.marks),
@@ -82,6 +87,10 @@ export class TestBrowser {
       warn: (message) => void this.warnings.push(message),
       error: (message) => void this.errors.push(message),
     }
-    return { environment, wake: (cause) => [...listeners].forEach((listener) => listener(cause)) }
+    return {
+      environment,
+      wake: (cause) => [...listeners].forEach((listener) => listener(cause)),
+      activity: () => [...activityListeners].forEach((listener) => listener()),
+    }
   }
 }

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { createAuthFetch, isNetworkError, isServerError, type AuthEvent, type AuthState } from '@tokenlife/core'
+import { createAuthFetch, idleTimeout, isNetworkError, isServerError, type AuthEvent, type AuthState } from '@tokenlife/core'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -65,6 +65,36 @@ describe('scripting what happens next', () => {
     expect(session.server.count('refresh', 'rotated')).toBe(2)
     expect(session.auth.getState().accessToken).not.toBe(first)
     expect(session.auth.getState().expiresAt).toBe(started + 240_000 + 300_000)
+  })
+
+  it("advance(): the app's own spreadRatio puts the first refresh at a random point of the window again", async () => {
+    const session = await createTestAuthClient({ accessTokenTtl: 300, client: { timing: { spreadRatio: 0.9 } } })
+    // The scripted browser's random() is 0: the earliest point of the window, 10 % of the steady 240 s.
+    await session.advance(23_000)
+    expect(session.server.count('refresh', 'rotated')).toBe(1)
+    await session.advance(1_000)
+    expect(session.server.count('refresh', 'rotated')).toBe(2)
+  })
+
+  it('activity(): activity in any tab keeps every tab signed in; none signs them all out as idle, with one revocation', async () => {
+    const session = await createTestAuthClient({ accessTokenTtl: 60, client: { idle: idleTimeout({ timeoutMs: 120_000, warnMs: 30_000 }) } })
+    const tab = await session.openTab()
+    await session.advance(100_000)
+    expect(session.auth.idle.getState()).toMatchObject({ status: 'warning', remainingMs: 20_000 })
+    expect(tab.auth.idle.getState().status).toBe('warning')
+    tab.activity() // the user types in the other tab: the warning goes in both
+    await session.settle()
+    expect([session.auth.idle.getState().status, tab.auth.idle.getState().status]).toEqual(['active', 'active'])
+    await session.advance(100_000) // 200 s after the sign-in: past the first deadline
+    expectSignedIn(session.auth.getState())
+    await session.activity()
+    await session.advance(119_000)
+    expectSignedIn(tab.auth.getState())
+    await session.advance(1_000)
+    expect(session.auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'idle' })
+    expect(tab.auth.getState()).toMatchObject({ status: 'unauthenticated', reason: 'idle' })
+    expect(session.server.count('logout')).toBe(1)
+    expect(types(session.events)).toContain('idle-warning')
   })
 
   it('sleep(): a laptop that slept past the expiry refreshes as soon as it wakes', async () => {

@@ -67,8 +67,8 @@ describe('useAuth()', () => {
       }),
       { global: { plugins: [createTokenlife(auth)] } },
     )
-    const { state, status, isAuthenticated, isLoading, accessToken, claims, expiresAt, reason, error } = result!
-    for (const field of [state, status, isAuthenticated, isLoading, accessToken, claims, expiresAt, reason, error]) {
+    const { state, status, isAuthenticated, isLoading, accessToken, claims, expiresAt, sessionEndsAt, reason, error } = result!
+    for (const field of [state, status, isAuthenticated, isLoading, accessToken, claims, expiresAt, sessionEndsAt, reason, error]) {
       expect(isReadonly(field)).toBe(true)
     }
     expect([status.value, isLoading.value, isAuthenticated.value]).toEqual(['initializing', true, false])
@@ -78,6 +78,9 @@ describe('useAuth()', () => {
     expect(accessToken.value).toBe(server.stats.issued[1])
     expect(claims.value).toMatchObject({ sub: 'user-1', jti: 'at-2' })
     expect(expiresAt.value).toBe(auth.getState().expiresAt)
+    expect(sessionEndsAt.value).toBeUndefined() // the fake server does not say when the session ends
+    auth.setTokens({ accessToken: server.stats.issued[1]!, refreshExpiresIn: 3_600 })
+    expect(sessionEndsAt.value).toBe(env.now() + 3_600_000)
     await expect(result!.getAccessToken()).resolves.toBe(server.stats.issued[1])
 
     const refused = result!.login({ username: 'ada', password: 'wrong' }).catch((caught: unknown) => caught)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseBearerChallenge } from '../wwwAuthenticate'
+import { parseBearerChallenge, parseChallenge } from '../../wwwAuthenticate'
 
 describe('parseBearerChallenge', () => {
   it.each([
@@ -17,5 +17,20 @@ describe('parseBearerChallenge', () => {
 
   it.each([[null], [''], ['Basic realm="x"'], ['Negotiate abc/def==']])('no Bearer challenge in %j', (header) => {
     expect(parseBearerChallenge(header)).toBeUndefined()
+  })
+})
+
+describe('parseChallenge (DPoP, RFC 9449 §7.1)', () => {
+  it.each([
+    ['DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', { error: 'use_dpop_nonce', error_description: 'Resource server requires nonce in DPoP proof' }],
+    ['Bearer realm="api", DPoP algs="ES256 PS256", error="invalid_token"', { algs: 'ES256 PS256', error: 'invalid_token' }],
+    ['dpop error=invalid_dpop_proof', { error: 'invalid_dpop_proof' }],
+  ])('%s', (header, expected) => {
+    expect(parseChallenge(header, 'dpop')).toEqual(expected)
+  })
+
+  it('a Bearer challenge is not a DPoP one, and the other way round', () => {
+    expect(parseChallenge('Bearer error="invalid_token"', 'dpop')).toBeUndefined()
+    expect(parseChallenge('DPoP error="use_dpop_nonce"', 'bearer')).toBeUndefined()
   })
 })

@@ -8,19 +8,20 @@ function readAt(pattern: RegExp, text: string, at: number): RegExpExecArray | nu
 }
 
 /**
- * The auth-params of the `Bearer` challenge in a `WWW-Authenticate` header (RFC 6750 §3), names in lower case, or
- * `undefined` when the header has no Bearer challenge. Handles several challenges in one header, `token68`
- * credentials and quoted strings with escapes; stops quietly at malformed input.
+ * The auth-params of the `scheme` challenge (`'bearer'`, RFC 6750 §3; `'dpop'`, RFC 9449 §7.1) in a
+ * `WWW-Authenticate` header, names in lower case, or `undefined` when the header has no such challenge. Handles
+ * several challenges in one header, `token68` credentials and quoted strings with escapes; stops quietly at
+ * malformed input.
  *
  * @example
  * ```ts
- * parseBearerChallenge('Basic realm="x", Bearer realm="api", error="invalid_token"')
+ * parseChallenge('Basic realm="x", Bearer realm="api", error="invalid_token"', 'bearer')
  * // → { realm: 'api', error: 'invalid_token' }
  * ```
  */
-export function parseBearerChallenge(header: string | null | undefined): Record<string, string> | undefined {
+export function parseChallenge(header: string | null | undefined, wanted: 'bearer' | 'dpop'): Record<string, string> | undefined {
   if (!header) return undefined
-  let bearer: Record<string, string> | undefined
+  let found: Record<string, string> | undefined
   let scheme: string | undefined
   /** Whether the next bare word (not `name=value`) starts a new challenge: at the start, or after a comma. */
   let expectScheme = true
@@ -47,7 +48,7 @@ export function parseBearerChallenge(header: string | null | undefined): Record<
       if (quoted || bare) {
         const value = quoted ? (quoted[1] ?? '').replace(/\\(.)/g, '$1') : (bare?.[0] ?? '')
         at += (quoted ?? bare)![0].length
-        if (scheme === 'bearer' && bearer) bearer[name[0].toLowerCase()] ??= value
+        if (scheme === wanted && found) found[name[0].toLowerCase()] ??= value
         continue
       }
       // `name=` followed by something else: this was a token68 such as `abc==`.
@@ -57,7 +58,7 @@ export function parseBearerChallenge(header: string | null | undefined): Record<
     }
     if (expectScheme) {
       scheme = name[0].toLowerCase()
-      if (scheme === 'bearer') bearer ??= {}
+      if (scheme === wanted) found ??= {}
       expectScheme = false
       continue
     }
@@ -65,5 +66,8 @@ export function parseBearerChallenge(header: string | null | undefined): Record<
     const token68 = readAt(token68Pattern, header, name.index)
     at = name.index + (token68?.[0].length ?? name[0].length)
   }
-  return bearer
+  return found
 }
+
+/** The `Bearer` challenge's auth-params: {@link parseChallenge} for `'bearer'`. */
+export const parseBearerChallenge = (header: string | null | undefined): Record<string, string> | undefined => parseChallenge(header, 'bearer')
