@@ -3,7 +3,7 @@ import { handledError, type Origin, type SentRefresh } from './flightAnswer'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import { requestHoldMs } from './refreshTiming'
-import { lastRecordedSend, recordSending } from './sendingRecords'
+import { lastRecordedSend, recordSending, SEND_SLACK_MS } from './sendingRecords'
 import type { SessionHolder } from './sessionHolder'
 import { sendToCompletion } from './transport'
 
@@ -41,14 +41,7 @@ export async function sendRefresh(
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
-  const requestedAt = holder.stamp()
-  const marked = holder.tabs.sending(requestedAt)
-  // Cookie mode: where a sibling that takes the lock next is sure to see it, even if this page is closed at once.
-  const recorded = refreshTokenMode === 'cookie' ? await recordSending(environment, sendingPrefix(options), requestedAt) : () => {}
-  const answered = () => {
-    marked()
-    recorded()
-  }
+  const { requestedAt, answered } = await markSending(options, holder)
   try {
     // Writing the record took a moment: check once more that there is still something to refresh, and who may.
     assertUsable()
@@ -73,12 +66,40 @@ export async function sendRefresh(
   return { url: request.url, response, refreshToken, startedAt, requestedAt, ...(key ? { dpopJkt: key.jkt } : {}) }
 }
 
+/** How many times a refresh records its departure again before it gives up for now (TL309). */
+const MARK_ATTEMPTS = 3
+
+/**
+ * Records that a refresh request is about to leave: in the sending mark and, in cookie mode, where a sibling that
+ * takes the lock next is sure to see it even if this page is closed at once (the records). A successor counts on
+ * the request leaving within {@link SEND_SLACK_MS} of the time recorded. Writing the record is awaited, and the
+ * device may sleep or the tab freeze meanwhile: then the time recorded no longer says when the request leaves (a
+ * successor would take its answer for overdue while it is still on the wire), so the records are replaced by new
+ * ones with the time now. Nothing has left yet, so a moment without a record is harmless: this tab holds the lock.
+ * Returns the time recorded and the function that removes the records once the answer is read.
+ */
+async function markSending(options: NormalizedOptions, holder: SessionHolder): Promise<{ requestedAt: number; answered: () => void }> {
+  const { refreshTokenMode, environment } = options
+  for (let attempt = 1; ; attempt++) {
+    const requestedAt = holder.stamp()
+    const marked = holder.tabs.sending(requestedAt)
+    const recorded = refreshTokenMode === 'cookie' ? await recordSending(environment, sendingPrefix(options), requestedAt) : () => {}
+    const answered = () => {
+      marked()
+      recorded()
+    }
+    if (environment.now() - requestedAt <= SEND_SLACK_MS) return { requestedAt, answered }
+    answered()
+    if (attempt === MARK_ATTEMPTS) throw tokenlifeError('TL309', { transient: true })
+  }
+}
+
 /**
  * Cookie mode: a page that went away (closed, reloaded) while its refresh was on the wire left its sending mark.
  * Its `keepalive` request goes on, and its answer will still set the rotated cookie; a request sent now would
  * present the cookie it replaces, which a strict server punishes by revoking the session. So, unless a session
  * requested at or after it is known (the request was answered), this waits until that answer is overdue:
- * `requestTimeoutMs` after it left. A server that advertised a retry window (`Tokenlife-Retry-Window`) answers the
+ * `requestTimeoutMs` after it left, at the latest {@link SEND_SLACK_MS} after the time recorded. A server that advertised a retry window (`Tokenlife-Retry-Window`) answers the
  * replaced cookie with the same successor while the window lasts: then this sends at once, if the request, given
  * `requestTimeoutMs` to arrive, is still inside the window.
  */
@@ -88,12 +109,15 @@ async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHo
   const marked = holder.tabs.unfinishedSend()
   const recorded = await lastRecordedSend(env, sendingPrefix(options), requestHoldMs(timing))
   const at = marked === undefined ? recorded : recorded === undefined ? marked : Math.max(marked, recorded)
-  if (at === undefined || env.now() >= at + timing.requestTimeoutMs) return
+  if (at === undefined) return
+  // It left at most SEND_SLACK_MS after the time recorded (see markSending).
+  const overdueAt = at + SEND_SLACK_MS + timing.requestTimeoutMs
+  if (env.now() >= overdueAt) return
   const windowMs = holder.tabs.retryWindowMs(options.refreshUrl)
   if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return
   const newest = await lock.newest()
   if (Math.max(newest?.requestedAt ?? -Infinity, holder.session?.requestedAt ?? -Infinity) >= at) return
-  await new Promise<void>((resolve) => env.setTimeout(resolve, at + timing.requestTimeoutMs - env.now()))
+  await new Promise<void>((resolve) => env.setTimeout(resolve, overdueAt - env.now()))
 }
 
 /** The keys of this client's records of refreshes on the wire. */

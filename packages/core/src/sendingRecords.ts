@@ -24,6 +24,13 @@ function bounded<T>(env: Environment, work: Promise<T>, fallback: T): Promise<T>
 }
 
 /**
+ * A refresh request leaves at most this long after the time its records carry (device ms): a sender that took longer
+ * to write them (the device slept, the tab froze) records again before it sends. Writing a record is bounded by
+ * {@link WAIT_MS}; the rest is room for a timer that fires late.
+ */
+export const SEND_SLACK_MS = 2 * WAIT_MS
+
+/**
  * Records, where every tab reads it at once (`environment.sendingRecords`: IndexedDB), that a refresh request leaves
  * at `at`, and resolves once the record is written. Unlike the sending mark (`localStorage`, which reaches other tabs
  * late), it is there for the sibling that takes the lock next even when this page is closed right after sending.

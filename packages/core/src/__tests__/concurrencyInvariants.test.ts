@@ -118,6 +118,61 @@ describe('invariant 1: a refresh request that was sent is never aborted; its ans
     expect(sim.server.stats.reuseDetected).toBe(0)
   })
 
+  it('cookie mode: the device sleeps while a refresh records its departure, and the page is closed as the request leaves: the sibling still waits for that answer', async () => {
+    const sim = await signedIn('cookie', 2, { latencyMs: 100 })
+    const [a, b] = sim.open
+    const before = sim.server.stats.refreshRequests
+    void a!.auth.refresh().catch(() => {})
+    // The moment between the sending mark and the request leaving: the record is being written to IndexedDB.
+    const marked = () => sim.marks.portFor(a!.env).get('tokenlife:default:sending') !== null
+    for (let waited = 0; !marked() && waited < 1_000; waited++) await sim.clock.run(1)
+    expect(marked()).toBe(true)
+    expect(sim.network.inFlightFrom(a!.id)).toBe(0)
+    // The device sleeps longer than requestTimeoutMs right then; the request leaves when it wakes.
+    sim.clock.sleep(15_000)
+    for (let waited = 0; sim.network.inFlightFrom(a!.id) === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+    expect(sim.network.inFlightFrom(a!.id)).toBe(1)
+    sim.closeTab(a!)
+    // The next request would reach the server well before the closed tab's answer reaches the browser.
+    sim.setLatency(10)
+    await quietly(sim, b!.auth.refresh())
+    await sim.clock.run(1_000)
+
+    expect(b!.auth.getState().status).toBe('authenticated')
+    expect(sim.server.stats.refreshRequests - before).toBe(2)
+    expect(sim.server.stats.reuseDetected).toBe(0)
+  })
+
+  it('cookie mode: a device that sleeps each time a refresh records its departure puts the refresh off (TL309, transient): nothing sent, the session kept', async () => {
+    const sim = await signedIn('cookie', 1)
+    const [a] = sim.open
+    const before = sim.server.stats.refreshRequests
+    let outcome: unknown = 'pending'
+    a!.auth.refresh().then(
+      () => (outcome = 'refreshed'),
+      (error: unknown) => (outcome = error),
+    )
+    const mark = () => sim.marks.portFor(a!.env).get('tokenlife:default:sending')
+    let slept = 0
+    let last: string | null = null
+    for (let waited = 0; outcome === 'pending' && waited < 5_000; waited++) {
+      const now = mark()
+      // Each new record (a new sending mark) is being written: the device sleeps right then.
+      if (now !== null && now !== last) {
+        last = now
+        slept++
+        sim.clock.sleep(15_000)
+      }
+      await sim.clock.run(1)
+    }
+
+    expect(slept).toBe(3)
+    expect(outcome).toMatchObject({ code: 'TL309', transient: true })
+    expect(sim.server.stats.refreshRequests - before).toBe(0)
+    expect(a!.auth.getState().status).toBe('authenticated')
+    expect(mark()).toBeNull()
+  })
+
   it('cookie mode: a live tab whose refresh failed on the network removes its sending mark, so its retry does not wait', async () => {
     const sim = await signedIn('cookie', 1)
     const [a] = sim.open

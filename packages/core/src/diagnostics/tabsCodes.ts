@@ -6,7 +6,7 @@ const describeError = (error: unknown): string =>
     ? `${(error as Error).name}: ${(error as Error).message}`
     : String(error)
 
-/** TL301–TL308: tabs, the refresh lock, the cross-tab channel and storage. */
+/** TL301–TL309: tabs, the refresh lock, the cross-tab channel and storage. */
 export const tabsCodes = {
   TL301: {
     kind: 'warning',
@@ -92,6 +92,17 @@ export const tabsCodes = {
     meaning: '`indexedDbStorage()` was used where there is no IndexedDB. The client falls back to memory with warning TL301.',
     cause: 'Server-side rendering, a worker without IndexedDB, or a private mode that hides it.',
     fix: "Use `memoryStorage()` or `webStorage('session')` there.",
+    production: 'kept',
+  },
+  TL309: {
+    kind: 'error',
+    raises: 'TokenlifeError (transient)',
+    title: 'A refresh was put off: the device kept sleeping while it was recorded',
+    message: () => 'tokenlife: a refresh was put off: the device slept or the tab froze each time it recorded the request',
+    meaning:
+      'Before a refresh request leaves, tokenlife records when it leaves, so that a tab taking over after this one closes waits for its answer. Writing that record took longer than 2 s three times in a row (the device slept, the tab froze, IndexedDB hung), so the time recorded would not have said when the request left. It did not send, so no refresh token is presented twice; the caller may retry, and a scheduled refresh tries again on its own.',
+    cause: 'A device that went to sleep, again and again, in the moment a refresh was about to leave, or an IndexedDB that hangs in a tab whose timers the browser throttles.',
+    fix: 'Nothing: the next call refreshes. If it repeats, look at IndexedDB in the browser (a blocked upgrade, a full disk).',
     production: 'kept',
   },
 } as const satisfies Record<string, DiagnosticEntry>
