@@ -35,18 +35,22 @@ export async function sendRefresh(
   // DPoP: the key the session is bound to signs; a session without one gets one now, before anything leaves.
   const dpop = holder.dpop
   const key = dpop && (await dpop.refreshKey())
-  const signed = key ? await dpop!.sign(request, key) : request
-  // Building and signing may have taken time: check again that there is still something to refresh.
+  // Building may have taken time: check again that there is still something to refresh.
   assertUsable()
   if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
   // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
   if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
   const { requestedAt, answered } = await markSending(options, holder)
+  let signed: typeof request
   try {
-    // Writing the record took a moment: check once more that there is still something to refresh, and who may.
+    // Signed last, so that the proof's iat is the time the request leaves, not a time before a sleep.
+    signed = key ? await dpop!.sign(request, key) : request
+    // Writing the record and signing took a moment: check once more that there is still something to refresh, who
+    // may, and that the request still leaves when its records say.
     assertUsable()
     if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
     if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
+    if (environment.now() - requestedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
   } catch (error) {
     answered()
     throw error

@@ -97,10 +97,10 @@ export const tabsCodes = {
   TL309: {
     kind: 'error',
     raises: 'TokenlifeError (transient)',
-    title: 'A refresh was put off: the device kept sleeping while it was recorded',
+    title: 'A refresh was put off: the device slept while it was about to leave',
     message: () => 'tokenlife: a refresh was put off: the device slept or the tab froze each time it recorded the request',
     meaning:
-      'Before a refresh request leaves, tokenlife records when it leaves, so that a tab taking over after this one closes waits for its answer. Writing that record took longer than 2 s three times in a row (the device slept, the tab froze, IndexedDB hung), so the time recorded would not have said when the request left. It did not send, so no refresh token is presented twice; the caller may retry, and a scheduled refresh tries again on its own.',
+      'Before a refresh request leaves, tokenlife records when it leaves, so that a tab taking over after this one closes waits for its answer. The request could not leave within 2 s of the time recorded (the device slept, the tab froze or IndexedDB hung while the record was written, three times in a row, or while a DPoP proof was signed), so the record would not have said when it left. It did not send, so no refresh token is presented twice; the caller may retry, and a scheduled refresh tries again on its own.',
     cause: 'A device that went to sleep, again and again, in the moment a refresh was about to leave, or an IndexedDB that hangs in a tab whose timers the browser throttles.',
     fix: 'Nothing: the next call refreshes. If it repeats, look at IndexedDB in the browser (a blocked upgrade, a full disk).',
     production: 'kept',
