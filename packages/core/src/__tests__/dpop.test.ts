@@ -1,7 +1,7 @@
 // DPoP (option `dpop: true`): the session's key (Web Crypto, IndexedDB), proofs on login, refresh and revocation,
 // the binding check of every answer, the key's life (a new one per session, deleted when the session ends).
 import { mintJwt } from '@tokenlife/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createAuthClient, idleTimeout, isConfigurationError, isInvalidResponseError, isServerError } from '../index'
 import { dpopBrowser, signedIn, until } from './dpopSetup'
 import { jwkThumbprint } from './dpopServer'
@@ -145,6 +145,27 @@ describe('refresh', () => {
     expect(isServerError(failure)).toBe(true)
     expect(server.requestsTo('/token')).toHaveLength(2)
     expect(tab.auth.getState().status).toBe('authenticated')
+  })
+
+  it('a device that sleeps while the proof is signed sends nothing (TL309, transient): no proof with a stale iat, the session kept, the next refresh goes', async () => {
+    const { server, tab, wait, env } = await signedIn()
+    const sign = crypto.subtle.sign.bind(crypto.subtle)
+    const signing = vi.spyOn(crypto.subtle, 'sign').mockImplementationOnce(async (...args: Parameters<SubtleCrypto['sign']>) => {
+      env.sleep(15_000)
+      return sign(...args)
+    })
+    try {
+      const failure = await wait(tab.auth.refresh()).catch((error: unknown) => error)
+      expect(failure).toMatchObject({ code: 'TL309', transient: true })
+      expect(server.requestsTo('/token')).toHaveLength(0)
+      expect(tab.auth.getState().status).toBe('authenticated')
+    } finally {
+      signing.mockRestore()
+    }
+    await wait(tab.auth.refresh())
+    const [sent] = server.requestsTo('/token')
+    expect(sent!.status).toBe(200)
+    expect(Math.abs(sent!.proof!.payload.iat - env.now() / 1000)).toBeLessThan(5)
   })
 
   it('invalid_dpop_proof is a configuration error (TL252): the session is kept, nothing is retried', async () => {
