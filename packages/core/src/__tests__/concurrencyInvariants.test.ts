@@ -10,6 +10,22 @@ import { createBrowser } from './tabs'
 /** Runs the simulated browser until `promise` settles (swallowing its rejection). */
 const quietly = (sim: SimBrowser, promise: Promise<unknown>) => settle(sim.clock, promise.catch(() => {}), { maxMs: 60_000 })
 
+/**
+ * Closes tab `a` the moment its refresh is on the wire (`afterClose` checks what the sibling sees then), then
+ * refreshes `b` on a network so fast that its request would reach the server before `a`'s answer reaches the
+ * browser, and lets `a`'s request finish.
+ */
+async function closeAsItLeavesThenRefresh(sim: SimBrowser, a: SimBrowser['open'][number], b: SimBrowser['open'][number], afterClose = () => {}) {
+  for (let waited = 0; sim.network.inFlightFrom(a.id) === 0 && waited < 1_000; waited++) await sim.clock.run(1)
+  expect(sim.network.inFlightFrom(a.id)).toBe(1)
+  sim.closeTab(a)
+  afterClose()
+  sim.setLatency(10)
+  await quietly(sim, b.auth.refresh())
+  // The closed page's request reaches the server in the meantime.
+  await sim.clock.run(1_000)
+}
+
 /** A browser with `count` tabs, signed in from the first one. */
 async function signedIn(
   mode: 'cookie' | 'storage',
@@ -104,14 +120,7 @@ describe('invariant 1: a refresh request that was sent is never aborted; its ans
     void a!.auth.refresh().catch(() => {})
     // The moment the request leaves, the page goes: the sibling gets the lock at once.
     const before = sim.server.stats.refreshRequests
-    for (let waited = 0; sim.network.inFlightFrom(a!.id) === 0 && waited < 1_000; waited++) await sim.clock.run(1)
-    expect(sim.network.inFlightFrom(a!.id)).toBe(1)
-    sim.closeTab(a!)
-    expect(sim.marks.portFor(b!.env).get('tokenlife:default:sending')).toBeNull()
-    sim.setLatency(10)
-    await quietly(sim, b!.auth.refresh())
-    // The closed page's request reaches the server in the meantime.
-    await sim.clock.run(1_000)
+    await closeAsItLeavesThenRefresh(sim, a!, b!, () => expect(sim.marks.portFor(b!.env).get('tokenlife:default:sending')).toBeNull())
 
     expect(b!.auth.getState().status).toBe('authenticated')
     expect(sim.server.stats.refreshRequests - before).toBe(2)
@@ -130,13 +139,7 @@ describe('invariant 1: a refresh request that was sent is never aborted; its ans
     expect(sim.network.inFlightFrom(a!.id)).toBe(0)
     // The device sleeps longer than requestTimeoutMs right then; the request leaves when it wakes.
     sim.clock.sleep(15_000)
-    for (let waited = 0; sim.network.inFlightFrom(a!.id) === 0 && waited < 1_000; waited++) await sim.clock.run(1)
-    expect(sim.network.inFlightFrom(a!.id)).toBe(1)
-    sim.closeTab(a!)
-    // The next request would reach the server well before the closed tab's answer reaches the browser.
-    sim.setLatency(10)
-    await quietly(sim, b!.auth.refresh())
-    await sim.clock.run(1_000)
+    await closeAsItLeavesThenRefresh(sim, a!, b!)
 
     expect(b!.auth.getState().status).toBe('authenticated')
     expect(sim.server.stats.refreshRequests - before).toBe(2)
