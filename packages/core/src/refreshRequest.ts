@@ -6,6 +6,7 @@ import { requestHoldMs } from './refreshTiming'
 import { lastRecordedSend, recordSending, SEND_SLACK_MS } from './sendingRecords'
 import type { SessionHolder } from './sessionHolder'
 import { sendToCompletion } from './transport'
+import type { WireRequest } from './wireFormat'
 
 /**
  * The one place a refresh request leaves, holding the lock: after the last checks (the session did not end, the
@@ -55,17 +56,32 @@ export async function sendRefresh(
     answered()
     throw error
   }
-  const leaving = sendToCompletion(environment, signed)
+  /** Removes the records of the request on the wire now. */
+  let release = answered
   // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
-  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, (again) => sendToCompletion(environment, again))) : leaving
+  // That second request leaves a round trip after the time recorded, so its records are written again before its
+  // proof is signed, and it leaves only within SEND_SLACK_MS of them, as the first did.
+  let recordedAt = requestedAt
+  const recordAgain = async () => {
+    const fresh = await markSending(options, holder)
+    release()
+    release = fresh.answered
+    recordedAt = fresh.requestedAt
+  }
+  const resend = (again: WireRequest): Promise<Response> => {
+    if (environment.now() - recordedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
+    return sendToCompletion(environment, again)
+  }
+  const leaving = sendToCompletion(environment, signed)
+  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, resend, recordAgain)) : leaving
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(
     (answer) => {
       if (answer.ok) holder.tabs.heardServer(refreshUrl, answer)
-      answered()
+      release()
     },
-    () => environment.setTimeout(answered, 0),
+    () => environment.setTimeout(() => release(), 0),
   )
   return { url: request.url, response, refreshToken, startedAt, requestedAt, ...(key ? { dpopJkt: key.jkt } : {}) }
 }

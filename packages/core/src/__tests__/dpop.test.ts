@@ -138,6 +138,42 @@ describe('refresh', () => {
     expect(server.requestsTo('/token').slice(1).map((request) => request.proof!.payload.nonce)).toEqual(Array(4).fill('fresh-nonce'))
   })
 
+  it('use_dpop_nonce: the retry records its departure again before its proof is signed, and a device that sleeps while that proof is signed sends nothing (TL309)', async () => {
+    const { server, tab, wait, env, namespace } = await signedIn({ requireNonce: false })
+    server.state.requireNonce = true
+    server.state.nonce = 'fresh-nonce'
+    const sending = () => (JSON.parse(env.marks.get(`tokenlife:${namespace}:sending`) ?? 'null') as { at: number } | null)?.at
+    /** The sending mark when each refresh proof was signed, and whether that proof carried the nonce (the retry). */
+    const marked: { at: number | undefined; retry: boolean }[] = []
+    const sign = crypto.subtle.sign.bind(crypto.subtle)
+    const signing = vi.spyOn(crypto.subtle, 'sign').mockImplementation(async (...args: Parameters<SubtleCrypto['sign']>) => {
+      const [header, payload] = new TextDecoder().decode(args[2] as ArrayBuffer | Uint8Array).split('.')
+      const { typ } = JSON.parse(Buffer.from(header!, 'base64url').toString()) as { typ?: string }
+      const { htu, nonce } = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString() || '{}') as { htu?: string; nonce?: string }
+      if (typ === 'dpop+jwt' && htu === `${server.origin}/token`) {
+        marked.push({ at: sending(), retry: nonce === 'fresh-nonce' })
+        // The retry's proof: the device sleeps while it is signed.
+        if (nonce === 'fresh-nonce') env.sleep(15_000)
+      }
+      return sign(...args)
+    })
+    try {
+      const failure = await wait(tab.auth.refresh()).catch((error: unknown) => error)
+      expect(failure).toMatchObject({ code: 'TL309', transient: true })
+    } finally {
+      signing.mockRestore()
+    }
+    expect(marked.map(({ retry }) => retry)).toEqual([false, true])
+    expect(marked[1]!.at).toBeGreaterThan(marked[0]!.at!)
+    expect(server.requestsTo('/token').map((request) => request.error ?? request.status)).toEqual(['use_dpop_nonce'])
+    expect(tab.auth.getState().status).toBe('authenticated')
+    // The records go a turn of the clock after the failure.
+    await wait(new Promise((resolve) => setTimeout(resolve, 5)))
+    expect(sending()).toBeUndefined()
+    await wait(tab.auth.refresh())
+    expect(server.requestsTo('/token').map((request) => request.error ?? request.status)).toEqual(['use_dpop_nonce', 200])
+  })
+
   it('a server that keeps asking for a nonce gets one retry, then a transient error: the session is kept', async () => {
     const { server, tab, wait } = await signedIn()
     server.state.alwaysAskNonce = true

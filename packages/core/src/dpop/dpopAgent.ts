@@ -54,8 +54,15 @@ export class DpopAgent implements Omit<Dpop, 'loaded'> {
     return { url: request.url, init: { ...request.init, headers } }
   }
 
-  async afterAnswer(request: WireRequest, key: DpopKey, answer: Response, send: (signed: WireRequest) => Promise<Response>): Promise<Response> {
+  async afterAnswer(
+    request: WireRequest,
+    key: DpopKey,
+    answer: Response,
+    send: (signed: WireRequest) => Promise<Response>,
+    beforeSigning?: () => Promise<void>,
+  ): Promise<Response> {
     if (!this.#nonces.learn(request.url, answer) || !(await asksForNonce(answer, this.#kit))) return answer
+    await beforeSigning?.()
     const again = await send(await this.sign(request, key))
     this.#nonces.learn(request.url, again)
     return again
