@@ -258,9 +258,9 @@ export class RefreshFlight {
   /** Turns a failure into what the callers get; ends the session on a refusal, schedules a retry otherwise. */
   async #failure(error: unknown, answer: Answer): Promise<unknown> {
     if (isHandled(error)) {
-      // The session ended elsewhere before this tab had one: it starts signed out, for the same reason.
+      // The session ended elsewhere before this tab had one: it starts signed out, for that end (not a new one).
       if (isSessionEndedError(error) && this.#holder.state.getState().status === 'initializing') {
-        await this.#holder.end(error.reason, 'another-tab')
+        await this.#holder.end(error.reason, 'another-tab', undefined, this.#holder.lastEnd()?.at)
       }
       return error
     }

@@ -252,24 +252,24 @@ export class SessionHolder {
   learnEnd(end: EndedMark): void {
     if (!this.#lastEnd || end.at > this.#lastEnd.at) this.#lastEnd = end
     const session = this.#session
-    if (session && session.startedAt <= end.at) void this.end(end.reason, 'another-tab')
+    if (session && session.startedAt <= end.at) void this.end(end.reason, 'another-tab', undefined, end.at)
   }
 
   /**
    * Ends the session at once: records the end (a logout ends every session started until now; a revocation, the
    * refused session), tells the other tabs first when it ended here, then memory, schedule and state; then clears
    * storage and runs the app's cleanup callbacks (only when a session really ended). Resolves when storage is clear
-   * and the callbacks have run.
+   * and the callbacks have run. `endedAt`: when an end learnt from elsewhere happened (not when this tab learnt it).
    */
-  end(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab', error?: SessionEndedError): Promise<void> {
+  end(reason: UnauthenticatedReason, from: 'this-tab' | 'another-tab', error?: SessionEndedError, endedAt?: number): Promise<void> {
     const hadSession = this.state.getState().status !== 'unauthenticated' && reason !== 'no_session'
     const ended = this.state.batch(() => {
       // The ended session's DPoP key goes with it; a logout deletes every key made until it.
       let forgetKeys: (() => Promise<void> | undefined) | undefined
       if (reason !== 'no_session') {
-        // A logout (or an idle timeout) ends everything started until now; a revocation ends the refused session (a
+        // A logout (or an idle timeout) ends everything started until it; a revocation ends the refused session (a
         // newer login lives on).
-        const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()
+        const at = endedAt ?? (reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp())
         const jkt = this.#session?.token.dpopJkt
         forgetKeys = reason !== 'revoked' ? () => this.dpop?.forgetBefore(at) : jkt === undefined ? undefined : () => this.dpop?.forget(jkt)
         const end: EndedMark = { reason, at }

@@ -523,3 +523,26 @@ describe('invariant 5: a tab trusts a sibling only as far as the token says', ()
   })
 })
 
+describe('an end learnt late is recorded when it happened', () => {
+  it.each(['storage', 'cookie'] as const)(
+    '%s mode: a tab frozen through a logout and the next login adopts that login when it thaws (the logout does not end it)',
+    async (mode) => {
+      const sim = await signedIn(mode, 3)
+      const [a, b, c] = sim.open
+      c!.env.freeze()
+      await quietly(sim, a!.auth.logout())
+      await sim.clock.run(100)
+      await quietly(sim, b!.auth.login({ username: 'u', password: 'secret' }))
+      await sim.clock.run(100)
+      expect(b!.auth.getState().status).toBe('authenticated')
+      const before = sim.server.stats.refreshRequests
+      // It thaws: the logout's news and the login's arrive together.
+      c!.env.thaw()
+      await sim.clock.run(1_000)
+
+      expect(c!.auth.getState()).toMatchObject({ status: 'authenticated', accessToken: b!.auth.getState().accessToken })
+      expect(sim.server.stats.refreshRequests).toBe(before)
+    },
+  )
+})
+
