@@ -58,8 +58,10 @@ plant "throw away the rotated refresh token of an answer refused as malformed" s
 plant "skip the wait after a closed page even when the server advertised no retry window" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  if (true) return"
 plant "ignore the server's retry window (a reloaded page waits out requestTimeoutMs)" src/refreshRequest.ts "  if (windowMs !== undefined && env.now() + timing.requestTimeoutMs <= at + windowMs) return" "  void windowMs" src/__tests__/retryWindow.test.ts
 plant "cookie mode: send with the departure time stamped before the device slept (the record not written again)" src/refreshRequest.ts "    if (environment.now() - requestedAt <= SEND_SLACK_MS) return { requestedAt, answered }" "    return { requestedAt, answered }"
+plant "record an end learnt from elsewhere at the time it was learnt (a login begun meanwhile counts as ended)" src/sessionHolder.ts "const at = endedAt ?? (reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp())" "const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()"
 plant "DPoP: adopt a refresh answer whose token is not bound to the key that signed the request" src/refreshFlight.ts "    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)" "    void this.#checkBinding" src/__tests__/dpop.test.ts
 plant "DPoP: adopt a sibling's token whatever key it is bound to" src/sharedToken.ts "(claims !== undefined && (claims.cnf as { jkt?: unknown } | undefined)?.jkt !== dpopJkt)" "false" "src/__tests__/dpopTabs.test.ts src/__tests__/dpop.test.ts"
+plant "DPoP: the nonce retry leaves with the first request's departure records" src/refreshRequest.ts "dpop!.afterAnswer(request, key, answer, resend, recordAgain)" "dpop!.afterAnswer(request, key, answer, resend)" src/__tests__/dpop.test.ts
 
 # The tally, for the reliability page: every plant, how many tests caught it.
 root=$(cd ../.. && pwd)
@@ -74,4 +76,3 @@ missed = [p['name'] for p in plants if p['failingTests'] == 0]
 print(f"{len(plants) - len(missed)} of {len(plants)} plants caught" + (f"; NOT caught: {missed}" if missed else ''))
 sys.exit(1 if missed else 0)
 PY
-
