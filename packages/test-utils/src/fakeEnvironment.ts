@@ -158,7 +158,8 @@ export class FakeEnvironment implements Environment {
       this.#clock.now = Math.max(this.#clock.now, next.at)
       next.callback()
     }
-    this.#clock.now = target
+    // A sleep during the move (a timer's callback called sleep()) keeps its jump.
+    this.#clock.now = Math.max(this.#clock.now, target)
   }
 
   /**
@@ -177,7 +178,8 @@ export class FakeEnvironment implements Environment {
       next.callback()
       await flush(RUN_ROUNDS)
     }
-    this.#clock.now = target
+    // A sleep during the move (code that ran meanwhile called sleep()) keeps its jump.
+    this.#clock.now = Math.max(this.#clock.now, target)
     await flush(RUN_ROUNDS)
   }
 

@@ -139,7 +139,8 @@ describe('refresh', () => {
   })
 
   it('use_dpop_nonce: the retry records its departure again before its proof is signed, and a device that sleeps while that proof is signed sends nothing (TL309)', async () => {
-    const { server, tab, wait, env, namespace } = await signedIn({ requireNonce: false })
+    // Hour-long tokens: no refresh on schedule while the login settles, however slow the machine (fake time runs meanwhile).
+    const { server, tab, wait, env, namespace } = await signedIn({ requireNonce: false, lifetime: 3_600 })
     server.state.requireNonce = true
     server.state.nonce = 'fresh-nonce'
     const sending = () => (JSON.parse(env.marks.get(`tokenlife:${namespace}:sending`) ?? 'null') as { at: number } | null)?.at
@@ -168,8 +169,7 @@ describe('refresh', () => {
     expect(server.requestsTo('/token').map((request) => request.error ?? request.status)).toEqual(['use_dpop_nonce'])
     expect(tab.auth.getState().status).toBe('authenticated')
     // The records go a turn of the clock after the failure.
-    await wait(new Promise((resolve) => setTimeout(resolve, 5)))
-    expect(sending()).toBeUndefined()
+    await wait(until(() => sending() === undefined))
     await wait(tab.auth.refresh())
     expect(server.requestsTo('/token').map((request) => request.error ?? request.status)).toEqual(['use_dpop_nonce', 200])
   })
@@ -184,7 +184,8 @@ describe('refresh', () => {
   })
 
   it('a device that sleeps while the proof is signed sends nothing (TL309, transient): no proof with a stale iat, the session kept, the next refresh goes', async () => {
-    const { server, tab, wait, env } = await signedIn()
+    // Hour-long tokens: no refresh on schedule while the login settles, however slow the machine (fake time runs meanwhile).
+    const { server, tab, wait, env } = await signedIn({ lifetime: 3_600 })
     const sign = crypto.subtle.sign.bind(crypto.subtle)
     const signing = vi.spyOn(crypto.subtle, 'sign').mockImplementationOnce(async (...args: Parameters<SubtleCrypto['sign']>) => {
       env.sleep(15_000)
