@@ -5,7 +5,9 @@ import { defineConfig, type Options } from 'tsup'
 // the production build (also the default), `dist/development/` keeps the diagnostics table's messages, the
 // did-you-mean and the option checks that only help a developer. `process.env.NODE_ENV` is replaced by a constant in
 // each, so the other build's branches are dropped. Types are emitted once.
-rmSync('dist', { recursive: true, force: true })
+// Where it writes: dist/, or the folder that scripts/buildPackage.mjs (`pnpm build`) swaps in for dist/ when done.
+const dist = process.env.TOKENLIFE_DIST ?? 'dist'
+rmSync(dist, { recursive: true, force: true })
 
 const common: Options = {
   entry: ['src/index.ts', 'src/ky.ts'],
@@ -16,6 +18,6 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, outDir: 'dist', dts: true, env: { NODE_ENV: 'production' } },
-  { ...common, outDir: 'dist/development', env: { NODE_ENV: 'development' } },
+  { ...common, outDir: dist, dts: true, env: { NODE_ENV: 'production' } },
+  { ...common, outDir: `${dist}/development`, env: { NODE_ENV: 'development' } },
 ])

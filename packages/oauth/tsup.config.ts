@@ -5,7 +5,9 @@ import { defineConfig, type Options } from 'tsup'
 // `development` / `production` export conditions, like @tokenlife/core's: only the development build carries the
 // diagnostics table's messages and the option-name check; every check that protects a user is in both. Types are
 // emitted once.
-rmSync('dist', { recursive: true, force: true })
+// Where it writes: dist/, or the folder that scripts/buildPackage.mjs (`pnpm build`) swaps in for dist/ when done.
+const dist = process.env.TOKENLIFE_DIST ?? 'dist'
+rmSync(dist, { recursive: true, force: true })
 
 const common: Options = {
   entry: ['src/index.ts'],
@@ -20,6 +22,6 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, outDir: 'dist', dts: true, env: { NODE_ENV: 'production' } },
-  { ...common, outDir: 'dist/development', env: { NODE_ENV: 'development' } },
+  { ...common, outDir: dist, dts: true, env: { NODE_ENV: 'production' } },
+  { ...common, outDir: `${dist}/development`, env: { NODE_ENV: 'development' } },
 ])

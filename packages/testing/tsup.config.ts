@@ -5,7 +5,9 @@ import { defineConfig, type Options } from 'tsup'
 // source, chosen by the `development` / `production` export conditions; only the development build carries the
 // diagnostics table's messages. Types are emitted once. Besides, dist/seed.global.js: the browser script that
 // signInForE2E() puts into a page, with the core inside (a page of the app under test cannot import modules).
-rmSync('dist', { recursive: true, force: true })
+// Where it writes: dist/, or the folder that scripts/buildPackage.mjs (`pnpm build`) swaps in for dist/ when done.
+const dist = process.env.TOKENLIFE_DIST ?? 'dist'
+rmSync(dist, { recursive: true, force: true })
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 const define = { __TOKENLIFE_TESTING_VERSION__: JSON.stringify(version) }
@@ -23,12 +25,12 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, outDir: 'dist', dts: true, env: { NODE_ENV: 'production' } },
-  { ...common, outDir: 'dist/development', env: { NODE_ENV: 'development' } },
+  { ...common, outDir: dist, dts: true, env: { NODE_ENV: 'production' } },
+  { ...common, outDir: `${dist}/development`, env: { NODE_ENV: 'development' } },
   {
     entry: { 'seed.global': 'src/seedBundle.ts' },
     format: ['iife'],
-    outDir: 'dist',
+    outDir: dist,
     platform: 'browser',
     target: 'es2022',
     noExternal: [/.*/],

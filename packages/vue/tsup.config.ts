@@ -4,7 +4,9 @@ import { defineConfig, type Options } from 'tsup'
 // A production build (dist/, the default) and a development build (dist/development/) from one source, chosen by the
 // `development` / `production` export conditions, like @tokenlife/core's: only the development build carries the
 // diagnostics table's messages. Types are emitted once.
-rmSync('dist', { recursive: true, force: true })
+// Where it writes: dist/, or the folder that scripts/buildPackage.mjs (`pnpm build`) swaps in for dist/ when done.
+const dist = process.env.TOKENLIFE_DIST ?? 'dist'
+rmSync(dist, { recursive: true, force: true })
 
 const common: Options = {
   entry: ['src/index.ts'],
@@ -15,6 +17,6 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, outDir: 'dist', dts: true, env: { NODE_ENV: 'production' } },
-  { ...common, outDir: 'dist/development', env: { NODE_ENV: 'development' } },
+  { ...common, outDir: dist, dts: true, env: { NODE_ENV: 'production' } },
+  { ...common, outDir: `${dist}/development`, env: { NODE_ENV: 'development' } },
 ])
