@@ -61,7 +61,7 @@ plant "cookie mode: send with the departure time stamped before the device slept
 plant "record an end learnt from elsewhere at the time it was learnt (a login begun meanwhile counts as ended)" src/sessionHolder.ts "const at = endedAt ?? (reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp())" "const at = reason === 'revoked' && this.#session ? this.#session.startedAt : this.stamp()"
 plant "DPoP: adopt a refresh answer whose token is not bound to the key that signed the request" src/refreshFlight.ts "    if (sent.dpopJkt !== undefined) await this.#checkBinding(exchange, sent)" "    void this.#checkBinding" src/__tests__/dpop.test.ts
 plant "DPoP: adopt a sibling's token whatever key it is bound to" src/sharedToken.ts "(claims !== undefined && (claims.cnf as { jkt?: unknown } | undefined)?.jkt !== dpopJkt)" "false" "src/__tests__/dpopTabs.test.ts src/__tests__/dpop.test.ts"
-plant "DPoP: the nonce retry leaves with the first request's departure records" src/refreshRequest.ts "dpop!.afterAnswer(request, key, answer, resend, recordAgain)" "dpop!.afterAnswer(request, key, answer, resend)" src/__tests__/dpop.test.ts
+plant "DPoP: the nonce retry leaves with the first request's departure records" src/refreshRequest.ts "sendToCompletion(environment, (await depart(() => {})).signed)" "sendToCompletion(environment, await dpop!.sign(request, key!))" src/__tests__/dpop.test.ts
 
 # The tally, for the reliability page: every plant, how many tests caught it.
 root=$(cd ../.. && pwd)

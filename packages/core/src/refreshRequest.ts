@@ -22,10 +22,18 @@ export async function sendRefresh(
 ): Promise<SentRefresh> {
   const { refreshUrl, refreshTokenMode, wireFormat, environment, oauthClientId } = options
   if (refreshTokenMode === 'cookie') await afterUnfinishedSend(options, holder, lock)
-  assertUsable()
-  // The session this refresh would continue ended while the flight waited: nothing to refresh.
+  // The session this refresh would continue, which may have ended while the flight waited: nothing to refresh then.
   const startedAt = Math.max(holder.session?.startedAt ?? origin.lineage, origin.newest ?? Number.NEGATIVE_INFINITY)
-  if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+  /**
+   * Still something to refresh, and this tab may: the client is usable, the session did not end, and the lock was
+   * not taken over while this tab was frozen (the new holder may be refreshing this very token: try again later).
+   */
+  const mayRefresh = () => {
+    assertUsable()
+    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
+    if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
+  }
+  mayRefresh()
   let refreshToken: string | undefined
   if (refreshTokenMode === 'storage') {
     refreshToken = holder.refreshToken ?? (await holder.queueStorage(() => holder.store.readRefreshToken()))
@@ -36,44 +44,36 @@ export async function sendRefresh(
   // DPoP: the key the session is bound to signs; a session without one gets one now, before anything leaves.
   const dpop = holder.dpop
   const key = dpop && (await dpop.refreshKey())
-  // Building may have taken time: check again that there is still something to refresh.
-  assertUsable()
-  if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
-  // Taken over while this tab was frozen: the new holder may be refreshing this very token. Try again later.
-  if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
-  const { requestedAt, answered } = await markSending(options, holder)
-  let signed: typeof request
-  try {
-    // Signed last, so that the proof's iat is the time the request leaves, not a time before a sleep.
-    signed = key ? await dpop!.sign(request, key) : request
-    // Writing the record and signing took a moment: check once more that there is still something to refresh, who
-    // may, and that the request still leaves when its records say.
-    assertUsable()
-    if (holder.isEnded(startedAt)) throw handledError(new SessionEndedError(holder.lastEnd()!.reason))
-    if (!origin.stillHeld()) throw tokenlifeError('TL306', { transient: true })
-    if (environment.now() - requestedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
-  } catch (error) {
-    answered()
-    throw error
-  }
+  // Building may have taken time.
+  mayRefresh()
   /** Removes the records of the request on the wire now. */
-  let release = answered
-  // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
-  // That second request leaves a round trip after the time recorded, so its records are written again before its
-  // proof is signed, and it leaves only within SEND_SLACK_MS of them, as the first did.
-  let recordedAt = requestedAt
-  const recordAgain = async () => {
-    const fresh = await markSending(options, holder)
+  let release = () => {}
+  /**
+   * Records that `request` leaves now (in place of the records of the request before it, if any), then signs it:
+   * the proof's `iat` is the time it leaves, not a time before a sleep. Writing and signing take a moment, so
+   * `mayLeave` checks once more, and it leaves only within SEND_SLACK_MS of the time recorded (else TL309).
+   */
+  const depart = async (mayLeave: () => void): Promise<{ signed: WireRequest; requestedAt: number }> => {
+    const departure = await markSending(options, holder)
     release()
-    release = fresh.answered
-    recordedAt = fresh.requestedAt
+    release = departure.answered
+    try {
+      const signed = key ? await dpop!.sign(request, key) : request
+      mayLeave()
+      if (environment.now() - departure.requestedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
+      return { signed, requestedAt: departure.requestedAt }
+    } catch (error) {
+      release()
+      release = () => {}
+      throw error
+    }
   }
-  const resend = (again: WireRequest): Promise<Response> => {
-    if (environment.now() - recordedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
-    return sendToCompletion(environment, again)
-  }
+  const { signed, requestedAt } = await depart(mayRefresh)
+  // DPoP: a nonce asked for is sent at once (the refresh token was not used): one flight, still holding the lock.
+  // That second request leaves a round trip after the first, so it departs as the first did: recorded again, signed.
+  const sendAgain = async () => sendToCompletion(environment, (await depart(() => {})).signed)
   const leaving = sendToCompletion(environment, signed)
-  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, key, answer, resend, recordAgain)) : leaving
+  const response = key ? leaving.then((answer) => dpop!.afterAnswer(request, answer, sendAgain)) : leaving
   // A page that goes away sees its fetch fail as it is torn down; its keepalive request goes on. The mark is removed
   // on a failure only a turn of the clock later, which a page that is gone never gets.
   void response.then(
@@ -119,9 +119,9 @@ async function markSending(options: NormalizedOptions, holder: SessionHolder): P
  * Its `keepalive` request goes on, and its answer will still set the rotated cookie; a request sent now would
  * present the cookie it replaces, which a strict server punishes by revoking the session. So, unless a session
  * requested at or after it is known (the request was answered), this waits until that answer is overdue:
- * `requestTimeoutMs` after it left, at the latest {@link SEND_SLACK_MS} after the time recorded. A server that advertised a retry window (`Tokenlife-Retry-Window`) answers the
- * replaced cookie with the same successor while the window lasts: then this sends at once, if the request, given
- * `requestTimeoutMs` to arrive, is still inside the window.
+ * `requestTimeoutMs` after it left, at the latest {@link SEND_SLACK_MS} after the time recorded. A server that
+ * advertised a retry window (`Tokenlife-Retry-Window`) answers the replaced cookie with the same successor while the
+ * window lasts: then this sends at once, if the request, given `requestTimeoutMs` to arrive, is still inside it.
  */
 async function afterUnfinishedSend(options: NormalizedOptions, holder: SessionHolder, lock: RefreshLock): Promise<void> {
   const { environment: env, timing } = options

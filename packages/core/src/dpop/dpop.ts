@@ -110,18 +110,11 @@ export interface Dpop extends AuthDpop {
   /** `request` with a `DPoP` proof by `key` (with the last nonce of its server). */
   sign(request: WireRequest, key: DpopKey): Promise<WireRequest>
   /**
-   * What a request signed with `key` came to: `answer`, or, when it asked for a nonce and gave one, the answer to
-   * the same request signed again with it (once: the server refused the first before it used anything). Every
-   * answer's nonce is remembered for the next proofs of every tab. `beforeSigning` runs before that second proof is
-   * made (a refresh records its departure again there).
+   * What a signed `request` came to: `answer`, or, when it asked for a nonce and gave one, the answer to `sendAgain`
+   * (once: the server refused the first before it used anything), which signs the request again, now with that
+   * nonce, and sends it. Every answer's nonce is remembered for the next proofs of every tab.
    */
-  afterAnswer(
-    request: WireRequest,
-    key: DpopKey,
-    answer: Response,
-    send: (signed: WireRequest) => Promise<Response>,
-    beforeSigning?: () => Promise<void>,
-  ): Promise<Response>
+  afterAnswer(request: WireRequest, answer: Response, sendAgain: () => Promise<Response>): Promise<Response>
   /** `request` signed with `key` and sent with `send`, a nonce asked for answered once (see `afterAnswer`). */
   send(request: WireRequest, key: DpopKey, send: (signed: WireRequest) => Promise<Response>): Promise<Response>
   /** Why a token endpoint's answer is not bound to `jkt`, if it is not. */

@@ -54,22 +54,16 @@ export class DpopAgent implements Omit<Dpop, 'loaded'> {
     return { url: request.url, init: { ...request.init, headers } }
   }
 
-  async afterAnswer(
-    request: WireRequest,
-    key: DpopKey,
-    answer: Response,
-    send: (signed: WireRequest) => Promise<Response>,
-    beforeSigning?: () => Promise<void>,
-  ): Promise<Response> {
+  async afterAnswer(request: WireRequest, answer: Response, sendAgain: () => Promise<Response>): Promise<Response> {
     if (!this.#nonces.learn(request.url, answer) || !(await asksForNonce(answer, this.#kit))) return answer
-    await beforeSigning?.()
-    const again = await send(await this.sign(request, key))
+    const again = await sendAgain()
     this.#nonces.learn(request.url, again)
     return again
   }
 
   async send(request: WireRequest, key: DpopKey, send: (signed: WireRequest) => Promise<Response>): Promise<Response> {
-    return this.afterAnswer(request, key, await send(await this.sign(request, key)), send)
+    const signAndSend = async () => send(await this.sign(request, key))
+    return this.afterAnswer(request, await signAndSend(), signAndSend)
   }
 
   async proof(request: DpopProofRequest): Promise<string> {
