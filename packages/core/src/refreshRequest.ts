@@ -1,5 +1,6 @@
 import { SessionEndedError, tokenlifeError } from './errors'
 import { handledError, type Origin, type SentRefresh } from './flightAnswer'
+import type { Environment } from './ports'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import { requestHoldMs } from './refreshTiming'
@@ -60,7 +61,7 @@ export async function sendRefresh(
     try {
       const signed = key ? await dpop!.sign(request, key) : request
       mayLeave()
-      if (environment.now() - departure.requestedAt > SEND_SLACK_MS) throw tokenlifeError('TL309', { transient: true })
+      if (!leavesInTime(environment, departure.requestedAt)) throw tokenlifeError('TL309', { transient: true })
       return { signed, requestedAt: departure.requestedAt }
     } catch (error) {
       release()
@@ -86,6 +87,9 @@ export async function sendRefresh(
   return { url: request.url, response, refreshToken, startedAt, requestedAt, ...(key ? { dpopJkt: key.jkt } : {}) }
 }
 
+/** Whether a request recorded as leaving at `at` still leaves when its records say: within {@link SEND_SLACK_MS}. */
+const leavesInTime = (env: Environment, at: number): boolean => env.now() - at <= SEND_SLACK_MS
+
 /** How many times a refresh records its departure again before it gives up for now (TL309). */
 const MARK_ATTEMPTS = 3
 
@@ -108,7 +112,7 @@ async function markSending(options: NormalizedOptions, holder: SessionHolder): P
       marked()
       recorded()
     }
-    if (environment.now() - requestedAt <= SEND_SLACK_MS) return { requestedAt, answered }
+    if (leavesInTime(environment, requestedAt)) return { requestedAt, answered }
     answered()
     if (attempt === MARK_ATTEMPTS) throw tokenlifeError('TL309', { transient: true })
   }
