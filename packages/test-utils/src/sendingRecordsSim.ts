@@ -11,16 +11,23 @@ export class SharedSendingRecords {
   /** What every tab reads now. */
   readonly committed = new Map<string, number>()
   readonly #delay: () => number
+  readonly #beforeCommit: () => void
 
-  constructor(delay: () => number) {
+  /** `beforeCommit` runs as a write is about to commit, after its delay (a hazard may strike there: a device sleep). */
+  constructor(delay: () => number, beforeCommit: () => void = () => {}) {
     this.#delay = delay
+    this.#beforeCommit = beforeCommit
   }
 
   /** The port of one tab. */
   portFor(env: FakeEnvironment): SendingRecordsPort {
     const later = <T>(work: () => T, ms: number) => new Promise<T>((resolve) => env.setTimeout(() => resolve(work()), ms))
     return {
-      put: (key, at) => later(() => void this.committed.set(key, at), this.#delay()),
+      put: (key, at) =>
+        later(() => {
+          this.#beforeCommit()
+          this.committed.set(key, at)
+        }, this.#delay()),
       delete: (key) => later(() => void this.committed.delete(key), this.#delay()),
       list: (prefix) => {
         const seen = [...this.committed].filter(([key]) => key.startsWith(prefix)).map(([key, at]) => ({ key, at }))

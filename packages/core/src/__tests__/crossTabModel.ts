@@ -118,6 +118,12 @@ export async function playScenario(scenario: Scenario): Promise<void> {
     if (sim.open.length >= MAX_TABS) return
     sim.openTab()
   }
+  /** The device sleeps for `ms`: the clock jumps, timers wait, requests on the wire may be lost; then every page wakes. */
+  const deviceSleeps = (ms: number) => {
+    sim.network.sleptOverOrphans()
+    clock.sleep(ms)
+    for (const each of sim.open) each.env.wake('visible')
+  }
   const pick = (index: number) => sim.open[index % Math.max(sim.open.length, 1)]
 
   const checkFinality = () => {
@@ -158,9 +164,10 @@ export async function playScenario(scenario: Scenario): Promise<void> {
         await clock.run(step.ms)
         break
       case 'sleep':
-        sim.network.sleptOverOrphans()
-        clock.sleep(step.ms)
-        for (const each of sim.open) each.env.wake('visible')
+        deviceSleeps(step.ms)
+        break
+      case 'sleepMidWrite':
+        sim.duringNextWrite(() => deviceSleeps(step.ms))
         break
       case 'freeze':
         // Browsers do not freeze a page that holds a Web Lock (Chromium's freezing policy).

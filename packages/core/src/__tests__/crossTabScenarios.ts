@@ -13,6 +13,8 @@ export type Command =
   | { kind: 'discard'; tab: number }
   | { kind: 'advance'; ms: number }
   | { kind: 'sleep'; ms: number }
+  /** The device sleeps in the middle of the next IndexedDB write any tab makes (which may come commands later). */
+  | { kind: 'sleepMidWrite'; ms: number }
   | { kind: 'freeze'; tab: number }
   | { kind: 'thaw'; tab: number }
   | { kind: 'getToken'; tab: number }
@@ -42,6 +44,7 @@ const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('discard' as const), tab }),
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 90_000 }) }) },
   fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 1_000, max: 300_000 }) }),
+  fc.record({ kind: fc.constant('sleepMidWrite' as const), ms: fc.integer({ min: 1_000, max: 60_000 }) }),
   fc.record({ kind: fc.constant('freeze' as const), tab }),
   fc.record({ kind: fc.constant('thaw' as const), tab }),
   fc.record({ kind: fc.constant('getToken' as const), tab }),

@@ -26,12 +26,16 @@ export function seededRandom(seed: number): () => number {
  * The storage-mode store as one tab sees it (IndexedDB): a write or remove commits after a delay on the tab's own
  * clock, and only then do other tabs read it; a tab that goes away (or freezes) first commits it never (or late).
  */
-function committedLater(shared: StorageAdapter, env: FakeEnvironment, delay: () => number): StorageAdapter {
+function committedLater(shared: StorageAdapter, env: FakeEnvironment, delay: () => number, beforeCommit: () => void): StorageAdapter {
   const later = (commit: () => void) => new Promise<void>((resolve) => env.setTimeout(() => resolve(commit()), delay()))
   return {
     name: 'indexedDB',
     get: (key) => shared.get(key),
-    set: (key, value) => later(() => void shared.set(key, value)),
+    set: (key, value) =>
+      later(() => {
+        beforeCommit()
+        shared.set(key, value)
+      }),
     remove: (key) => later(() => void shared.remove(key)),
   }
 }
@@ -103,7 +107,14 @@ export function createSimBrowser(options: SimBrowserOptions) {
   const locks = new FakeLockManager()
   const sharedStorage = memoryStorage()
   const maxStorageDelay = options.maxStorageDelayMs ?? 10
-  const sendingRecords = new SharedSendingRecords(() => Math.floor(random() * maxStorageDelay))
+  /** What happens during the next IndexedDB write of any tab, once (see `duringNextWrite`). */
+  let duringWrite: (() => void) | undefined
+  const beforeCommit = () => {
+    const hazard = duringWrite
+    duringWrite = undefined
+    hazard?.()
+  }
+  const sendingRecords = new SharedSendingRecords(() => Math.floor(random() * maxStorageDelay), beforeCommit)
   const open: SimTab[] = []
   const closed: Map<string, string>[] = []
   let count = 0
@@ -140,7 +151,7 @@ export function createSimBrowser(options: SimBrowserOptions) {
       loginUrl: `${server.origin}/auth/login`,
       logoutUrl: `${server.origin}/auth/logout`,
       refreshToken: mode,
-      storage: committedLater(sharedStorage, env, () => Math.floor(random() * maxStorageDelay)),
+      storage: committedLater(sharedStorage, env, () => Math.floor(random() * maxStorageDelay), beforeCommit),
       ...(persistAccessToken ? { persistAccessToken: sessionStorageOf(sessionValues) } : {}),
       environment: {
         ...env,
@@ -209,6 +220,13 @@ export function createSimBrowser(options: SimBrowserOptions) {
       return openTab(tab.sessionValues)
     },
     random,
+    /**
+     * `hazard` strikes once, in the middle of the next IndexedDB write of any tab (a refresh's record, storage mode's
+     * store): after the write began, before it commits. For a device that goes to sleep while code awaits a write.
+     */
+    duringNextWrite: (hazard: () => void) => {
+      duringWrite = hazard
+    },
     /** From now on every network leg takes `ms` (or, with `undefined`, a random latency again). */
     setLatency: (ms: number | undefined) => {
       fixedLatency.ms = ms
