@@ -1,6 +1,6 @@
 import type { RefreshCause } from './authEvents'
 import type { AuthenticatedState } from './authState'
-import { InvalidResponseError, isConfigurationError, isSessionEndedError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
+import { InvalidResponseError, isConfigurationError, isSessionEndedError, isTokenlifeError, NetworkError, SessionEndedError, type ConfigurationError } from './errors'
 import type { NormalizedOptions } from './options'
 import type { RefreshLock } from './refreshLock'
 import type { RevocationRequest } from './revocation'
@@ -70,8 +70,7 @@ export class RefreshFlight {
 
   #fly(cause: RefreshCause): Promise<AuthenticatedState> {
     const base = this.#holder.session
-    // What the flight continues: the session it refreshes, or (without one) the flight itself — a logout after
-    // the flight began ends whatever it obtains.
+    // What the flight continues: its session, or (without one) the flight itself: a later logout ends what it gets.
     const lineage = base?.startedAt ?? this.#holder.stamp()
     // A refresh that came due keeps the fleet's spread; one after a failure, an explicit one (a 401 wave) or the
     // first of a session begins a new phase: many sessions may do it at the same moment.
@@ -117,7 +116,9 @@ export class RefreshFlight {
         const shared = await this.#siblingsNews(origin, { contended, afterRefusal: false })
         answer.resolve(shared ?? (await this.#exchange(origin, answer, true, onSent)))
       } catch (error) {
-        answer.reject(await this.#failure(error, answer))
+        // A sibling's newer session was adopted meanwhile: the flight got what it was for, its failure needs no retry.
+        if (isTokenlifeError(error) && error.transient && this.#hasNewerThan(origin.base)) answer.resolve(this.#state())
+        else answer.reject(await this.#failure(error, answer))
       }
     })()
     await Promise.race([work, bounded])
@@ -292,8 +293,7 @@ export class RefreshFlight {
     throw handledError(new SessionEndedError(state.status === 'unauthenticated' ? state.reason : 'no_session'))
   }
 
-  #isFresh(token: { expiresAt: number; lifetimeMs?: number }): boolean {
-    return isFresh(token, this.#options.timing.minValidityMs, this.#options.environment.now())
-  }
+  #isFresh = (token: { expiresAt: number; lifetimeMs?: number }): boolean =>
+    isFresh(token, this.#options.timing.minValidityMs, this.#options.environment.now())
 }
 

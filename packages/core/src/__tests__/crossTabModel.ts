@@ -54,7 +54,7 @@ export async function playScenario(scenario: Scenario): Promise<void> {
     }
   }
   const fail = (what: string): never => {
-    if (process.env.TOKENLIFE_SIM_LOG) process.stdout.write(`${JSON.stringify({ log: server.stats.refreshLog, presented: server.stats.presented, lost: network.lost, revocations: server.stats.revocations, windows, sends })}\n`)
+    if (process.env.TOKENLIFE_SIM_LOG) process.stdout.write(`${JSON.stringify({ log: server.stats.refreshLog, presented: server.stats.presented, lost: network.lost, revocations: server.stats.revocations, windows, sends, frozen: [...frozen] })}\n`)
     throw new Error(`${what} (seed ${scenario.seed}, clock ${clock.now() - Date.UTC(2026, 0, 1)} ms)`)
   }
 
